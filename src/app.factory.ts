@@ -1,0 +1,34 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/config.schema';
+
+export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Glasses restream service')
+    .setDescription('Managed streams of smart-glasses cameras, restreamed to YouTube, Twitch and any RTMP(S) destination.')
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-relay-token' }, 'relayToken')
+    .build();
+  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+}
+
+/** Builds the HTTP application (used by main and by the tests). */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { parseArgs } from 'node:util';
+import { AppsService } from '../apps/apps.service';
+import { ConfigError, parseConfig } from '../config/config.schema';
+import { DomainError } from '../common/errors';
+import { CliModule } from './cli.module';
+import { KeyRotationService } from './key-rotation.service';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  apps:create NAME [--package-name P] [--webhook-url URL]   create an app; prints its API key once
+  apps:list                                                 list apps (never their keys)
+  apps:rotate-key PACKAGE_NAME                              replace an app's API key; prints the new key once
+  keys:rotate                                               re-encrypt stored stream keys with the current ENCRYPTION_KEYS entry
+`;
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'package-name': { type: 'string' }, 'webhook-url': { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 1;
+  }
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(parseConfig(process.env)), { logger: false });
+  try {
+    switch (command) {
+      case 'apps:create': {
+        const name = rest.join(' ').trim();
+        if (!name) throw new ConfigError('apps:create needs a NAME');
+        const created = await context.get(AppsService).create({
+          name,
+          packageName: values['package-name'] ?? slug(name),
+          webhookUrl: values['webhook-url'],
+        });
+        if (values.json) {
+          process.stdout.write(`${JSON.stringify({ ...created.app, apiKey: created.apiKey, webhookSecret: created.webhookSecret })}\n`);
+        } else {
+          process.stdout.write(`Created app "${created.app.name}" (${created.app.packageName}, id ${created.app.id})\n`);
+          process.stdout.write(`API key (shown once, store it now): ${created.apiKey}\n`);
+          if (created.webhookSecret) process.stdout.write(`Webhook signing secret (shown once): ${created.webhookSecret}\n`);
+        }
+        return 0;
+      }
+      case 'apps:list':
+        for (const app of await context.get(AppsService).list()) {
+          process.stdout.write(`${app.id}\t${app.packageName}\t${app.name}\t${app.webhookUrl ?? ''}\n`);
+        }
+        return 0;
+      case 'apps:rotate-key': {
+        const rotated = await context.get(AppsService).rotateApiKey(rest[0] ?? '');
+        process.stdout.write(`New API key for ${rotated.app.packageName} (shown once): ${rotated.apiKey}\n`);
+        return 0;
+      }
+      case 'keys:rotate': {
+        const counts = await context.get(KeyRotationService).rotateAll();
+        process.stdout.write(`Re-encrypted: ${JSON.stringify(counts)}\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`Unknown command "${command}"\n${USAGE}`);
+        return 1;
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof DomainError;
+    process.stderr.write(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

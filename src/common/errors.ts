@@ -1,0 +1,58 @@
+/** Domain errors thrown by services; HttpErrorFilter maps them to responses. */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly code: string;
+  constructor(message: string, code = 'conflict', details?: Record<string, unknown>) {
+    super(message, details);
+    this.code = code;
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A request that is well-formed but cannot be accepted (bad URL, too many destinations, ...). */
+export class InvalidInputError extends DomainError {
+  readonly status = 422;
+  readonly code = 'invalid_input';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+}

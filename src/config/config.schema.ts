@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** `id:base64key,id:base64key`: the first key encrypts, every key decrypts (rotation). */
+const encryptionKeys = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const separator = entry.indexOf(':');
+      const id = entry.slice(0, separator);
+      const key = Buffer.from(entry.slice(separator + 1), 'base64');
+      if (separator <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be "keyId:base64key" (keyId: letters, digits, _ or -)' });
+        return z.NEVER;
+      }
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: `key "${id}" must be 32 bytes, base64-encoded (got ${key.length})` });
+        return z.NEVER;
+      }
+      if (keys.some((existing) => existing.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PROCESS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: booleanFlag.default(false),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+    ENCRYPTION_KEYS: encryptionKeys,
+    PUBLISH_KEY_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    RELAY_TOKENS: commaList.pipe(
+      z.array(z.string().min(24, 'each relay token must be at least 24 characters')).min(1, 'at least one token'),
+    ),
+    RTMP_RELAY_URLS: commaList.pipe(z.array(z.url({ protocol: /^rtmps?$/ }))).default([]),
+    RTMP_RELAY_HLS_URLS: commaList.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
+    RTMP_RELAY_CAPACITY: z.coerce.number().int().min(1).default(10),
+    RELAY_HEARTBEAT_STALE_SECONDS: z.coerce.number().int().min(1).default(30),
+    ALLOW_PRIVATE_DESTINATIONS: booleanFlag.default(false),
+    BODY_LIMIT: z.string().default('64kb'),
+    STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+  })
+  .superRefine((config, ctx) => {
+    if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RTMP_RELAY_HLS_URLS'],
+        message: `must list one HLS URL per RTMP_RELAY_URLS entry (${config.RTMP_RELAY_URLS.length})`,
+      });
+    }
+  });
+
+export type AppConfig = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad variable stops start-up with its name. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

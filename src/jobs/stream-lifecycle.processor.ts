@@ -1,0 +1,36 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { JobName, JobPayloads, QUEUES } from './queues';
+
+@Processor(QUEUES.streamLifecycle)
+export class StreamLifecycleProcessor extends WorkerHost {
+  private readonly logger = new Logger(StreamLifecycleProcessor.name);
+
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly lifecycle: StreamLifecycleService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<JobPayloads[JobName], unknown, JobName>): Promise<string> {
+    switch (job.name) {
+      case 'stream.finalize-stop':
+        return this.finalizeStop(job.data.streamId);
+      default:
+        throw new Error(`Unknown job ${String(job.name)}`);
+    }
+  }
+
+  /** Idempotent: does nothing unless the stream is still waiting for its carrier to confirm. */
+  private async finalizeStop(streamId: string): Promise<string> {
+    const stream = await this.streams.findById(streamId);
+    if (!stream || stream.status !== 'stopping') return 'nothing to do';
+    await this.lifecycle.transition(streamId, 'stopped', 'the carrier did not confirm the stop in time');
+    this.logger.log({ streamId }, 'Stream marked stopped after the stop grace period');
+    return 'stopped';
+  }
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ZodResponse } from 'nestjs-zod';
+import { RelayTokenGuard } from '../auth/relay-token.guard';
+import type { RelayRecord } from './relays.repository';
+import { RelayRegistryService } from './relay-registry.service';
+import { RtmpRelayService } from './rtmp-relay.service';
+import {
+  HlsReadyDto,
+  PublishAuthDto,
+  PublishAuthResponseDto,
+  RelayDestinationsResponseDto,
+  RelayHeartbeatDto,
+  RelayHeartbeatResponseDto,
+  RelayRegistrationDto,
+  RelayResponseDto,
+  RelayStreamStatusDto,
+} from './rtmp-relay.schemas';
+
+export function presentRelay(relay: RelayRecord) {
+  return { ...relay, lastHeartbeatAt: relay.lastHeartbeatAt?.toISOString() ?? null };
+}
+
+/** The endpoints the relay fleet calls; paths are fixed by the fleet. */
+@ApiTags('relay')
+@ApiSecurity('relayToken')
+@UseGuards(RelayTokenGuard)
+@Controller('api/rtmp-relay')
+export class RtmpRelayController {
+  constructor(
+    private readonly relayService: RtmpRelayService,
+    private readonly registry: RelayRegistryService,
+  ) {}
+
+  @Get('restream-destinations/:userId/:streamId')
+  @ZodResponse({ status: 200, type: RelayDestinationsResponseDto })
+  destinations(@Param('userId') userId: string, @Param('streamId') streamId: string) {
+    return this.relayService.destinations(userId, streamId);
+  }
+
+  @Post('hls-ready')
+  @HttpCode(200)
+  async hlsReady(@Body() body: HlsReadyDto): Promise<{ ok: true }> {
+    await this.relayService.hlsReady(body);
+    return { ok: true };
+  }
+
+  @Post('stream-status')
+  @HttpCode(200)
+  async streamStatus(@Body() body: RelayStreamStatusDto): Promise<{ ok: true }> {
+    await this.relayService.streamStatus(body);
+    return { ok: true };
+  }
+
+  /** 200 allows the publish, 403 refuses it (nginx-rtmp's on_publish reads only the status). */
+  @Post('publish-auth')
+  @ZodResponse({ status: 200, type: PublishAuthResponseDto })
+  async publishAuth(@Body() body: PublishAuthDto, @Res({ passthrough: true }) response: Response) {
+    const decision = await this.relayService.publishAuth(body.path, body.key, body.relayId);
+    response.status(decision.allowed ? 200 : 403);
+    return decision;
+  }
+
+  @Post('relays')
+  @ZodResponse({ status: 201, type: RelayResponseDto })
+  async register(@Body() body: RelayRegistrationDto) {
+    return presentRelay(await this.registry.register(body));
+  }
+
+  @Get('relays')
+  async list() {
+    return { relays: (await this.registry.list()).map(presentRelay) };
+  }
+
+  @Post('relays/:relayId/heartbeat')
+  @ZodResponse({ status: 200, type: RelayHeartbeatResponseDto })
+  heartbeat(@Param('relayId') relayId: string, @Body() body: RelayHeartbeatDto) {
+    return this.relayService.heartbeat(relayId, body);
+  }
+}

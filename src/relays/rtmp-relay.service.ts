@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { NotFoundError } from '../common/errors';
+import type { DestinationStatus, StreamStatus } from '../generated/prisma/enums';
+import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
+import { PublishKeyService } from '../streams/publish-key.service';
+import { StreamEventBus } from '../streams/stream-event-bus';
+import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { isEnded } from '../streams/stream-status';
+import { StrategyDestinations } from '../streams/strategy-destinations';
+import { userPathSegment } from '../streams/user-path-segment';
+import type { NewStreamEvent } from '../streams/stream-events';
+import { RelayRegistryService } from './relay-registry.service';
+import type { RelayStreamStatus } from './rtmp-relay.schemas';
+
+export interface PublishDecision {
+  allowed: boolean;
+  streamId?: string;
+  userId?: string;
+  reason?: string;
+}
+
+/** What a relay's status report means for the stream, given where the stream is now. */
+export function streamStatusFromRelay(reported: RelayStreamStatus['status'], current: StreamStatus): StreamStatus {
+  if (reported !== 'stopped') return reported;
+  // The publisher left. Unless the stream is being stopped, the glasses may come back.
+  return current === 'stopping' ? 'stopped' : 'reconnecting';
+}
+
+/** The relay fleet's view of streams: publish authorisation, destinations, status reports. */
+@Injectable()
+export class RtmpRelayService {
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly lifecycle: StreamLifecycleService,
+    private readonly publishKeys: PublishKeyService,
+    private readonly strategyDestinations: StrategyDestinations,
+    private readonly registry: RelayRegistryService,
+    private readonly bus: StreamEventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
+  async requireStream(user: string, streamId: string): Promise<StreamRow> {
+    const row = await this.streams.findById(streamId);
+    if (!row || (row.userId !== user && row.userPathSegment !== user && row.userPathSegment !== userPathSegment(user))) {
+      throw new NotFoundError(`No stream "${streamId}" for this user`);
+    }
+    return row;
+  }
+
+  async destinations(user: string, streamId: string) {
+    const row = await this.requireStream(user, streamId);
+    const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
+    const live = !isEnded(row.status);
+    return {
+      streamId: row.id,
+      destinationsVersion: row.destinationsVersion,
+      destinations: row.destinations
+        .filter((d) => live && d.enabled && attachedApps.has(d.appId))
+        .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl })),
+    };
+  }
+
+  async publishAuth(path: string, key: string, relayId?: string): Promise<PublishDecision> {
+    const segments = path.split('?')[0].split('/').filter((segment) => segment.length > 0);
+    if (segments.length < 2) return { allowed: false, reason: 'path must be live/{user}/{streamId}' };
+    const [segment, streamId] = segments.slice(-2);
+    const row = await this.streams.findById(streamId);
+    if (!row || row.userPathSegment !== segment) return { allowed: false, reason: 'unknown stream' };
+    if (!this.publishKeys.matches(key, row.publishKeyHash)) return { allowed: false, reason: 'wrong or missing key' };
+    if (isEnded(row.status)) return { allowed: false, reason: `stream is ${row.status}` };
+    if (relayId && relayId !== row.relayId && (await this.registry.findById(relayId))) {
+      await this.lifecycle.transition(row.id, null, null, { relayId });
+    }
+    return { allowed: true, streamId: row.id, userId: row.userId };
+  }
+
+  async hlsReady(body: { userId: string; streamId: string; hlsUrl: string; dashUrl?: string }): Promise<void> {
+    const row = await this.requireStream(body.userId, body.streamId);
+    await this.lifecycle.transition(
+      row.id,
+      null,
+      null,
+      { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
+      [{ streamId: row.id, type: 'stream.playback', status: 'hls_ready', data: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null } }],
+    );
+  }
+
+  async streamStatus(report: RelayStreamStatus): Promise<void> {
+    const row = await this.requireStream(report.userId, report.streamId);
+    const target = streamStatusFromRelay(report.status, row.status);
+    await this.lifecycle.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
+      bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
+      fps: report.fps ?? row.fps,
+      droppedFrames: report.droppedFrames ?? row.droppedFrames,
+      viewers: report.viewers ?? row.viewers,
+      durationSeconds: report.durationSeconds ?? row.durationSeconds,
+      statsUpdatedAt: this.clock.now(),
+    });
+    for (const reported of report.destinations ?? []) {
+      await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);
+    }
+  }
+
+  private async applyDestinationStatus(
+    row: StreamRow,
+    destinationId: string,
+    status: DestinationStatus,
+    error: string | null,
+  ): Promise<void> {
+    const destination = row.destinations.find((d) => d.id === destinationId);
+    if (!destination) return; // removed meanwhile; the relay learns it from the next destination fetch
+    const lastError = status === 'errored' ? error : destination.lastError;
+    if (destination.status === status && destination.lastError === lastError) return;
+    const event: NewStreamEvent = {
+      streamId: row.id,
+      destinationId,
+      appId: destination.appId,
+      type: 'destination.status',
+      status,
+      reason: status === 'errored' ? error : null,
+    };
+    const result = await this.streams.updateDestination(
+      row.id,
+      destinationId,
+      {
+        status,
+        lastError,
+        ...(status === 'starting' && destination.status !== 'starting' ? { attempts: { increment: 1 } } : {}),
+      },
+      destination.status === status ? [] : [event],
+      false,
+    );
+    await this.bus.publish(result.events);
+  }
+
+  async heartbeat(relayId: string, body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] }) {
+    await this.registry.heartbeat(relayId, body);
+    const streams = await Promise.all(body.activeStreams.map((id) => this.streams.findById(id)));
+    return {
+      relayId,
+      streams: streams
+        .filter((row): row is StreamRow => row !== null)
+        .map((row) => ({
+          streamId: row.id,
+          userId: row.userId,
+          desired: isEnded(row.status) ? ('stop' as const) : ('run' as const),
+          destinationsVersion: row.destinationsVersion,
+        })),
+    };
+  }
+}

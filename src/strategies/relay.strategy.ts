@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { ServiceUnavailableError } from '../common/errors';
+import { RelayRegistryService } from '../relays/relay-registry.service';
+import { PublishKeyService } from '../streams/publish-key.service';
+import type { ProvisionResult, StrategyStream, StreamStrategy } from './stream-strategy';
+
+export function relayIngestBaseUrl(rtmpUrl: string, userPathSegment: string, streamId: string): string {
+  return `${rtmpUrl}/live/${userPathSegment}/${streamId}`;
+}
+
+export function relayHlsUrl(hlsBaseUrl: string, userPathSegment: string, streamId: string): string {
+  return `${hlsBaseUrl}/hls/${userPathSegment}/${streamId}/index.m3u8`;
+}
+
+/**
+ * Our own relay fleet. Destination changes need no call: the relay reads the destination list
+ * (and its version, from heartbeats) from the relay-facing API.
+ */
+@Injectable()
+export class RelayStrategy implements StreamStrategy {
+  readonly name = 'relay' as const;
+
+  constructor(
+    private readonly registry: RelayRegistryService,
+    private readonly publishKeys: PublishKeyService,
+  ) {}
+
+  async provision(stream: StrategyStream): Promise<ProvisionResult> {
+    const relay = await this.registry.pickFor(stream.userPathSegment);
+    if (!relay) throw new ServiceUnavailableError('No relay has free capacity right now; try again shortly');
+    return {
+      ingestBaseUrl: relayIngestBaseUrl(relay.rtmpUrl, stream.userPathSegment, stream.id),
+      publishKeyHash: this.publishKeys.hash(this.publishKeys.keyFor(stream.id)),
+      relayId: relay.id,
+      cloudflareLiveInputId: null,
+      hlsUrl: relayHlsUrl(relay.hlsBaseUrl, stream.userPathSegment, stream.id),
+      dashUrl: null,
+      webrtcUrl: null,
+    };
+  }
+
+  async addDestination(): Promise<Record<string, never>> {
+    return {};
+  }
+
+  async removeDestination(): Promise<void> {}
+
+  async setDestinationEnabled(): Promise<void> {}
+
+  async stop(stream: StrategyStream): Promise<'stopped' | 'stopping'> {
+    // Nothing runs on a relay until the glasses have published.
+    return stream.status === 'initializing' || stream.status === 'connecting' ? 'stopped' : 'stopping';
+  }
+}

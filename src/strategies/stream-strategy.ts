@@ -1,0 +1,53 @@
+import type { StreamStatus } from '../streams/stream-status';
+
+export type StrategyName = 'relay' | 'cloudflare' | 'hybrid';
+export type RequestedStrategy = StrategyName | 'auto';
+
+/** What a strategy needs to know of a stream; ids and plain values only. */
+export interface StrategyStream {
+  id: string;
+  userId: string;
+  userPathSegment: string;
+  status: StreamStatus;
+  relayId: string | null;
+  cloudflareLiveInputId: string | null;
+}
+
+export interface StrategyDestination {
+  id: string;
+  name: string;
+  /** Full URL including the stream key; strategies hand it to the carrier, never to logs. */
+  fullUrl: string;
+  enabled: boolean;
+  cloudflareOutputId: string | null;
+}
+
+export interface ProvisionResult {
+  ingestBaseUrl: string;
+  publishKeyHash: string | null;
+  relayId: string | null;
+  cloudflareLiveInputId: string | null;
+  hlsUrl: string | null;
+  dashUrl: string | null;
+  webrtcUrl: string | null;
+}
+
+export interface DestinationProvisionResult {
+  cloudflareOutputId?: string | null;
+}
+
+/**
+ * How a stream is carried (our relay, Cloudflare Stream, or both). The stream service owns the
+ * rows; a strategy only talks to the carrier and returns what it created.
+ */
+export interface StreamStrategy {
+  readonly name: StrategyName;
+  provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult>;
+  addDestination(stream: StrategyStream, destination: StrategyDestination): Promise<DestinationProvisionResult>;
+  removeDestination(stream: StrategyStream, destination: StrategyDestination): Promise<void>;
+  setDestinationEnabled(stream: StrategyStream, destination: StrategyDestination, enabled: boolean): Promise<void>;
+  /** 'stopped' when nothing is running any more, 'stopping' when the carrier will confirm later. */
+  stop(stream: StrategyStream): Promise<'stopped' | 'stopping'>;
+}
+
+export class StrategyUnavailableError extends Error {}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { createZodDto } from 'nestjs-zod';
+
+export const MAX_DESTINATIONS_PER_REQUEST = 10;
+/** Per app and stream; Cloudflare allows 50 outputs per input across all apps. */
+export const MAX_DESTINATIONS_PER_APP = 10;
+
+export const userIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .describe('The glasses user: an e-mail or any stable id');
+
+export const restreamDestinationInputSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .max(2048)
+    .describe('rtmp:// or rtmps:// ingest URL; the stream key may be its last path segment'),
+  streamKey: z.string().min(1).max(512).optional().describe('The stream key, when it is not part of url'),
+  name: z.string().trim().min(1).max(100).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const createManagedStreamSchema = z
+  .object({
+    userId: userIdSchema,
+    quality: z.enum(['480p', '720p', '1080p']).default('720p'),
+    enableWebRTC: z.boolean().default(false),
+    strategy: z.enum(['auto', 'relay', 'cloudflare', 'hybrid']).default('auto'),
+    durationLimit: z.number().int().min(60).max(7 * 24 * 3600).optional().describe('Seconds'),
+    restreamDestinations: z.array(restreamDestinationInputSchema).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
+    savedDestinationIds: z.array(z.string().min(1).max(64)).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
+  })
+  .refine(
+    (body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST,
+    { message: `at most ${MAX_DESTINATIONS_PER_REQUEST} destinations in all`, path: ['restreamDestinations'] },
+  );
+export class CreateManagedStreamDto extends createZodDto(createManagedStreamSchema) {}
+export type CreateManagedStreamInput = z.output<typeof createManagedStreamSchema>;
+
+export const addStreamDestinationSchema = restreamDestinationInputSchema
+  .extend({ savedDestinationId: z.string().min(1).max(64).optional() })
+  .partial({ url: true })
+  .refine((body) => (body.url === undefined) !== (body.savedDestinationId === undefined), {
+    message: 'give either url (with streamKey or a key in the path) or savedDestinationId',
+    path: ['url'],
+  });
+export class AddStreamDestinationDto extends createZodDto(addStreamDestinationSchema) {}
+
+export const updateStreamDestinationSchema = z.object({ enabled: z.boolean() });
+export class UpdateStreamDestinationDto extends createZodDto(updateStreamDestinationSchema) {}
+
+export const listManagedStreamsQuerySchema = z.object({
+  userId: userIdSchema.optional(),
+  status: z.enum(['live', 'all']).default('all'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export class ListManagedStreamsQueryDto extends createZodDto(listManagedStreamsQuerySchema) {}
+
+export const destinationStatusSchema = z.enum(['idle', 'starting', 'broadcasting', 'errored', 'stopped']);
+export const streamStatusSchema = z.enum([
+  'initializing',
+  'connecting',
+  'active',
+  'reconnecting',
+  'stopping',
+  'stopped',
+  'error',
+]);
+
+export const streamDestinationResponseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string().describe('Ingest URL without the key'),
+  streamKeyMasked: z.string().describe('Last 4 characters of the key'),
+  enabled: z.boolean(),
+  status: destinationStatusSchema,
+  lastError: z.string().nullable(),
+  attempts: z.number().int(),
+  savedDestinationId: z.string().nullable(),
+});
+
+export const managedStreamResponseSchema = z.object({
+  streamId: z.string(),
+  userId: z.string(),
+  ingestUrl: z.string().nullable().describe("The URL the glasses publish to, with the stream's publish key"),
+  strategy: z.enum(['relay', 'cloudflare', 'hybrid']),
+  strategyReason: z.string().nullable(),
+  status: streamStatusSchema,
+  statusReason: z.string().nullable(),
+  hlsUrl: z.string().nullable(),
+  hlsReady: z.boolean(),
+  dashUrl: z.string().nullable(),
+  webrtcUrl: z.string().nullable(),
+  quality: z.string(),
+  durationLimit: z.number().int().nullable(),
+  joined: z.boolean().describe('True when this request joined a stream another app had started'),
+  apps: z.number().int().describe('How many apps are attached'),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  stats: z.object({
+    bitrateKbps: z.number().nullable(),
+    fps: z.number().nullable(),
+    durationSeconds: z.number().nullable(),
+    droppedFrames: z.number().nullable(),
+    viewers: z.number().nullable(),
+    updatedAt: z.string().nullable(),
+  }),
+  destinations: z.array(streamDestinationResponseSchema),
+});
+export class ManagedStreamResponseDto extends createZodDto(managedStreamResponseSchema) {}
+export type ManagedStreamResponse = z.infer<typeof managedStreamResponseSchema>;
+export type StreamDestinationResponse = z.infer<typeof streamDestinationResponseSchema>;
+
+export const managedStreamListResponseSchema = z.object({ streams: z.array(managedStreamResponseSchema) });
+export class ManagedStreamListResponseDto extends createZodDto(managedStreamListResponseSchema) {}
+
+export class StreamDestinationResponseDto extends createZodDto(streamDestinationResponseSchema) {}

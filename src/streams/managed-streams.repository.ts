@@ -1,0 +1,248 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../generated/prisma/client';
+import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
+import type { NewStreamEvent, StreamEventMessage } from './stream-events';
+import { StreamEventsRepository } from './stream-events.repository';
+
+export const streamWithDestinations = {
+  destinations: { orderBy: { createdAt: 'asc' } },
+  attachments: { where: { detachedAt: null }, select: { appId: true } },
+} satisfies Prisma.ManagedStreamInclude;
+
+export type StreamRow = Prisma.ManagedStreamGetPayload<{ include: typeof streamWithDestinations }>;
+export type DestinationRow = StreamRow['destinations'][number];
+
+export interface NewDestinationRow {
+  id: string;
+  appId: string;
+  savedDestinationId: string | null;
+  name: string;
+  url: string;
+  streamKeyCipher: string;
+  fingerprint: string;
+  enabled: boolean;
+}
+
+export interface NewStreamRow {
+  id: string;
+  userId: string;
+  userPathSegment: string;
+  strategy: StreamStrategy;
+  strategyReason: string | null;
+  quality: string;
+  enableWebRTC: boolean;
+  durationLimit: number | null;
+  appId: string;
+}
+
+export class LiveSlotTakenError extends Error {}
+export class DuplicateDestinationError extends Error {}
+
+function isUniqueViolation(error: unknown, field: string): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
+  return JSON.stringify(error.meta ?? {}).includes(field);
+}
+
+export type StreamPatch = Partial<
+  Pick<
+    StreamRow,
+    | 'ingestBaseUrl'
+    | 'publishKeyHash'
+    | 'relayId'
+    | 'cloudflareLiveInputId'
+    | 'hlsUrl'
+    | 'hlsReadyAt'
+    | 'dashUrl'
+    | 'webrtcUrl'
+    | 'statusReason'
+    | 'startedAt'
+    | 'endedAt'
+    | 'bitrateKbps'
+    | 'fps'
+    | 'durationSeconds'
+    | 'droppedFrames'
+    | 'viewers'
+    | 'statsUpdatedAt'
+  >
+> & { status?: StreamStatus };
+
+@Injectable()
+export class ManagedStreamsRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: StreamEventsRepository,
+  ) {}
+
+  /** Creates the stream, its first app and destinations in one transaction. */
+  async create(
+    stream: NewStreamRow,
+    destinations: readonly NewDestinationRow[],
+    events: (row: StreamRow) => NewStreamEvent[],
+  ): Promise<{ row: StreamRow; events: StreamEventMessage[] }> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const { appId, ...fields } = stream;
+        await tx.managedStream.create({
+          data: { ...fields, liveUserId: stream.userId, status: 'initializing', attachments: { create: { appId } } },
+        });
+        if (destinations.length > 0) {
+          await tx.streamDestination.createMany({ data: destinations.map((d) => ({ ...d, streamId: stream.id })) });
+        }
+        const row = await tx.managedStream.findUniqueOrThrow({ where: { id: stream.id }, include: streamWithDestinations });
+        return { row, events: await this.events.append(events(row), tx) };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'liveUserId')) throw new LiveSlotTakenError();
+      if (isUniqueViolation(error, 'fingerprint')) throw new DuplicateDestinationError();
+      throw error;
+    }
+  }
+
+  /** Attaches an app (again) and adds its destinations, bumping the destination version. */
+  async attach(
+    streamId: string,
+    appId: string,
+    destinations: readonly NewDestinationRow[],
+    events: NewStreamEvent[],
+  ): Promise<{ row: StreamRow; events: StreamEventMessage[] }> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.streamAttachment.upsert({
+          where: { streamId_appId: { streamId, appId } },
+          create: { streamId, appId },
+          update: { detachedAt: null, attachedAt: new Date() },
+        });
+        if (destinations.length > 0) {
+          await tx.streamDestination.createMany({ data: destinations.map((d) => ({ ...d, streamId })) });
+        }
+        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+        const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
+        return { row, events: await this.events.append(events, tx) };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'fingerprint')) throw new DuplicateDestinationError();
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<StreamRow | null> {
+    return this.prisma.managedStream.findUnique({ where: { id }, include: streamWithDestinations });
+  }
+
+  findLiveByUserId(userId: string): Promise<StreamRow | null> {
+    return this.prisma.managedStream.findUnique({ where: { liveUserId: userId }, include: streamWithDestinations });
+  }
+
+  /** Streams this app has ever been attached to. */
+  async isVisibleToApp(streamId: string, appId: string): Promise<boolean> {
+    const attachment = await this.prisma.streamAttachment.findUnique({
+      where: { streamId_appId: { streamId, appId } },
+      select: { appId: true },
+    });
+    return attachment !== null;
+  }
+
+  listForApp(appId: string, filter: { userId?: string; liveOnly: boolean; limit: number }): Promise<StreamRow[]> {
+    return this.prisma.managedStream.findMany({
+      where: {
+        attachments: { some: { appId } },
+        ...(filter.userId ? { userId: filter.userId } : {}),
+        ...(filter.liveOnly ? { liveUserId: { not: null } } : {}),
+      },
+      include: streamWithDestinations,
+      orderBy: { createdAt: 'desc' },
+      take: filter.limit,
+    });
+  }
+
+  /**
+   * Applies a patch (and a status change, when `expectedStatus` still holds) and appends
+   * events in one transaction. Returns null when the status moved on meanwhile.
+   */
+  async update(
+    streamId: string,
+    patch: StreamPatch,
+    events: NewStreamEvent[],
+    expectedStatus?: StreamStatus,
+  ): Promise<{ row: StreamRow; events: StreamEventMessage[] } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const releasesSlot = patch.status === 'stopping' || patch.status === 'stopped';
+      const result = await tx.managedStream.updateMany({
+        where: { id: streamId, ...(expectedStatus ? { status: expectedStatus } : {}) },
+        data: { ...patch, ...(releasesSlot ? { liveUserId: null } : {}) },
+      });
+      if (result.count === 0) return null;
+      const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
+      return { row, events: await this.events.append(events, tx) };
+    });
+  }
+
+  /** Detaches an app; its destinations stop with it. Returns how many apps remain. */
+  async detach(streamId: string, appId: string, events: NewStreamEvent[]): Promise<{ remaining: number; events: StreamEventMessage[] }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.streamAttachment.update({
+        where: { streamId_appId: { streamId, appId } },
+        data: { detachedAt: new Date() },
+      });
+      await tx.streamDestination.updateMany({
+        where: { streamId, appId },
+        data: { enabled: false, status: 'stopped' },
+      });
+      await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+      const remaining = await tx.streamAttachment.count({ where: { streamId, detachedAt: null } });
+      return { remaining, events: await this.events.append(events, tx) };
+    });
+  }
+
+  async addDestination(
+    streamId: string,
+    destination: NewDestinationRow,
+    events: (row: DestinationRow) => NewStreamEvent[],
+  ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const row = await tx.streamDestination.create({ data: { ...destination, streamId } });
+        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+        return { destination: row, events: await this.events.append(events(row), tx) };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'fingerprint')) throw new DuplicateDestinationError();
+      throw error;
+    }
+  }
+
+  async updateDestination(
+    streamId: string,
+    destinationId: string,
+    patch: {
+      enabled?: boolean;
+      status?: DestinationStatus;
+      lastError?: string | null;
+      attempts?: { increment: number };
+      cloudflareOutputId?: string | null;
+    },
+    events: NewStreamEvent[],
+    bumpVersion: boolean,
+  ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {
+    return this.prisma.$transaction(async (tx) => {
+      const destination = await tx.streamDestination.update({ where: { id: destinationId, streamId }, data: patch });
+      if (bumpVersion) {
+        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+      }
+      return { destination, events: await this.events.append(events, tx) };
+    });
+  }
+
+  async deleteDestination(streamId: string, destinationId: string, events: NewStreamEvent[]): Promise<StreamEventMessage[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.streamDestination.delete({ where: { id: destinationId, streamId } });
+      await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+      return this.events.append(events, tx);
+    });
+  }
+
+  countAppDestinations(streamId: string, appId: string): Promise<number> {
+    return this.prisma.streamDestination.count({ where: { streamId, appId } });
+  }
+}

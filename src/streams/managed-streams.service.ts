@@ -1,0 +1,195 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
+import { Random } from '../common/random';
+import { DestinationInputResolver } from '../destinations/destination-input.resolver';
+import { StrategyRegistry } from '../strategies/strategy-registry';
+import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
+import {
+  DuplicateDestinationError,
+  LiveSlotTakenError,
+  ManagedStreamsRepository,
+  NewDestinationRow,
+  StreamRow,
+} from './managed-streams.repository';
+import { StreamEventBus } from './stream-event-bus';
+import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+import { StreamPresenter } from './stream-presenter';
+import { StrategyDestinations } from './strategy-destinations';
+import { userPathSegment } from './user-path-segment';
+
+export interface StartStreamResult {
+  stream: ManagedStreamResponse;
+  joined: boolean;
+}
+
+/** Starting, joining, reading and leaving managed streams on behalf of apps. */
+@Injectable()
+export class ManagedStreamsService {
+  private readonly logger = new Logger(ManagedStreamsService.name);
+
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly destinationInputs: DestinationInputResolver,
+    private readonly strategies: StrategyRegistry,
+    private readonly lifecycle: StreamLifecycleService,
+    private readonly bus: StreamEventBus,
+    private readonly presenter: StreamPresenter,
+    private readonly strategyDestinations: StrategyDestinations,
+    private readonly random: Random,
+  ) {}
+
+  async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
+    const destinations = await this.destinationInputs.resolve(appId, input.userId, input);
+    // Two requests for the same user race on the live-slot unique index; the loser joins.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const live = await this.streams.findLiveByUserId(input.userId);
+      if (live) return { stream: await this.join(live, appId, destinations), joined: true };
+      try {
+        return { stream: await this.create(appId, input, destinations), joined: false };
+      } catch (error) {
+        if (!(error instanceof LiveSlotTakenError)) throw error;
+      }
+    }
+    throw new ConflictError('The user\'s stream changed while starting; try again', 'retry');
+  }
+
+  async get(appId: string, streamId: string): Promise<ManagedStreamResponse> {
+    return this.presenter.stream(await this.requireVisible(appId, streamId), appId);
+  }
+
+  async list(appId: string, filter: { userId?: string; status: 'live' | 'all'; limit: number }): Promise<ManagedStreamResponse[]> {
+    const rows = await this.streams.listForApp(appId, {
+      userId: filter.userId,
+      liveOnly: filter.status === 'live',
+      limit: filter.limit,
+    });
+    return rows.map((row) => this.presenter.stream(row, appId));
+  }
+
+  /** The app leaves the stream; the stream stops when the last app has left. */
+  async leave(appId: string, streamId: string): Promise<ManagedStreamResponse> {
+    const row = await this.requireVisible(appId, streamId);
+    if (!row.attachments.some((attachment) => attachment.appId === appId)) {
+      return this.presenter.stream(row, appId);
+    }
+    const { remaining, events } = await this.streams.detach(streamId, appId, [
+      { streamId, type: 'stream.app_detached', data: { appId } },
+    ]);
+    await this.bus.publish(events);
+    let current = (await this.streams.findById(streamId)) ?? row;
+    if (remaining === 0) current = await this.lifecycle.stop(current, 'stopped by the last app');
+    return this.presenter.stream(current, appId);
+  }
+
+  async requireVisible(appId: string, streamId: string): Promise<StreamRow> {
+    const row = await this.streams.findById(streamId);
+    if (!row || !(await this.streams.isVisibleToApp(streamId, appId))) {
+      throw new NotFoundError(`No managed stream "${streamId}"`);
+    }
+    return row;
+  }
+
+  private async create(
+    appId: string,
+    input: CreateManagedStreamInput,
+    destinations: NewDestinationRow[],
+  ): Promise<ManagedStreamResponse> {
+    const choice = this.strategies.choose(input.strategy);
+    const streamId = this.random.id('ms');
+    const { row } = await this.createRow(appId, streamId, input, destinations, choice);
+    const strategy = this.strategies.get(choice.strategy);
+    try {
+      const provisioned = await strategy.provision(
+        strategyView(row),
+        row.destinations.map((d) => this.strategyDestinations.fromRow(d)),
+      );
+      const ready = await this.lifecycle.transition(streamId, 'connecting', 'waiting for the glasses to publish', provisioned);
+      return this.presenter.stream(ready ?? row, appId);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'provisioning failed';
+      await this.lifecycle.transition(streamId, 'stopped', `provisioning failed: ${reason}`);
+      throw error;
+    }
+  }
+
+  private async createRow(
+    appId: string,
+    streamId: string,
+    input: CreateManagedStreamInput,
+    destinations: NewDestinationRow[],
+    choice: { strategy: StreamRow['strategy']; reason: string | null },
+  ): Promise<{ row: StreamRow }> {
+    try {
+      const { row, events } = await this.streams.create(
+        {
+          id: streamId,
+          appId,
+          userId: input.userId,
+          userPathSegment: userPathSegment(input.userId),
+          strategy: choice.strategy,
+          strategyReason: choice.reason,
+          quality: input.quality,
+          enableWebRTC: input.enableWebRTC,
+          durationLimit: input.durationLimit ?? null,
+        },
+        destinations,
+        (created) => [
+          { streamId, type: 'stream.status', status: 'initializing', reason: choice.reason, data: { strategy: choice.strategy } },
+          ...created.destinations.map((d) => ({
+            streamId,
+            destinationId: d.id,
+            appId,
+            type: 'destination.added' as const,
+            status: d.status,
+            data: { name: d.name, url: d.url },
+          })),
+        ],
+      );
+      await this.bus.publish(events);
+      return { row };
+    } catch (error) {
+      if (error instanceof DuplicateDestinationError) throw duplicateDestination();
+      throw error;
+    }
+  }
+
+  private async join(live: StreamRow, appId: string, destinations: NewDestinationRow[]): Promise<ManagedStreamResponse> {
+    if (live.attachments.some((attachment) => attachment.appId === appId)) {
+      throw new ConflictError(
+        `This app already has a live stream for this user (${live.id}); stop it or add destinations to it`,
+        'already_streaming',
+        { streamId: live.id },
+      );
+    }
+    const existingForApp = live.destinations.filter((d) => d.appId === appId).length;
+    if (existingForApp + destinations.length > MAX_DESTINATIONS_PER_APP) {
+      throw new InvalidInputError(`An app may have at most ${MAX_DESTINATIONS_PER_APP} destinations on a stream`);
+    }
+    try {
+      const { row, events } = await this.streams.attach(live.id, appId, destinations, [
+        { streamId: live.id, type: 'stream.app_attached', data: { appId } },
+        ...destinations.map((d) => ({
+          streamId: live.id,
+          destinationId: d.id,
+          appId,
+          type: 'destination.added' as const,
+          status: 'idle',
+          data: { name: d.name, url: d.url },
+        })),
+      ]);
+      await this.bus.publish(events);
+      const strategy = this.strategies.get(row.strategy);
+      for (const destination of row.destinations.filter((d) => destinations.some((added) => added.id === d.id))) {
+        await strategy.addDestination(strategyView(row), this.strategyDestinations.fromRow(destination));
+      }
+      return this.presenter.stream(row, appId, true);
+    } catch (error) {
+      if (error instanceof DuplicateDestinationError) throw duplicateDestination();
+      throw error;
+    }
+  }
+}
+
+function duplicateDestination(): ConflictError {
+  return new ConflictError('One of these destinations is already on the stream', 'duplicate_destination');
+}

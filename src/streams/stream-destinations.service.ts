@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
+import { DestinationInputResolver } from '../destinations/destination-input.resolver';
+import { StrategyRegistry } from '../strategies/strategy-registry';
+import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestinationResponse } from './managed-stream.schemas';
+import { DestinationRow, DuplicateDestinationError, ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
+import { ManagedStreamsService } from './managed-streams.service';
+import { StreamEventBus } from './stream-event-bus';
+import { strategyView } from './stream-lifecycle.service';
+import { StreamPresenter } from './stream-presenter';
+import { isEnded } from './stream-status';
+import { StrategyDestinations } from './strategy-destinations';
+
+type AddInput = z.output<typeof addStreamDestinationSchema>;
+
+/** Adding, enabling, disabling and removing an app's destinations on a live stream. */
+@Injectable()
+export class StreamDestinationsService {
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly managedStreams: ManagedStreamsService,
+    private readonly destinationInputs: DestinationInputResolver,
+    private readonly strategies: StrategyRegistry,
+    private readonly strategyDestinations: StrategyDestinations,
+    private readonly bus: StreamEventBus,
+    private readonly presenter: StreamPresenter,
+  ) {}
+
+  async add(appId: string, streamId: string, input: AddInput): Promise<StreamDestinationResponse> {
+    const stream = await this.requireLive(appId, streamId);
+    if (stream.destinations.filter((d) => d.appId === appId).length >= MAX_DESTINATIONS_PER_APP) {
+      throw new InvalidInputError(`An app may have at most ${MAX_DESTINATIONS_PER_APP} destinations on a stream`);
+    }
+    const [row] = await this.destinationInputs.resolve(
+      appId,
+      stream.userId,
+      {
+        restreamDestinations: input.url ? [{ url: input.url, streamKey: input.streamKey, name: input.name, enabled: input.enabled }] : [],
+        savedDestinationIds: input.savedDestinationId ? [input.savedDestinationId] : [],
+      },
+      { restream: 'destination', saved: 'savedDestinationId' },
+    );
+    let added: DestinationRow;
+    try {
+      const result = await this.streams.addDestination(streamId, row, (created) => [
+        {
+          streamId,
+          destinationId: created.id,
+          appId,
+          type: 'destination.added',
+          status: created.status,
+          data: { name: created.name, url: created.url },
+        },
+      ]);
+      await this.bus.publish(result.events);
+      added = result.destination;
+    } catch (error) {
+      if (error instanceof DuplicateDestinationError) {
+        throw new ConflictError('This destination is already on the stream', 'duplicate_destination');
+      }
+      throw error;
+    }
+    const provisioned = await this.strategies
+      .get(stream.strategy)
+      .addDestination(strategyView(stream), this.strategyDestinations.fromRow(added));
+    if (provisioned.cloudflareOutputId !== undefined) {
+      added = (
+        await this.streams.updateDestination(streamId, added.id, { cloudflareOutputId: provisioned.cloudflareOutputId }, [], false)
+      ).destination;
+    }
+    return this.presenter.destination(added);
+  }
+
+  async setEnabled(appId: string, streamId: string, destinationId: string, enabled: boolean): Promise<StreamDestinationResponse> {
+    const stream = await this.requireLive(appId, streamId);
+    const destination = this.requireOwnDestination(stream, appId, destinationId);
+    if (destination.enabled === enabled) return this.presenter.destination(destination);
+    await this.strategies
+      .get(stream.strategy)
+      .setDestinationEnabled(strategyView(stream), this.strategyDestinations.fromRow(destination), enabled);
+    const status = enabled ? 'idle' : 'stopped';
+    const result = await this.streams.updateDestination(
+      streamId,
+      destinationId,
+      { enabled, status, lastError: enabled ? null : destination.lastError },
+      [
+        {
+          streamId,
+          destinationId,
+          appId,
+          type: 'destination.status',
+          status,
+          reason: enabled ? 'enabled' : 'disabled',
+          data: { enabled },
+        },
+      ],
+      true,
+    );
+    await this.bus.publish(result.events);
+    return this.presenter.destination(result.destination);
+  }
+
+  async remove(appId: string, streamId: string, destinationId: string): Promise<void> {
+    const stream = await this.managedStreams.requireVisible(appId, streamId);
+    const destination = this.requireOwnDestination(stream, appId, destinationId);
+    if (!isEnded(stream.status)) {
+      await this.strategies
+        .get(stream.strategy)
+        .removeDestination(strategyView(stream), this.strategyDestinations.fromRow(destination));
+    }
+    const events = await this.streams.deleteDestination(streamId, destinationId, [
+      { streamId, destinationId, appId, type: 'destination.removed', data: { name: destination.name } },
+    ]);
+    await this.bus.publish(events);
+  }
+
+  private async requireLive(appId: string, streamId: string): Promise<StreamRow> {
+    const stream = await this.managedStreams.requireVisible(appId, streamId);
+    if (isEnded(stream.status)) {
+      throw new ConflictError(`Stream "${streamId}" has ended; its destinations can no longer change`, 'stream_ended');
+    }
+    if (!stream.attachments.some((attachment) => attachment.appId === appId)) {
+      throw new ConflictError('This app has left the stream', 'not_attached');
+    }
+    return stream;
+  }
+
+  private requireOwnDestination(stream: StreamRow, appId: string, destinationId: string): DestinationRow {
+    const destination = stream.destinations.find((d) => d.id === destinationId && d.appId === appId);
+    if (!destination) throw new NotFoundError(`No destination "${destinationId}" on this stream`);
+    return destination;
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppApiKeyGuard, CurrentApp } from '../auth/app-api-key.guard';
+import type { AppRecord } from '../apps/apps.repository';
+import { ManagedStreamsService } from './managed-streams.service';
+import { StreamEventStreamer } from './stream-event-streamer';
+
+@ApiTags('managed streams')
+@ApiSecurity('apiKey')
+@UseGuards(AppApiKeyGuard)
+@Controller('api/managed-streams')
+export class StreamEventsController {
+  constructor(
+    private readonly streams: ManagedStreamsService,
+    private readonly streamer: StreamEventStreamer,
+  ) {}
+
+  /** Server-Sent Events: the stream's history (after Last-Event-ID), then live changes. */
+  @Get(':streamId/events')
+  @ApiProduces('text/event-stream')
+  async events(
+    @CurrentApp() app: AppRecord,
+    @Param('streamId') streamId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.streams.requireVisible(app.id, streamId);
+    const header = request.headers['last-event-id'];
+    const fromQuery = typeof request.query.lastEventId === 'string' ? request.query.lastEventId : undefined;
+    await this.streamer.stream(streamId, app.id, (typeof header === 'string' ? header : fromQuery) ?? null, request, response);
+  }
+}

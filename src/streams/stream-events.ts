@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const STREAM_EVENT_TYPES = [
+  'stream.status',
+  'stream.playback',
+  'stream.app_attached',
+  'stream.app_detached',
+  'destination.added',
+  'destination.removed',
+  'destination.status',
+] as const;
+export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
+
+/** An event as stored and as sent over SSE and Redis. */
+export const streamEventSchema = z.object({
+  id: z.string(),
+  streamId: z.string(),
+  destinationId: z.string().nullable(),
+  /** Destination events are shown only to the app that owns the destination. */
+  appId: z.string().nullable(),
+  type: z.enum(STREAM_EVENT_TYPES),
+  status: z.string().nullable(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});
+export type StreamEventMessage = z.infer<typeof streamEventSchema>;
+
+/** What a service records; the repository adds id and time. */
+export interface NewStreamEvent {
+  streamId: string;
+  destinationId?: string | null;
+  appId?: string | null;
+  type: StreamEventType;
+  status?: string | null;
+  reason?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+export function visibleToApp(event: StreamEventMessage, appId: string): boolean {
+  return event.appId === null || event.appId === appId;
+}

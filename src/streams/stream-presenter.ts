@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { EncryptionService } from '../common/crypto/encryption.service';
+import { maskSecret } from '../common/masking';
+import type { ManagedStreamResponse, StreamDestinationResponse } from './managed-stream.schemas';
+import type { DestinationRow, StreamRow } from './managed-streams.repository';
+import { PublishKeyService } from './publish-key.service';
+
+/** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
+@Injectable()
+export class StreamPresenter {
+  constructor(
+    private readonly encryption: EncryptionService,
+    private readonly publishKeys: PublishKeyService,
+  ) {}
+
+  stream(row: StreamRow, appId: string, joined = false): ManagedStreamResponse {
+    return {
+      streamId: row.id,
+      userId: row.userId,
+      ingestUrl: this.ingestUrl(row),
+      strategy: row.strategy,
+      strategyReason: row.strategyReason,
+      status: row.status,
+      statusReason: row.statusReason,
+      hlsUrl: row.hlsUrl,
+      hlsReady: row.hlsReadyAt !== null,
+      dashUrl: row.dashUrl,
+      webrtcUrl: row.webrtcUrl,
+      quality: row.quality,
+      durationLimit: row.durationLimit,
+      joined,
+      apps: row.attachments.length,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      endedAt: row.endedAt?.toISOString() ?? null,
+      stats: {
+        bitrateKbps: row.bitrateKbps,
+        fps: row.fps,
+        durationSeconds: row.durationSeconds,
+        droppedFrames: row.droppedFrames,
+        viewers: row.viewers,
+        updatedAt: row.statsUpdatedAt?.toISOString() ?? null,
+      },
+      destinations: row.destinations.filter((d) => d.appId === appId).map((d) => this.destination(d)),
+    };
+  }
+
+  destination(row: DestinationRow): StreamDestinationResponse {
+    return {
+      id: row.id,
+      name: row.name,
+      url: row.url,
+      streamKeyMasked: maskSecret(this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
+      enabled: row.enabled,
+      status: row.status,
+      lastError: row.lastError,
+      attempts: row.attempts,
+      savedDestinationId: row.savedDestinationId,
+    };
+  }
+
+  /** The publish key is the stream's own credential for its apps; ended streams no longer show it. */
+  private ingestUrl(row: StreamRow): string | null {
+    if (!row.ingestBaseUrl) return null;
+    if (row.status === 'stopped' || row.status === 'stopping') return row.ingestBaseUrl;
+    if (row.strategy !== 'relay') return row.ingestBaseUrl;
+    return `${row.ingestBaseUrl}?key=${this.publishKeys.keyFor(row.id)}`;
+  }
+}

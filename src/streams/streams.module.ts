@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module';
+import { DestinationsModule } from '../destinations/destinations.module';
+import { QueuesModule } from '../jobs/queues.module';
+import { StrategiesModule } from '../strategies/strategies.module';
+import { ManagedStreamsController } from './managed-streams.controller';
+import { ManagedStreamsRepository } from './managed-streams.repository';
+import { ManagedStreamsService } from './managed-streams.service';
+import { StrategyDestinations } from './strategy-destinations';
+import { StreamDestinationsService } from './stream-destinations.service';
+import { StreamEventBus } from './stream-event-bus';
+import { StreamEventStreamer } from './stream-event-streamer';
+import { StreamEventsController } from './stream-events.controller';
+import { StreamEventsRepository } from './stream-events.repository';
+import { StreamLifecycleService } from './stream-lifecycle.service';
+import { StreamPresenter } from './stream-presenter';
+
+@Module({
+  imports: [AppsModule, DestinationsModule, StrategiesModule, QueuesModule],
+  controllers: [ManagedStreamsController, StreamEventsController],
+  providers: [
+    ManagedStreamsRepository,
+    StreamEventsRepository,
+    StreamEventBus,
+    StreamEventStreamer,
+    StreamLifecycleService,
+    StreamPresenter,
+    StrategyDestinations,
+    ManagedStreamsService,
+    StreamDestinationsService,
+  ],
+  exports: [ManagedStreamsRepository, StreamLifecycleService, StreamEventBus, StrategyDestinations, StrategiesModule],
+})
+export class StreamsModule {}
