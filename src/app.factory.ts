@@ -17,9 +17,14 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
 }
 
+export interface CreateAppOptions {
+  /** Where log lines go (stdout by default); tests read them to prove no secret is logged. */
+  logDestination?: NodeJS.WritableStream;
+}
+
 /** Builds the HTTP application (used by main and by the tests). */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logDestination), {
     bufferLogs: true,
     bodyParser: false,
   });

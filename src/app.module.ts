@@ -19,13 +19,13 @@ import { StreamsModule } from './streams/streams.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logDestination?: NodeJS.WritableStream): DynamicModule {
     const runsWorker = config.PROCESS_ROLE === 'all' || config.PROCESS_ROLE === 'worker';
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
         CommonModule,
         DatabaseModule,
         RedisModule,

@@ -18,6 +18,14 @@ function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
+/** Errors from body-parser and other http-errors users carry a status and `expose` for 4xx. */
+function clientHttpError(exception: unknown): ErrorBody | null {
+  if (typeof exception !== 'object' || exception === null) return null;
+  const { status, expose, message } = exception as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return null;
+  return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: typeof message === 'string' ? message : 'Bad request' };
+}
+
 /** One place that turns every failure into a JSON error; 5xx carry an id that is also logged. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -65,6 +73,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (status >= 500) return this.internal(exception, status);
       return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: this.describe(status, message) };
     }
+    const clientError = clientHttpError(exception);
+    if (clientError) return { ...clientError, message: this.describe(clientError.statusCode, clientError.message) };
     return this.internal(exception, 500);
   }
 

@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../config/config.schema';
 
@@ -29,9 +30,8 @@ function pathWithoutQuery(request: IncomingMessage): string {
   return queryStart === -1 ? url : `${url.slice(0, queryStart)}?…`;
 }
 
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
+export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
+  const options: Options = {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       transport: config.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
@@ -43,6 +43,6 @@ export function loggerParams(config: AppConfig): Params {
           url: pathWithoutQuery(request),
         }),
       },
-    },
   };
+  return { pinoHttp: destination ? [options, destination] : options };
 }

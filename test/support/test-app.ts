@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import IORedis from 'ioredis';
-import { createApp } from '../../src/app.factory';
+import { createApp, CreateAppOptions } from '../../src/app.factory';
 import { AppsService } from '../../src/apps/apps.service';
 import type { AppConfig } from '../../src/config/config.schema';
 import { freshDatabaseUrl, testRedisUrl } from '../setup/test-database';
@@ -21,7 +21,10 @@ let redisDb = 1;
  * The real application on a fresh database (cloned from the migrated template) and the run's
  * Redis, under its own key prefix database so test files do not see each other's queues.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const databaseUrl = await freshDatabaseUrl();
   const redisUrl = new URL(testRedisUrl());
   // Redis has 16 databases; each test file takes one (jest workers run files one at a time each).
@@ -30,7 +33,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   await flush.flushdb();
   await flush.quit();
   const config = testConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl.toString(), ...overrides });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   let tenants = 0;
