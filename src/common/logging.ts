@@ -18,9 +18,9 @@ export const REDACTED_PATHS = [
   '*.publishKey',
   '*.apiKey',
   '*.token',
-  '*.url',
   '*.fullUrl',
   '*.ingestUrl',
+  '*.destinations[*].url',
 ];
 
 /** Request paths can carry secrets (a publish key in a query string); log them without the query. */

@@ -1,0 +1,70 @@
+import { strictFake } from '../../test/support/strict-fake';
+import { testConfig } from '../../test/support/test-config';
+import { Clock } from '../common/clock';
+import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
+import { PublishKeyService } from '../streams/publish-key.service';
+import { StreamEventBus } from '../streams/stream-event-bus';
+import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { StrategyDestinations } from '../streams/strategy-destinations';
+import { RelayRegistryService } from './relay-registry.service';
+import { RtmpRelayService } from './rtmp-relay.service';
+
+const publishKeys = new PublishKeyService(testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }));
+const KEY = publishKeys.keyFor('ms_1');
+
+function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
+  const row =
+    stream &&
+    ({ id: 'ms_1', userId: 'u@x', userPathSegment: 'useg', status: 'connecting', relayId: 'r1', publishKeyHash: publishKeys.hash(KEY), ...stream } as StreamRow);
+  const mocks = {
+    streams: strictFake<ManagedStreamsRepository>('streams', { findById: jest.fn(async () => row) }),
+    lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),
+    registry: strictFake<RelayRegistryService>('registry', {
+      findById: jest.fn(async (id: string) => (knownRelays.includes(id) ? ({ id } as never) : null)),
+    }),
+  };
+  const sut = new RtmpRelayService(
+    mocks.streams,
+    mocks.lifecycle,
+    publishKeys,
+    strictFake<StrategyDestinations>('strategyDestinations', {}),
+    mocks.registry,
+    strictFake<StreamEventBus>('bus', {}),
+    new Clock(),
+  );
+  return { sut, mocks };
+}
+
+describe('RtmpRelayService.publishAuth', () => {
+  it("allows the stream's own key on its own path", async () => {
+    const { sut, mocks } = setup({});
+    expect(await sut.publishAuth('live/useg/ms_1', KEY)).toEqual({ allowed: true, streamId: 'ms_1', userId: 'u@x' });
+    expect(mocks.lifecycle.transition).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['live/other/ms_1', KEY, 'unknown stream'],
+    ['live/useg/ms_1', `${KEY}x`, 'wrong or missing key'],
+    ['live/useg/ms_1', '', 'wrong or missing key'],
+    ['ms_1', KEY, 'path must be live/{user}/{streamId}'],
+  ])('refuses %s with key %s', async (path, key, reason) => {
+    expect(await setup({}).sut.publishAuth(path, key)).toEqual({ allowed: false, reason });
+  });
+
+  it('refuses an unknown stream and a stream that is stopping or stopped', async () => {
+    expect(await setup(null).sut.publishAuth('live/useg/ms_1', KEY)).toEqual({ allowed: false, reason: 'unknown stream' });
+    expect(await setup({ status: 'stopping' }).sut.publishAuth('live/useg/ms_1', KEY)).toEqual({
+      allowed: false,
+      reason: 'stream is stopping',
+    });
+  });
+
+  it('moves the stream to a known relay that took the publish', async () => {
+    const { sut, mocks } = setup({}, ['r2']);
+    await sut.publishAuth('live/useg/ms_1', KEY, 'r2');
+    expect(mocks.lifecycle.transition).toHaveBeenCalledWith('ms_1', null, null, { relayId: 'r2' });
+    const unknown = setup({});
+    await unknown.sut.publishAuth('live/useg/ms_1', KEY, 'r9');
+    expect(unknown.mocks.lifecycle.transition).not.toHaveBeenCalled();
+  });
+});
