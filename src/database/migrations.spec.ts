@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { applyMigrations, migrationChecksum } from './migrations';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 
-const serverUrl = process.env.DATABASE_URL;
+const serverUrl = process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL;
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'prisma', 'migrations');
 const MIGRATION_NAMES = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

@@ -6,7 +6,7 @@ import type { NewStreamEvent, StreamEventMessage } from './stream-events';
 import { StreamEventsRepository } from './stream-events.repository';
 
 export const streamWithDestinations = {
-  destinations: { orderBy: { createdAt: 'asc' } },
+  destinations: { orderBy: { position: 'asc' } },
   attachments: { where: { detachedAt: null }, select: { appId: true } },
 } satisfies Prisma.ManagedStreamInclude;
 

@@ -1,0 +1,35 @@
+/** @jest-config-loader esbuild-register */
+// Node 20 cannot load a TypeScript config natively; jest 30 needs a loader, and
+// esbuild-register reuses the esbuild that tsx already brings (ts-node would be a second compiler).
+import type { Config } from 'jest';
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)s$': '@swc/jest' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+} satisfies Config;
+
+const config: Config = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      // Pure logic and services with strict fakes: no database, no Redis, no FFmpeg.
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts'],
+      testPathIgnorePatterns: ['<rootDir>/src/database/'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      // Real Postgres (a migrated template database cloned per test file) and a real Redis,
+      // started once per run by test/setup; real FFmpeg and nginx-rtmp for the relay specs.
+      testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts', '<rootDir>/src/database/*.spec.ts', '<rootDir>/relay/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 30_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StreamDestination" ADD COLUMN     "position" SERIAL NOT NULL;

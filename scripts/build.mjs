@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { prepare } from './prepare.mjs';
+
+prepare({ build: true });

@@ -1,0 +1,71 @@
+// Makes a fresh clone runnable: dependencies installed, Prisma client generated, and
+// (for `start`) the TypeScript compiled. Each step runs only when its output is missing or stale.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const log = (msg) => process.stderr.write(`[prepare] ${msg}\n`);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'generated' && entry.name !== 'node_modules') newest = Math.max(newest, newestMtime(full));
+    } else newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function mtime(file) {
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
+}
+
+export function ensureNodeVersion() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 10)) {
+    throw new Error(`Node ${process.versions.node} is too old: install Node 20.10 or newer`);
+  }
+}
+
+export function ensureDependencies() {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker) || mtime(marker) < mtime(lock)) {
+    log('installing npm dependencies (npm install)');
+    // `npm ci` fails against this registry (see README); install from the committed lockfile.
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
+}
+
+export function ensurePrismaClient() {
+  const schema = path.join(ROOT, 'prisma', 'schema.prisma');
+  const client = path.join(ROOT, 'src', 'generated', 'prisma', 'client.ts');
+  if (mtime(client) < mtime(schema)) {
+    log('generating the Prisma client');
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/db/prisma-offline.ts', 'generate']);
+  }
+}
+
+export function ensureBuild() {
+  const output = path.join(ROOT, 'dist', 'src', 'main.js');
+  if (mtime(output) < Math.max(newestMtime(path.join(ROOT, 'src')), mtime(path.join(ROOT, 'prisma', 'schema.prisma')))) {
+    log('compiling TypeScript (nest build)');
+    run(process.execPath, [path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build']);
+  }
+}
+
+export function prepare({ build }) {
+  ensureNodeVersion();
+  ensureDependencies();
+  ensurePrismaClient();
+  if (build) ensureBuild();
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm start`: the service with everything it needs. Postgres and Redis come from DATABASE_URL
+// and REDIS_URL when set, otherwise embedded ones under .data/; secrets are generated once into
+// .data/secrets.env unless the environment provides them. The first run creates a demo app.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { createRequire } from 'node:module';
+import { prepare, ROOT } from './prepare.mjs';
+
+const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
+const DATA_DIR = path.join(ROOT, '.data');
+
+function loadOrCreateSecrets() {
+  const file = path.join(DATA_DIR, 'secrets.env');
+  if (!existsSync(file)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    const lines = [
+      `ENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}`,
+      `PUBLISH_KEY_SECRET=${randomBytes(32).toString('base64url')}`,
+      `RELAY_TOKENS=${randomBytes(24).toString('base64url')}`,
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    log(`generated local secrets in ${path.relative(ROOT, file)} (keep it: it decrypts the stored stream keys)`);
+  }
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+async function main() {
+  prepare({ build: true });
+  const secrets = loadOrCreateSecrets();
+  for (const [name, value] of Object.entries(secrets)) process.env[name] ??= value;
+  process.env.RTMP_RELAY_URLS ??= 'rtmp://127.0.0.1:1935';
+  process.env.RTMP_RELAY_HLS_URLS ??= 'http://127.0.0.1:8888';
+
+  const { ensurePostgres } = await import('./services/postgres.mjs');
+  const { ensureRedis } = await import('./services/redis.mjs');
+  const postgres = await ensurePostgres({ log: (msg) => log(`postgres: ${msg}`) });
+  const redis = await ensureRedis({ log: (msg) => log(`redis: ${msg}`) });
+  process.env.DATABASE_URL = postgres.url;
+  process.env.REDIS_URL = redis.url;
+
+  const require = createRequire(import.meta.url);
+  const { applyMigrations } = require(path.join(ROOT, 'dist', 'src', 'database', 'migrations.js'));
+  await applyMigrations(postgres.url, { logger: (msg) => log(`migrations: ${msg}`) });
+  await createDemoAppOnFirstRun(postgres.url);
+
+  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], { stdio: 'inherit', env: process.env });
+  const stopAll = async (code) => {
+    await redis.stop().catch(() => {});
+    await postgres.stop().catch(() => {});
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code, signal) => {
+    log(`service exited (${signal ?? code})`);
+    void stopAll(code ?? 0);
+  });
+  log(`API on http://127.0.0.1:${process.env.PORT ?? 3000} (docs: /api/docs, health: /health)`);
+}
+
+async function createDemoAppOnFirstRun(databaseUrl) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM "App"');
+  await client.end();
+  if (rows[0].n > 0) return;
+  log('first run: creating a demo app');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'cli.js'), 'apps:create', 'Demo app', '--package-name', 'demo'], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  if (result.status !== 0) throw new Error('could not create the demo app');
+}
+
+main().catch((error) => {
+  log(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
