@@ -13,6 +13,7 @@ import { prepare, ROOT } from './prepare.mjs';
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
 const DATA_DIR = path.join(ROOT, '.data');
 
+/** Local secrets for a development machine; production passes its own through the environment. */
 function loadOrCreateSecrets() {
   const file = path.join(DATA_DIR, 'secrets.env');
   if (!existsSync(file)) {
@@ -36,9 +37,9 @@ function loadOrCreateSecrets() {
 async function main() {
   prepare({ build: true });
   const secrets = loadOrCreateSecrets();
-  for (const [name, value] of Object.entries(secrets)) process.env[name] ??= value;
-  process.env.RTMP_RELAY_URLS ??= 'rtmp://127.0.0.1:1935';
-  process.env.RTMP_RELAY_HLS_URLS ??= 'http://127.0.0.1:8888';
+  // An empty variable (docker-compose's `${X:-}`) counts as unset.
+  const defaults = { ...secrets, RTMP_RELAY_URLS: 'rtmp://127.0.0.1:1935', RTMP_RELAY_HLS_URLS: 'http://127.0.0.1:8888' };
+  for (const [name, value] of Object.entries(defaults)) if (!process.env[name]) process.env[name] = value;
 
   const { ensurePostgres } = await import('./services/postgres.mjs');
   const { ensureRedis } = await import('./services/redis.mjs');
