@@ -16,7 +16,12 @@ const USAGE = `Usage: npm run cli -- <command>
 `;
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'app'
+  );
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -42,7 +47,9 @@ async function run(argv: string[]): Promise<number> {
           webhookUrl: values['webhook-url'],
         });
         if (values.json) {
-          process.stdout.write(`${JSON.stringify({ ...created.app, apiKey: created.apiKey, webhookSecret: created.webhookSecret })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ ...created.app, apiKey: created.apiKey, webhookSecret: created.webhookSecret })}\n`,
+          );
         } else {
           process.stdout.write(`Created app "${created.app.name}" (${created.app.packageName}, id ${created.app.id})\n`);
           process.stdout.write(`API key (shown once, store it now): ${created.apiKey}\n`);
@@ -78,7 +85,7 @@ run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof ConfigError || error instanceof DomainError;
-    process.stderr.write(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

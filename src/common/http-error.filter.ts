@@ -23,7 +23,11 @@ function clientHttpError(exception: unknown): ErrorBody | null {
   if (typeof exception !== 'object' || exception === null) return null;
   const { status, expose, message } = exception as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return null;
-  return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: typeof message === 'string' ? message : 'Bad request' };
+  return {
+    statusCode: status,
+    error: HttpStatus[status] ?? 'Error',
+    message: typeof message === 'string' ? message : 'Bad request',
+  };
 }
 
 /** One place that turns every failure into a JSON error; 5xx carry an id that is also logged. */
@@ -68,7 +72,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         typeof payload === 'string'
           ? payload
           : typeof payload === 'object' && payload !== null && 'message' in payload
-            ? String((payload as { message: unknown }).message)
+            ? String(payload.message)
             : exception.message;
       if (status >= 500) return this.internal(exception, status);
       return { statusCode: status, error: HttpStatus[status] ?? 'Error', message: this.describe(status, message) };

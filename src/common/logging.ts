@@ -32,17 +32,17 @@ function pathWithoutQuery(request: IncomingMessage): string {
 
 export function loggerParams(config: AppConfig, destination?: NodeJS.WritableStream): Params {
   const options: Options = {
-      level: config.LOG_LEVEL,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      transport: config.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-      autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
-      serializers: {
-        req: (request: IncomingMessage & { id?: unknown }) => ({
-          id: request.id,
-          method: request.method,
-          url: pathWithoutQuery(request),
-        }),
-      },
+    level: config.LOG_LEVEL,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    transport: config.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+    autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
+    serializers: {
+      req: (request: IncomingMessage & { id?: unknown }) => ({
+        id: request.id,
+        method: request.method,
+        url: pathWithoutQuery(request),
+      }),
+    },
   };
   return { pinoHttp: destination ? [options, destination] : options };
 }

@@ -18,7 +18,13 @@ describe('parseConfig', () => {
 
   it('names every bad variable', () => {
     const attempt = () =>
-      parseConfig({ ...valid, DATABASE_URL: 'mysql://x', ENCRYPTION_KEYS: 'k1:short', RTMP_RELAY_URLS: 'rtmp://a:1935', PORT: 'abc' });
+      parseConfig({
+        ...valid,
+        DATABASE_URL: 'mysql://x',
+        ENCRYPTION_KEYS: 'k1:short',
+        RTMP_RELAY_URLS: 'rtmp://a:1935',
+        PORT: 'abc',
+      });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/DATABASE_URL[\s\S]*PORT|PORT[\s\S]*DATABASE_URL/);
     expect(attempt).toThrow(/ENCRYPTION_KEYS: key "k1" must be 32 bytes/);
@@ -26,8 +32,8 @@ describe('parseConfig', () => {
 
   it('requires one HLS URL per static relay', () => {
     expect(() => parseConfig({ ...valid, RTMP_RELAY_URLS: 'rtmp://a:1935' })).toThrow(/RTMP_RELAY_HLS_URLS/);
-    expect(parseConfig({ ...valid, RTMP_RELAY_URLS: 'rtmp://a:1935', RTMP_RELAY_HLS_URLS: 'http://a:8888' }).RTMP_RELAY_URLS).toEqual([
-      'rtmp://a:1935',
-    ]);
+    expect(
+      parseConfig({ ...valid, RTMP_RELAY_URLS: 'rtmp://a:1935', RTMP_RELAY_HLS_URLS: 'http://a:8888' }).RTMP_RELAY_URLS,
+    ).toEqual(['rtmp://a:1935']);
   });
 });

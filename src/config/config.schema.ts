@@ -1,13 +1,11 @@
 import { z } from 'zod';
 
-const commaList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -19,7 +17,10 @@ const encryptionKeys = z
   .min(1)
   .transform((value, ctx) => {
     const keys: { id: string; key: Buffer }[] = [];
-    for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    for (const entry of value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
       const separator = entry.indexOf(':');
       const id = entry.slice(0, separator);
       const key = Buffer.from(entry.slice(separator + 1), 'base64');

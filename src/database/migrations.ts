@@ -50,10 +50,7 @@ const CREATE_MIGRATIONS_TABLE = `
 // (plpgsql bodies use `BEGIN` without a semicolon and `END;`, which stay allowed.)
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION)\s*;/im;
 
-export async function applyMigrations(
-  databaseUrl: string,
-  opts: ApplyMigrationsOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(databaseUrl: string, opts: ApplyMigrationsOptions = {}): Promise<{ applied: string[] }> {
   const log = opts.logger ?? (() => undefined);
   const migrations = readMigrations(opts.migrationsDir ?? defaultMigrationsDir());
   const client = new Client({ connectionString: databaseUrl });

@@ -14,16 +14,31 @@ class FakeResolver extends HostResolver {
 }
 
 function setup(answers: Record<string, string[]> = {}, allowPrivate = false) {
-  const config = testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x', ALLOW_PRIVATE_DESTINATIONS: String(allowPrivate) });
+  const config = testConfig({
+    DATABASE_URL: 'postgres://x/y',
+    REDIS_URL: 'redis://x',
+    ALLOW_PRIVATE_DESTINATIONS: String(allowPrivate),
+  });
   return { sut: new DestinationHostPolicy(config, new FakeResolver(answers)) };
 }
 
 describe('isNonPublicAddress', () => {
-  it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1'])(
-    '%s is not public',
-    (address) => expect(isNonPublicAddress(address)).toBe(true),
+  it.each([
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+  ])('%s is not public', (address) => expect(isNonPublicAddress(address)).toBe(true));
+  it.each(['8.8.8.8', '142.250.1.1', '2607:f8b0:4005::1'])('%s is public', (address) =>
+    expect(isNonPublicAddress(address)).toBe(false),
   );
-  it.each(['8.8.8.8', '142.250.1.1', '2607:f8b0:4005::1'])('%s is public', (address) => expect(isNonPublicAddress(address)).toBe(false));
 });
 
 describe('DestinationHostPolicy', () => {

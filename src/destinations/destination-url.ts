@@ -32,7 +32,8 @@ export function parseDestination(input: { url: string; streamKey?: string }, fie
     return fail('is not a valid URL (expected rtmp://host/app/KEY or rtmps://host/app/KEY)');
   }
   const protocol = url.protocol.replace(/:$/, '');
-  if (protocol !== 'rtmp' && protocol !== 'rtmps') return fail(`only rtmp:// and rtmps:// URLs are accepted, not ${url.protocol}//`);
+  if (protocol !== 'rtmp' && protocol !== 'rtmps')
+    return fail(`only rtmp:// and rtmps:// URLs are accepted, not ${url.protocol}//`);
   if (!url.hostname) fail('has no host');
   if (url.username || url.password) fail('must not contain credentials; put the stream key in the path or in streamKey');
   if (url.hash) fail('must not contain a #fragment');

@@ -9,7 +9,13 @@ import { SavedDestinationsService } from './saved-destinations.service';
 @Module({
   imports: [AppsModule],
   controllers: [SavedDestinationsController],
-  providers: [HostResolver, DestinationHostPolicy, SavedDestinationsRepository, SavedDestinationsService, DestinationInputResolver],
+  providers: [
+    HostResolver,
+    DestinationHostPolicy,
+    SavedDestinationsRepository,
+    SavedDestinationsService,
+    DestinationInputResolver,
+  ],
   exports: [DestinationInputResolver],
 })
 export class DestinationsModule {}

@@ -56,10 +56,7 @@ export class RelayRegistryService implements OnApplicationBootstrap {
     });
   }
 
-  async heartbeat(
-    id: string,
-    data: { load: number; capacity?: number; state?: 'active' | 'draining' },
-  ): Promise<RelayRecord> {
+  async heartbeat(id: string, data: { load: number; capacity?: number; state?: 'active' | 'draining' }): Promise<RelayRecord> {
     const relay = await this.relays.recordHeartbeat(id, { ...data, at: this.clock.now() });
     if (!relay) throw new NotFoundError(`Relay "${id}" is not registered; register it first`);
     return relay;

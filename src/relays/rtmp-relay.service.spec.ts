@@ -15,7 +15,15 @@ const KEY = publishKeys.keyFor('ms_1');
 function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
   const row =
     stream &&
-    ({ id: 'ms_1', userId: 'u@x', userPathSegment: 'useg', status: 'connecting', relayId: 'r1', publishKeyHash: publishKeys.hash(KEY), ...stream } as StreamRow);
+    ({
+      id: 'ms_1',
+      userId: 'u@x',
+      userPathSegment: 'useg',
+      status: 'connecting',
+      relayId: 'r1',
+      publishKeyHash: publishKeys.hash(KEY),
+      ...stream,
+    } as StreamRow);
   const mocks = {
     streams: strictFake<ManagedStreamsRepository>('streams', { findById: jest.fn(async () => row) }),
     lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),

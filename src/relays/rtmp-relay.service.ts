@@ -63,7 +63,10 @@ export class RtmpRelayService {
   }
 
   async publishAuth(path: string, key: string, relayId?: string): Promise<PublishDecision> {
-    const segments = path.split('?')[0].split('/').filter((segment) => segment.length > 0);
+    const segments = path
+      .split('?')[0]
+      .split('/')
+      .filter((segment) => segment.length > 0);
     if (segments.length < 2) return { allowed: false, reason: 'path must be live/{user}/{streamId}' };
     const [segment, streamId] = segments.slice(-2);
     const row = await this.streams.findById(streamId);
@@ -83,7 +86,14 @@ export class RtmpRelayService {
       null,
       null,
       { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
-      [{ streamId: row.id, type: 'stream.playback', status: 'hls_ready', data: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null } }],
+      [
+        {
+          streamId: row.id,
+          type: 'stream.playback',
+          status: 'hls_ready',
+          data: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null },
+        },
+      ],
     );
   }
 
@@ -135,7 +145,10 @@ export class RtmpRelayService {
     await this.bus.publish(result.events);
   }
 
-  async heartbeat(relayId: string, body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] }) {
+  async heartbeat(
+    relayId: string,
+    body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
+  ) {
     await this.registry.heartbeat(relayId, body);
     const streams = await Promise.all(body.activeStreams.map((id) => this.streams.findById(id)));
     return {

@@ -13,11 +13,7 @@ export const userIdSchema = z
   .describe('The glasses user: an e-mail or any stable id');
 
 export const restreamDestinationInputSchema = z.object({
-  url: z
-    .string()
-    .min(1)
-    .max(2048)
-    .describe('rtmp:// or rtmps:// ingest URL; the stream key may be its last path segment'),
+  url: z.string().min(1).max(2048).describe('rtmp:// or rtmps:// ingest URL; the stream key may be its last path segment'),
   streamKey: z.string().min(1).max(512).optional().describe('The stream key, when it is not part of url'),
   name: z.string().trim().min(1).max(100).optional(),
   enabled: z.boolean().optional(),
@@ -29,14 +25,20 @@ export const createManagedStreamSchema = z
     quality: z.enum(['480p', '720p', '1080p']).default('720p'),
     enableWebRTC: z.boolean().default(false),
     strategy: z.enum(['auto', 'relay', 'cloudflare', 'hybrid']).default('auto'),
-    durationLimit: z.number().int().min(60).max(7 * 24 * 3600).optional().describe('Seconds'),
+    durationLimit: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .optional()
+      .describe('Seconds'),
     restreamDestinations: z.array(restreamDestinationInputSchema).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
     savedDestinationIds: z.array(z.string().min(1).max(64)).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
   })
-  .refine(
-    (body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST,
-    { message: `at most ${MAX_DESTINATIONS_PER_REQUEST} destinations in all`, path: ['restreamDestinations'] },
-  );
+  .refine((body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST, {
+    message: `at most ${MAX_DESTINATIONS_PER_REQUEST} destinations in all`,
+    path: ['restreamDestinations'],
+  });
 export class CreateManagedStreamDto extends createZodDto(createManagedStreamSchema) {}
 export type CreateManagedStreamInput = z.output<typeof createManagedStreamSchema>;
 

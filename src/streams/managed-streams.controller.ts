@@ -26,7 +26,7 @@ export class ManagedStreamsController {
   ) {}
 
   @Post()
-  @ZodResponse({ status: 201, type: ManagedStreamResponseDto, description: 'Started, or joined the user\'s live stream' })
+  @ZodResponse({ status: 201, type: ManagedStreamResponseDto, description: "Started, or joined the user's live stream" })
   async start(@CurrentApp() app: AppRecord, @Body() body: CreateManagedStreamDto) {
     return (await this.streams.start(app.id, body)).stream;
   }

@@ -179,7 +179,11 @@ export class ManagedStreamsRepository {
   }
 
   /** Detaches an app; its destinations stop with it. Returns how many apps remain. */
-  async detach(streamId: string, appId: string, events: NewStreamEvent[]): Promise<{ remaining: number; events: StreamEventMessage[] }> {
+  async detach(
+    streamId: string,
+    appId: string,
+    events: NewStreamEvent[],
+  ): Promise<{ remaining: number; events: StreamEventMessage[] }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.streamAttachment.update({
         where: { streamId_appId: { streamId, appId } },

@@ -50,14 +50,17 @@ export class ManagedStreamsService {
         if (!(error instanceof LiveSlotTakenError)) throw error;
       }
     }
-    throw new ConflictError('The user\'s stream changed while starting; try again', 'retry');
+    throw new ConflictError("The user's stream changed while starting; try again", 'retry');
   }
 
   async get(appId: string, streamId: string): Promise<ManagedStreamResponse> {
     return this.presenter.stream(await this.requireVisible(appId, streamId), appId);
   }
 
-  async list(appId: string, filter: { userId?: string; status: 'live' | 'all'; limit: number }): Promise<ManagedStreamResponse[]> {
+  async list(
+    appId: string,
+    filter: { userId?: string; status: 'live' | 'all'; limit: number },
+  ): Promise<ManagedStreamResponse[]> {
     const rows = await this.streams.listForApp(appId, {
       userId: filter.userId,
       liveOnly: filter.status === 'live',

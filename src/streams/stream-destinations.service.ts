@@ -36,7 +36,9 @@ export class StreamDestinationsService {
       appId,
       stream.userId,
       {
-        restreamDestinations: input.url ? [{ url: input.url, streamKey: input.streamKey, name: input.name, enabled: input.enabled }] : [],
+        restreamDestinations: input.url
+          ? [{ url: input.url, streamKey: input.streamKey, name: input.name, enabled: input.enabled }]
+          : [],
         savedDestinationIds: input.savedDestinationId ? [input.savedDestinationId] : [],
       },
       { restream: 'destination', saved: 'savedDestinationId' },
@@ -66,7 +68,13 @@ export class StreamDestinationsService {
       .addDestination(strategyView(stream), this.strategyDestinations.fromRow(added));
     if (provisioned.cloudflareOutputId !== undefined) {
       added = (
-        await this.streams.updateDestination(streamId, added.id, { cloudflareOutputId: provisioned.cloudflareOutputId }, [], false)
+        await this.streams.updateDestination(
+          streamId,
+          added.id,
+          { cloudflareOutputId: provisioned.cloudflareOutputId },
+          [],
+          false,
+        )
       ).destination;
     }
     return this.presenter.destination(added);

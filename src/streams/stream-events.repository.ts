@@ -36,7 +36,8 @@ export class StreamEventsRepository {
             type: event.type,
             status: event.status ?? null,
             reason: event.reason ?? null,
-            data: event.appId || event.data ? { ...(event.data ?? {}), ...(event.appId ? { appId: event.appId } : {}) } : undefined,
+            data:
+              event.appId || event.data ? { ...(event.data ?? {}), ...(event.appId ? { appId: event.appId } : {}) } : undefined,
           },
         }),
       ),

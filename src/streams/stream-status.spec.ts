@@ -12,7 +12,7 @@ describe('stream status rules', () => {
     expect(canTransitionStream('error', 'active')).toBe(true);
   });
 
-  it('frees the user\'s live slot once stopping', () => {
+  it("frees the user's live slot once stopping", () => {
     expect(holdsLiveSlot('active')).toBe(true);
     expect(holdsLiveSlot('error')).toBe(true);
     expect(holdsLiveSlot('stopping')).toBe(false);

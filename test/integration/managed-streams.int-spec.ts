@@ -41,11 +41,24 @@ describe('managed streams API', () => {
         apps: 1,
         hlsReady: false,
       });
-      expect(res.body.ingestUrl).toMatch(new RegExp(`^rtmp://relay\\.test:1935/live/u[a-z2-7]+/${streamId}\\?key=pk_[\\w-]{43}$`));
+      expect(res.body.ingestUrl).toMatch(
+        new RegExp(`^rtmp://relay\\.test:1935/live/u[a-z2-7]+/${streamId}\\?key=pk_[\\w-]{43}$`),
+      );
       expect(res.body.hlsUrl).toMatch(new RegExp(`^http://relay\\.test:8888/hls/u[a-z2-7]+/${streamId}/index\\.m3u8$`));
       expect(res.body.destinations).toEqual([
-        expect.objectContaining({ name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2', streamKeyMasked: '****1234', status: 'idle', enabled: true }),
-        expect.objectContaining({ name: 'My Twitch', url: 'rtmps://live.twitch.tv/app', streamKeyMasked: '****9876', status: 'idle' }),
+        expect.objectContaining({
+          name: 'YouTube',
+          url: 'rtmp://a.rtmp.youtube.com/live2',
+          streamKeyMasked: '****1234',
+          status: 'idle',
+          enabled: true,
+        }),
+        expect.objectContaining({
+          name: 'My Twitch',
+          url: 'rtmps://live.twitch.tv/app',
+          streamKeyMasked: '****9876',
+          status: 'idle',
+        }),
       ]);
       const body = JSON.stringify(res.body);
       expect(body).not.toContain(YT_KEY);
@@ -72,7 +85,13 @@ describe('managed streams API', () => {
       [{ userId: '' }, 'userId'],
       [{ userId: 'x', strategy: 'carrier-pigeon' }, 'strategy'],
       [{ userId: 'x', durationLimit: -5 }, 'durationLimit'],
-      [{ userId: 'x', restreamDestinations: Array.from({ length: 11 }, (_, i) => ({ url: `rtmp://h${i}.example.com/app/k${i}` })) }, 'restreamDestinations'],
+      [
+        {
+          userId: 'x',
+          restreamDestinations: Array.from({ length: 11 }, (_, i) => ({ url: `rtmp://h${i}.example.com/app/k${i}` })),
+        },
+        'restreamDestinations',
+      ],
       [{ userId: 'x', restreamDestinations: [{ streamKey: 'k' }] }, 'restreamDestinations.0.url'],
     ])('rejects %j with a field-level 400', async (body, field) => {
       const res = await alpha.startStream(body);
@@ -118,7 +137,9 @@ describe('managed streams API', () => {
       const wrong = await request(server).get('/api/managed-streams').set('x-api-key', 'rsk_not-a-real-key');
       expect(wrong.status).toBe(401);
       expect(wrong.body.message).toBe('Invalid API key');
-      const relayToken = await request(server).get('/api/managed-streams').set('x-relay-token', 'relay-token-for-tests-0123456789');
+      const relayToken = await request(server)
+        .get('/api/managed-streams')
+        .set('x-relay-token', 'relay-token-for-tests-0123456789');
       expect(relayToken.status).toBe(401);
     });
 
@@ -175,7 +196,9 @@ describe('managed streams API', () => {
       expect(alphaLeft.status).toBe(200);
       expect(alphaLeft.body).toMatchObject({ status: 'connecting', apps: 1 });
       const afterAlpha = await relay(t.app).get(`/restream-destinations/shared@example.com/${started.body.streamId}`);
-      expect(afterAlpha.body.destinations.map((d: { url: string }) => d.url)).toEqual(['rtmps://live.twitch.tv/app/beta-key-0002']);
+      expect(afterAlpha.body.destinations.map((d: { url: string }) => d.url)).toEqual([
+        'rtmps://live.twitch.tv/app/beta-key-0002',
+      ]);
 
       const betaLeft = await beta.delete(`/api/managed-streams/${started.body.streamId}`);
       expect(betaLeft.body).toMatchObject({ status: 'stopped', apps: 0 });
@@ -200,7 +223,9 @@ describe('managed streams API', () => {
       const own = await alpha.startStream({ userId: 'private@example.com' });
       expect((await beta.get(`/api/managed-streams/${own.body.streamId}`)).status).toBe(404);
       expect((await beta.delete(`/api/managed-streams/${own.body.streamId}`)).status).toBe(404);
-      expect((await beta.post(`/api/managed-streams/${own.body.streamId}/destinations`, { url: 'rtmp://x.example.com/a/b' })).status).toBe(404);
+      expect(
+        (await beta.post(`/api/managed-streams/${own.body.streamId}/destinations`, { url: 'rtmp://x.example.com/a/b' })).status,
+      ).toBe(404);
       expect((await beta.get('/api/managed-streams?userId=private@example.com')).body.streams).toHaveLength(0);
       expect((await alpha.get('/api/managed-streams/ms_doesnotexist')).status).toBe(404);
     });
@@ -225,10 +250,14 @@ describe('managed streams API', () => {
       expect(added.status).toBe(201);
       expect(added.body).toMatchObject({ name: 'Main channel', streamKeyMasked: '****5555', status: 'idle', enabled: true });
       const v1 = await relayView();
-      expect(v1.destinations).toEqual([{ id: added.body.id, name: 'Main channel', url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555' }]);
+      expect(v1.destinations).toEqual([
+        { id: added.body.id, name: 'Main channel', url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555' },
+      ]);
       expect(v1.destinationsVersion).toBeGreaterThan(v0);
 
-      const dup = await alpha.post(`/api/managed-streams/${id}/destinations`, { url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555' });
+      const dup = await alpha.post(`/api/managed-streams/${id}/destinations`, {
+        url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555',
+      });
       expect(dup.status).toBe(409);
 
       const disabled = await alpha.patch(`/api/managed-streams/${id}/destinations/${added.body.id}`, { enabled: false });
@@ -272,7 +301,7 @@ describe('managed streams API', () => {
   });
 
   describe('listing', () => {
-    it('lists an app\'s streams for a user, newest first, and filters live ones', async () => {
+    it("lists an app's streams for a user, newest first, and filters live ones", async () => {
       const first = await alpha.startStream({ userId: 'lister@example.com' });
       await alpha.delete(`/api/managed-streams/${first.body.streamId}`);
       const second = await alpha.startStream({ userId: 'lister@example.com' });

@@ -33,7 +33,9 @@ describe('relay-facing API', () => {
       { url: 'rtmp://127.0.0.1:1936/youtube/sink-key-1' },
       { url: 'rtmps://live.twitch.tv/app/sink-key-2' },
     ]);
-    const byUser = await relay(t.app).get(`/restream-destinations/${encodeURIComponent('relay-user@example.com')}/${stream.streamId}`);
+    const byUser = await relay(t.app).get(
+      `/restream-destinations/${encodeURIComponent('relay-user@example.com')}/${stream.streamId}`,
+    );
     expect(byUser.status).toBe(200);
     expect(byUser.body.destinations.map((d: { url: string }) => d.url)).toEqual([
       'rtmp://127.0.0.1:1936/youtube/sink-key-1',
@@ -146,7 +148,9 @@ describe('relay-facing API', () => {
       });
       expect(registered.status).toBe(201);
       expect(registered.body).toMatchObject({ id: 'relay-eu-1', state: 'active', capacity: 50 });
-      expect((await relay(t.app).post('/relays', { id: 'bad id!', rtmpUrl: 'http://x', hlsBaseUrl: 'x', capacity: 0 })).status).toBe(400);
+      expect(
+        (await relay(t.app).post('/relays', { id: 'bad id!', rtmpUrl: 'http://x', hlsBaseUrl: 'x', capacity: 0 })).status,
+      ).toBe(400);
 
       // With 50 free slots against 10 on the static relay, most users land on the registered one.
       const hosts = new Set<string>();
@@ -154,12 +158,24 @@ describe('relay-facing API', () => {
       expect(hosts).toContain('relay-eu-1.example.net:8888');
 
       const stream = await newStream('heartbeat-user@example.com');
-      await relay(t.app).post('/stream-status', { userId: 'heartbeat-user@example.com', streamId: stream.streamId, status: 'active' });
+      await relay(t.app).post('/stream-status', {
+        userId: 'heartbeat-user@example.com',
+        streamId: stream.streamId,
+        status: 'active',
+      });
       await app.delete(`/api/managed-streams/${stream.streamId}`);
-      const beat = await relay(t.app).post('/relays/relay-eu-1/heartbeat', { load: 1, activeStreams: [stream.streamId, 'ms_unknown'] });
+      const beat = await relay(t.app).post('/relays/relay-eu-1/heartbeat', {
+        load: 1,
+        activeStreams: [stream.streamId, 'ms_unknown'],
+      });
       expect(beat.status).toBe(200);
       expect(beat.body.streams).toEqual([
-        { streamId: stream.streamId, userId: 'heartbeat-user@example.com', desired: 'stop', destinationsVersion: expect.any(Number) },
+        {
+          streamId: stream.streamId,
+          userId: 'heartbeat-user@example.com',
+          desired: 'stop',
+          destinationsVersion: expect.any(Number),
+        },
       ]);
       expect((await relay(t.app).post('/relays/relay-nope/heartbeat', { load: 0 })).status).toBe(404);
     });

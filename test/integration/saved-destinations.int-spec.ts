@@ -57,22 +57,39 @@ describe('saved destinations API', () => {
       streamKey: 'live_123_abc',
     });
     expect(twitch.body.platform).toBe('twitch');
-    const custom = await alpha.post('/api/destinations', { userId: 'u2', name: 'Mine', url: 'rtmps://ingest.example.org/app/k-9999' });
+    const custom = await alpha.post('/api/destinations', {
+      userId: 'u2',
+      name: 'Mine',
+      url: 'rtmps://ingest.example.org/app/k-9999',
+    });
     expect(custom.body.platform).toBe('custom');
 
-    const sameName = await alpha.post('/api/destinations', { userId: 'u2', name: 'Twitch', url: 'rtmp://live.twitch.tv/app/other' });
+    const sameName = await alpha.post('/api/destinations', {
+      userId: 'u2',
+      name: 'Twitch',
+      url: 'rtmp://live.twitch.tv/app/other',
+    });
     expect(sameName.status).toBe(409);
     const badUrl = await alpha.post('/api/destinations', { userId: 'u2', name: 'Bad', url: 'https://youtube.com' });
     expect(badUrl.status).toBe(422);
     expect(badUrl.body.issues[0].path).toBe('url');
-    const badPlatform = await alpha.post('/api/destinations', { userId: 'u2', name: 'X', url: 'rtmp://h.example.com/a/b', platform: 'vimeo' });
+    const badPlatform = await alpha.post('/api/destinations', {
+      userId: 'u2',
+      name: 'X',
+      url: 'rtmp://h.example.com/a/b',
+      platform: 'vimeo',
+    });
     expect(badPlatform.status).toBe(400);
     const empty = await alpha.patch(`/api/destinations/${twitch.body.id}`, {});
     expect(empty.status).toBe(400);
   });
 
   it('refuses a saved destination of another user or app when starting a stream, writing nothing', async () => {
-    const mine = await alpha.post('/api/destinations', { userId: 'owner@example.com', name: 'YT', url: 'rtmp://a.rtmp.youtube.com/live2/owner-key' });
+    const mine = await alpha.post('/api/destinations', {
+      userId: 'owner@example.com',
+      name: 'YT',
+      url: 'rtmp://a.rtmp.youtube.com/live2/owner-key',
+    });
     const res = await alpha.startStream({ userId: 'intruder@example.com', savedDestinationIds: [mine.body.id] });
     expect(res.status).toBe(422);
     expect(res.body.issues[0].path).toBe('savedDestinationIds.0');
@@ -82,7 +99,11 @@ describe('saved destinations API', () => {
   });
 
   it('deletes a saved destination', async () => {
-    const created = await alpha.post('/api/destinations', { userId: 'del', name: 'Gone', url: 'rtmp://a.rtmp.youtube.com/live2/gone-key' });
+    const created = await alpha.post('/api/destinations', {
+      userId: 'del',
+      name: 'Gone',
+      url: 'rtmp://a.rtmp.youtube.com/live2/gone-key',
+    });
     expect((await alpha.delete(`/api/destinations/${created.body.id}`)).status).toBe(204);
     expect((await alpha.get(`/api/destinations/${created.body.id}`)).status).toBe(404);
     expect((await alpha.delete(`/api/destinations/${created.body.id}`)).status).toBe(404);

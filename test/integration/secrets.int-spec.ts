@@ -36,7 +36,11 @@ describe('stream keys stay secret', () => {
   it('never writes a key to the database in clear or to a log line, through a full create/get/relay cycle', async () => {
     const { apiKey } = await t.createTenant('Secretive');
     const app = sdk(t.app, apiKey);
-    const saved = await app.post('/api/destinations', { userId: 'secret@example.com', name: 'Saved', url: `rtmp://a.rtmp.youtube.com/live2/${KEYS[2]}` });
+    const saved = await app.post('/api/destinations', {
+      userId: 'secret@example.com',
+      name: 'Saved',
+      url: `rtmp://a.rtmp.youtube.com/live2/${KEYS[2]}`,
+    });
     expect(saved.status).toBe(201);
     const started = await app.startStream({
       userId: 'secret@example.com',

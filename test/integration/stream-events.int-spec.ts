@@ -14,7 +14,11 @@ function openEvents(baseUrl: string, path: string, apiKey: string, lastEventId?:
   let buffer = '';
   let status = 0;
   const req = http.get(`${baseUrl}${path}`, {
-    headers: { Authorization: `Bearer ${apiKey}`, Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+    headers: {
+      Authorization: `Bearer ${apiKey}`,
+      Accept: 'text/event-stream',
+      ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+    },
   });
   const ready = new Promise<void>((resolve, reject) => {
     req.on('response', (res) => {

@@ -7,9 +7,17 @@ export function sdk(app: NestExpressApplication, apiKey: string) {
   const server = app.getHttpServer();
   const auth = { Authorization: `Bearer ${apiKey}` };
   return {
-    post: (path: string, body?: unknown) => request(server).post(path).set(auth).send(body as object),
+    post: (path: string, body?: unknown) =>
+      request(server)
+        .post(path)
+        .set(auth)
+        .send(body as object),
     get: (path: string) => request(server).get(path).set(auth),
-    patch: (path: string, body: unknown) => request(server).patch(path).set(auth).send(body as object),
+    patch: (path: string, body: unknown) =>
+      request(server)
+        .patch(path)
+        .set(auth)
+        .send(body as object),
     delete: (path: string) => request(server).delete(path).set(auth),
     startStream: (body: Record<string, unknown>) => request(server).post('/api/managed-streams').set(auth).send(body),
   };
@@ -20,7 +28,11 @@ export function relay(app: NestExpressApplication, token = TEST_RELAY_TOKEN) {
   const auth = { 'x-relay-token': token };
   return {
     get: (path: string) => request(server).get(`/api/rtmp-relay${path}`).set(auth),
-    post: (path: string, body: unknown) => request(server).post(`/api/rtmp-relay${path}`).set(auth).send(body as object),
+    post: (path: string, body: unknown) =>
+      request(server)
+        .post(`/api/rtmp-relay${path}`)
+        .set(auth)
+        .send(body as object),
   };
 }
 

@@ -21,10 +21,7 @@ let redisDb = 1;
  * The real application on a fresh database (cloned from the migrated template) and the run's
  * Redis, under its own key prefix database so test files do not see each other's queues.
  */
-export async function startTestApp(
-  overrides: Record<string, string> = {},
-  options: CreateAppOptions = {},
-): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const databaseUrl = await freshDatabaseUrl();
   const redisUrl = new URL(testRedisUrl());
   // Redis has 16 databases; each test file takes one (jest workers run files one at a time each).
@@ -42,7 +39,9 @@ export async function startTestApp(
     config,
     baseUrl: `http://127.0.0.1:${address.port}`,
     async createTenant(name = `App ${++tenants}`) {
-      const created = await app.get(AppsService).create({ name, packageName: `com.example.${name.toLowerCase().replace(/\W+/g, '')}${tenants}` });
+      const created = await app
+        .get(AppsService)
+        .create({ name, packageName: `com.example.${name.toLowerCase().replace(/\W+/g, '')}${tenants}` });
       return { id: created.app.id, apiKey: created.apiKey };
     },
     close: () => app.close(),
