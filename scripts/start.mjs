@@ -43,8 +43,10 @@ async function main() {
 
   const { ensurePostgres } = await import('./services/postgres.mjs');
   const { ensureRedis } = await import('./services/redis.mjs');
-  const postgres = await ensurePostgres({ log: (msg) => log(`postgres: ${msg}`) });
-  const redis = await ensureRedis({ log: (msg) => log(`redis: ${msg}`) });
+  const [postgres, redis] = await Promise.all([
+    ensurePostgres({ log: (msg) => log(`postgres: ${msg}`) }),
+    ensureRedis({ log: (msg) => log(`redis: ${msg}`) }),
+  ]);
   process.env.DATABASE_URL = postgres.url;
   process.env.REDIS_URL = redis.url;
 

@@ -19,6 +19,7 @@ export function relayHlsUrl(hlsBaseUrl: string, userPathSegment: string, streamI
 @Injectable()
 export class RelayStrategy implements StreamStrategy {
   readonly name = 'relay' as const;
+  readonly provisionsBeforeInsert = true;
 
   constructor(
     private readonly registry: RelayRegistryService,

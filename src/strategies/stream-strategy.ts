@@ -42,6 +42,11 @@ export interface DestinationProvisionResult {
  */
 export interface StreamStrategy {
   readonly name: StrategyName;
+  /**
+   * True when provisioning touches nothing outside our database (the relay only picks a relay),
+   * so it can run before the stream row exists and the stream is inserted ready in one statement.
+   */
+  readonly provisionsBeforeInsert: boolean;
   provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult>;
   addDestination(stream: StrategyStream, destination: StrategyDestination): Promise<DestinationProvisionResult>;
   removeDestination(stream: StrategyStream, destination: StrategyDestination): Promise<void>;

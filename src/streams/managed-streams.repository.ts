@@ -74,23 +74,30 @@ export class ManagedStreamsRepository {
     private readonly events: StreamEventsRepository,
   ) {}
 
-  /** Creates the stream, its first app and destinations in one transaction. */
+  /**
+   * Creates the stream, its first app and destinations (and, when provisioning came first, the
+   * carrier's fields) in one transaction.
+   */
   async create(
     stream: NewStreamRow,
     destinations: readonly NewDestinationRow[],
-    events: (row: StreamRow) => NewStreamEvent[],
+    initial: StreamPatch & { status: StreamStatus },
+    events: NewStreamEvent[],
   ): Promise<{ row: StreamRow; events: StreamEventMessage[] }> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const { appId, ...fields } = stream;
-        await tx.managedStream.create({
-          data: { ...fields, liveUserId: stream.userId, status: 'initializing', attachments: { create: { appId } } },
+        const row = await tx.managedStream.create({
+          data: {
+            ...fields,
+            ...initial,
+            liveUserId: stream.userId,
+            attachments: { create: { appId } },
+            destinations: { createMany: { data: [...destinations] } },
+          },
+          include: streamWithDestinations,
         });
-        if (destinations.length > 0) {
-          await tx.streamDestination.createMany({ data: destinations.map((d) => ({ ...d, streamId: stream.id })) });
-        }
-        const row = await tx.managedStream.findUniqueOrThrow({ where: { id: stream.id }, include: streamWithDestinations });
-        return { row, events: await this.events.append(events(row), tx) };
+        return { row, events: await this.events.append(events, tx) };
       });
     } catch (error) {
       if (isUniqueViolation(error, 'liveUserId')) throw new LiveSlotTakenError();
@@ -130,17 +137,16 @@ export class ManagedStreamsRepository {
     return this.prisma.managedStream.findUnique({ where: { id }, include: streamWithDestinations });
   }
 
-  findLiveByUserId(userId: string): Promise<StreamRow | null> {
-    return this.prisma.managedStream.findUnique({ where: { liveUserId: userId }, include: streamWithDestinations });
+  /** A stream this app has ever been attached to, in one query. */
+  findVisibleToApp(id: string, appId: string): Promise<StreamRow | null> {
+    return this.prisma.managedStream.findFirst({
+      where: { id, attachments: { some: { appId } } },
+      include: streamWithDestinations,
+    });
   }
 
-  /** Streams this app has ever been attached to. */
-  async isVisibleToApp(streamId: string, appId: string): Promise<boolean> {
-    const attachment = await this.prisma.streamAttachment.findUnique({
-      where: { streamId_appId: { streamId, appId } },
-      select: { appId: true },
-    });
-    return attachment !== null;
+  findLiveByUserId(userId: string): Promise<StreamRow | null> {
+    return this.prisma.managedStream.findUnique({ where: { liveUserId: userId }, include: streamWithDestinations });
   }
 
   listForApp(appId: string, filter: { userId?: string; liveOnly: boolean; limit: number }): Promise<StreamRow[]> {

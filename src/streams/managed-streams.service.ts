@@ -9,13 +9,17 @@ import {
   LiveSlotTakenError,
   ManagedStreamsRepository,
   NewDestinationRow,
+  NewStreamRow,
   StreamRow,
 } from './managed-streams.repository';
+import type { NewStreamEvent } from './stream-events';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
 import { StrategyDestinations } from './strategy-destinations';
 import { userPathSegment } from './user-path-segment';
+
+const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';
 
 export interface StartStreamResult {
   stream: ManagedStreamResponse;
@@ -40,15 +44,16 @@ export class ManagedStreamsService {
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
     const destinations = await this.destinationInputs.resolve(appId, input.userId, input);
-    // Two requests for the same user race on the live-slot unique index; the loser joins.
+    // Creating is the common case, so try it first: the live-slot unique index tells us when the
+    // user already streams (or another request just won the race), and then we join.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const live = await this.streams.findLiveByUserId(input.userId);
-      if (live) return { stream: await this.join(live, appId, destinations), joined: true };
       try {
         return { stream: await this.create(appId, input, destinations), joined: false };
       } catch (error) {
         if (!(error instanceof LiveSlotTakenError)) throw error;
       }
+      const live = await this.streams.findLiveByUserId(input.userId);
+      if (live) return { stream: await this.join(live, appId, destinations), joined: true };
     }
     throw new ConflictError("The user's stream changed while starting; try again", 'retry');
   }
@@ -85,10 +90,8 @@ export class ManagedStreamsService {
   }
 
   async requireVisible(appId: string, streamId: string): Promise<StreamRow> {
-    const row = await this.streams.findById(streamId);
-    if (!row || !(await this.streams.isVisibleToApp(streamId, appId))) {
-      throw new NotFoundError(`No managed stream "${streamId}"`);
-    }
+    const row = await this.streams.findVisibleToApp(streamId, appId);
+    if (!row) throw new NotFoundError(`No managed stream "${streamId}"`);
     return row;
   }
 
@@ -98,58 +101,71 @@ export class ManagedStreamsService {
     destinations: NewDestinationRow[],
   ): Promise<ManagedStreamResponse> {
     const choice = this.strategies.choose(input.strategy);
-    const streamId = this.random.id('ms');
-    const { row } = await this.createRow(appId, streamId, input, destinations, choice);
     const strategy = this.strategies.get(choice.strategy);
+    const stream: NewStreamRow = {
+      id: this.random.id('ms'),
+      appId,
+      userId: input.userId,
+      userPathSegment: userPathSegment(input.userId),
+      strategy: choice.strategy,
+      strategyReason: choice.reason,
+      quality: input.quality,
+      enableWebRTC: input.enableWebRTC,
+      durationLimit: input.durationLimit ?? null,
+    };
+    const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };
+    const strategyDestinations = destinations.map((d) => this.strategyDestinations.fromRow(d));
+    const added = destinations.map((d) => ({
+      streamId: stream.id,
+      destinationId: d.id,
+      appId,
+      type: 'destination.added' as const,
+      status: 'idle',
+      data: { name: d.name, url: d.url },
+    }));
+    const initializing = {
+      streamId: stream.id,
+      type: 'stream.status' as const,
+      status: 'initializing',
+      reason: choice.reason,
+      data: { strategy: choice.strategy },
+    };
+
+    if (strategy.provisionsBeforeInsert) {
+      const provisioned = await strategy.provision(view, strategyDestinations);
+      const ready = { ...provisioned, status: 'connecting' as const, statusReason: WAITING_FOR_GLASSES };
+      const connecting = {
+        streamId: stream.id,
+        type: 'stream.status' as const,
+        status: 'connecting',
+        reason: WAITING_FOR_GLASSES,
+      };
+      const { row } = await this.insert(stream, destinations, ready, [initializing, ...added, connecting]);
+      return this.presenter.stream(row, appId);
+    }
+
+    const { row } = await this.insert(stream, destinations, { status: 'initializing' }, [initializing, ...added]);
     try {
-      const provisioned = await strategy.provision(
-        strategyView(row),
-        row.destinations.map((d) => this.strategyDestinations.fromRow(d)),
-      );
-      const ready = await this.lifecycle.transition(streamId, 'connecting', 'waiting for the glasses to publish', provisioned);
+      const provisioned = await strategy.provision(strategyView(row), strategyDestinations);
+      const ready = await this.lifecycle.transition(stream.id, 'connecting', WAITING_FOR_GLASSES, provisioned);
       return this.presenter.stream(ready ?? row, appId);
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.lifecycle.transition(streamId, 'stopped', `provisioning failed: ${reason}`);
+      await this.lifecycle.transition(stream.id, 'stopped', `provisioning failed: ${reason}`);
       throw error;
     }
   }
 
-  private async createRow(
-    appId: string,
-    streamId: string,
-    input: CreateManagedStreamInput,
+  private async insert(
+    stream: NewStreamRow,
     destinations: NewDestinationRow[],
-    choice: { strategy: StreamRow['strategy']; reason: string | null },
+    initial: Parameters<ManagedStreamsRepository['create']>[2],
+    events: NewStreamEvent[],
   ): Promise<{ row: StreamRow }> {
     try {
-      const { row, events } = await this.streams.create(
-        {
-          id: streamId,
-          appId,
-          userId: input.userId,
-          userPathSegment: userPathSegment(input.userId),
-          strategy: choice.strategy,
-          strategyReason: choice.reason,
-          quality: input.quality,
-          enableWebRTC: input.enableWebRTC,
-          durationLimit: input.durationLimit ?? null,
-        },
-        destinations,
-        (created) => [
-          { streamId, type: 'stream.status', status: 'initializing', reason: choice.reason, data: { strategy: choice.strategy } },
-          ...created.destinations.map((d) => ({
-            streamId,
-            destinationId: d.id,
-            appId,
-            type: 'destination.added' as const,
-            status: d.status,
-            data: { name: d.name, url: d.url },
-          })),
-        ],
-      );
-      await this.bus.publish(events);
-      return { row };
+      const result = await this.streams.create(stream, destinations, initial, events);
+      await this.bus.publish(result.events);
+      return { row: result.row };
     } catch (error) {
       if (error instanceof DuplicateDestinationError) throw duplicateDestination();
       throw error;

@@ -4,18 +4,23 @@ import { fullDestinationUrl } from '../destinations/destination-url';
 import type { StrategyDestination } from '../strategies/stream-strategy';
 import type { DestinationRow } from './managed-streams.repository';
 
+type StoredDestination = Pick<DestinationRow, 'id' | 'name' | 'url' | 'streamKeyCipher' | 'enabled'> & {
+  cloudflareOutputId?: string | null;
+};
+
 /** Destination rows as a carrier needs them: with the key in clear, for the carrier only. */
 @Injectable()
 export class StrategyDestinations {
   constructor(private readonly encryption: EncryptionService) {}
 
-  fromRow(row: DestinationRow): StrategyDestination {
+  /** From a stored row, or one about to be stored. */
+  fromRow(row: StoredDestination): StrategyDestination {
     return {
       id: row.id,
       name: row.name,
       fullUrl: fullDestinationUrl(row.url, this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
       enabled: row.enabled,
-      cloudflareOutputId: row.cloudflareOutputId,
+      cloudflareOutputId: row.cloudflareOutputId ?? null,
     };
   }
 }

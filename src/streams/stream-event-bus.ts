@@ -21,14 +21,13 @@ export class StreamEventBus implements OnModuleDestroy {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async publish(events: readonly StreamEventMessage[]): Promise<void> {
-    await Promise.all(
-      events.map((event) =>
-        this.redis.publish(CHANNEL, JSON.stringify(event)).catch((error: unknown) => {
-          // The event is already stored; SSE clients catch up from history on reconnect.
-          this.logger.warn({ err: error, streamId: event.streamId }, 'Could not publish a stream event');
-        }),
-      ),
-    );
+    if (events.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const event of events) pipeline.publish(CHANNEL, JSON.stringify(event));
+    await pipeline.exec().catch((error: unknown) => {
+      // The events are already stored; SSE clients catch up from history on reconnect.
+      this.logger.warn({ err: error, streamId: events[0].streamId }, 'Could not publish stream events');
+    });
   }
 
   /** Resolves once the subscription is live, so nothing published afterwards is missed. */
@@ -59,7 +58,13 @@ export class StreamEventBus implements OnModuleDestroy {
   }
 
   private dispatch(message: string): void {
-    const parsed = streamEventSchema.safeParse(JSON.parse(message));
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      return;
+    }
+    const parsed = streamEventSchema.safeParse(payload);
     if (!parsed.success) return;
     for (const listener of this.listeners.get(parsed.data.streamId) ?? []) listener(parsed.data);
   }
