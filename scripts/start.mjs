@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { createRequire } from 'node:module';
 import { prepare, ROOT } from './prepare.mjs';
+import { ensureRelayPackages } from './services/relay-packages.mjs';
 
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
 const DATA_DIR = path.join(ROOT, '.data');
@@ -38,8 +39,13 @@ async function main() {
   prepare({ build: true });
   const secrets = loadOrCreateSecrets();
   // An empty variable (docker-compose's `${X:-}`) counts as unset.
-  const defaults = { ...secrets, RTMP_RELAY_URLS: 'rtmp://127.0.0.1:1935', RTMP_RELAY_HLS_URLS: 'http://127.0.0.1:8888' };
-  for (const [name, value] of Object.entries(defaults)) if (!process.env[name]) process.env[name] = value;
+  for (const [name, value] of Object.entries(secrets)) if (!process.env[name]) process.env[name] = value;
+  const runRelay = process.env.RELAY_ENABLED !== 'false' && ensureRelayPackages(log);
+  if (!runRelay && !process.env.RTMP_RELAY_URLS) {
+    // Without our own agent, point streams at a relay expected on this machine's default ports.
+    process.env.RTMP_RELAY_URLS = 'rtmp://127.0.0.1:1935';
+    process.env.RTMP_RELAY_HLS_URLS = 'http://127.0.0.1:8888';
+  }
 
   const { ensurePostgres } = await import('./services/postgres.mjs');
   const { ensureRedis } = await import('./services/redis.mjs');
@@ -56,17 +62,37 @@ async function main() {
   await createDemoAppOnFirstRun(postgres.url);
 
   const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], { stdio: 'inherit', env: process.env });
+  const relay = runRelay ? startRelayAgent() : null;
   const stopAll = async (code) => {
+    if (relay && relay.exitCode === null) {
+      relay.kill('SIGTERM');
+      await new Promise((resolve) => relay.once('exit', resolve));
+    }
     await redis.stop().catch(() => {});
     await postgres.stop().catch(() => {});
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  relay?.on('exit', (code, signal) => {
+    if (server.exitCode === null) log(`relay agent exited (${signal ?? code}); the API keeps running`);
+  });
   server.on('exit', (code, signal) => {
     log(`service exited (${signal ?? code})`);
     void stopAll(code ?? 0);
   });
   log(`API on http://127.0.0.1:${process.env.PORT ?? 3000} (docs: /api/docs, health: /health)`);
+}
+
+/** The relay agent beside the API: nginx-rtmp on 1935, HLS on 8888, registered with the API. */
+function startRelayAgent() {
+  const env = {
+    ...process.env,
+    RELAY_API_URL: `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+    RELAY_TOKEN: process.env.RELAY_TOKENS.split(',')[0].trim(),
+    RELAY_WORK_DIR: process.env.RELAY_WORK_DIR ?? path.join(DATA_DIR, 'relay'),
+  };
+  log(`relay agent: RTMP on :${env.RELAY_RTMP_PORT ?? 1935}, HLS on :${env.RELAY_HLS_PORT ?? 8888}`);
+  return spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], { stdio: 'inherit', env });
 }
 
 async function createDemoAppOnFirstRun(databaseUrl) {

