@@ -1,0 +1,76 @@
+import { formatDirtiness } from './dirtiness-report';
+import { generateDirtyStream, writeDirtyFlv } from './dirty-stream-generator';
+import { planDirtyStream, summarizePlan } from './dirty-stream-plan';
+import { publishDirtyStream } from './dirty-stream-publisher';
+import { stopAllProcesses } from './child-process';
+import { parseSimulateArgs, USAGE, UsageError, type SimulateArgs } from './simulate-glasses-args';
+import { proveDirtiness } from './stream-inspection';
+
+/**
+ * CLI: npm run simulate:glasses -- <rtmpUrl> [--seed N] [--duration S] [--loop] [--publisher node|ffmpeg] [--out f.flv] [--report]
+ * The plan summary goes to stderr; Ctrl-C ends a publish cleanly (deleteStream, no orphan FFmpeg).
+ */
+
+async function main(args: SimulateArgs): Promise<void> {
+  const plan = planDirtyStream(args.seed, args.durationSec);
+  const s = summarizePlan(plan);
+  log(
+    `plan seed=${plan.seed} duration=${args.durationSec}s frames=${s.frameCount} fps ${s.fps.min}-${s.fps.max} ` +
+      `keyframe gaps ${s.keyframeGapMs.min}-${s.keyframeGapMs.max} ms jumps ${[...s.forwardJumpsMs, ...s.backwardJumpsMs].map(signed).join(' ')} ms`,
+  );
+  const stream = await generateDirtyStream(plan);
+  if (args.outFile) {
+    await writeDirtyFlv(stream, args.outFile);
+    log(`wrote ${args.outFile}`);
+    if (args.report) log(formatDirtiness(await proveDirtiness(args.outFile, { seconds: args.durationSec + 30 })));
+  }
+  if (!args.rtmpUrl) return;
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    log(
+      `publishing to ${redact(args.rtmpUrl)} with the ${args.publisher} publisher${args.loop ? ', looping (Ctrl-C to stop)' : ''}`,
+    );
+    const report = await publishDirtyStream(stream, args.rtmpUrl, {
+      publisher: args.publisher,
+      loop: args.loop,
+      signal: abort.signal,
+      onPass: (pass) => pass > 0 && log(`pass ${pass + 1}`),
+    });
+    log(`${report.aborted ? 'stopped' : 'done'}: ${report.tagsSent} tags in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+/** Stream keys are secrets: show only the host and application. */
+function redact(url: string): string {
+  return url.replace(/^(rtmps?:\/\/[^/]+\/[^/]+\/).*$/, '$1***');
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+let args: SimulateArgs;
+try {
+  args = parseSimulateArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  if (error.message) log(`error: ${error.message}\n`);
+  log(USAGE);
+  process.exit(error.message ? 2 : 0);
+}
+main(args)
+  .catch(async (error: unknown) => {
+    log(`simulate-glasses failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAllProcesses());
