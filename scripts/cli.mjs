@@ -21,6 +21,6 @@ if (!process.env.DATABASE_URL) {
   stopPostgres = postgres.stop;
 }
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379'; // parsed by the config, not used by the CLI
-const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'cli.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
 await stopPostgres();
 process.exit(result.status ?? 1);

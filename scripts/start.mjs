@@ -103,7 +103,7 @@ async function createDemoAppOnFirstRun(databaseUrl) {
   await client.end();
   if (rows[0].n > 0) return;
   log('first run: creating a demo app');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'cli.js'), 'apps:create', 'Demo app', '--package-name', 'demo'], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'apps:create', 'Demo app', '--package-name', 'demo'], {
     stdio: 'inherit',
     env: process.env,
   });

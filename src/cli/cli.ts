@@ -24,7 +24,25 @@ function slug(name: string): string {
   );
 }
 
-async function run(argv: string[]): Promise<number> {
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/** Runs one operator command; returns the exit code. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliOutput = stdio): Promise<number> {
+  try {
+    return await run(argv, env, io);
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof DomainError;
+    io.err(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], env: Record<string, string | undefined>, io: CliOutput): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -32,10 +50,10 @@ async function run(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   if (!command || command === 'help') {
-    process.stdout.write(USAGE);
+    io.out(USAGE);
     return command ? 0 : 1;
   }
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(parseConfig(process.env)), { logger: false });
+  const context = await NestFactory.createApplicationContext(CliModule.forRoot(parseConfig(env)), { logger: false });
   try {
     switch (command) {
       case 'apps:create': {
@@ -47,45 +65,34 @@ async function run(argv: string[]): Promise<number> {
           webhookUrl: values['webhook-url'],
         });
         if (values.json) {
-          process.stdout.write(
-            `${JSON.stringify({ ...created.app, apiKey: created.apiKey, webhookSecret: created.webhookSecret })}\n`,
-          );
+          io.out(`${JSON.stringify({ ...created.app, apiKey: created.apiKey, webhookSecret: created.webhookSecret })}\n`);
         } else {
-          process.stdout.write(`Created app "${created.app.name}" (${created.app.packageName}, id ${created.app.id})\n`);
-          process.stdout.write(`API key (shown once, store it now): ${created.apiKey}\n`);
-          if (created.webhookSecret) process.stdout.write(`Webhook signing secret (shown once): ${created.webhookSecret}\n`);
+          io.out(`Created app "${created.app.name}" (${created.app.packageName}, id ${created.app.id})\n`);
+          io.out(`API key (shown once, store it now): ${created.apiKey}\n`);
+          if (created.webhookSecret) io.out(`Webhook signing secret (shown once): ${created.webhookSecret}\n`);
         }
         return 0;
       }
       case 'apps:list':
         for (const app of await context.get(AppsService).list()) {
-          process.stdout.write(`${app.id}\t${app.packageName}\t${app.name}\t${app.webhookUrl ?? ''}\n`);
+          io.out(`${app.id}\t${app.packageName}\t${app.name}\t${app.webhookUrl ?? ''}\n`);
         }
         return 0;
       case 'apps:rotate-key': {
         const rotated = await context.get(AppsService).rotateApiKey(rest[0] ?? '');
-        process.stdout.write(`New API key for ${rotated.app.packageName} (shown once): ${rotated.apiKey}\n`);
+        io.out(`New API key for ${rotated.app.packageName} (shown once): ${rotated.apiKey}\n`);
         return 0;
       }
       case 'keys:rotate': {
         const counts = await context.get(KeyRotationService).rotateAll();
-        process.stdout.write(`Re-encrypted: ${JSON.stringify(counts)}\n`);
+        io.out(`Re-encrypted: ${JSON.stringify(counts)}\n`);
         return 0;
       }
       default:
-        process.stderr.write(`Unknown command "${command}"\n${USAGE}`);
+        io.err(`Unknown command "${command}"\n${USAGE}`);
         return 1;
     }
   } finally {
     await context.close();
   }
 }
-
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof DomainError;
-    process.stderr.write(`${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
