@@ -1,0 +1,49 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const relayConfigSchema = z.object({
+  RELAY_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
+  RELAY_TOKEN: z.string().min(24, "must be one of the API's RELAY_TOKENS (at least 24 characters)"),
+  RELAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/)
+    .default(`relay-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}`),
+  /** The host glasses and viewers reach this relay at. */
+  RELAY_PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_BIND_HOST: z.string().min(1).default('0.0.0.0'),
+  RELAY_RTMP_PORT: port.default(1935),
+  RELAY_HLS_PORT: port.default(8888),
+  /** nginx callbacks (loopback only) and Prometheus metrics. */
+  RELAY_CONTROL_PORT: port.default(8890),
+  RELAY_CAPACITY: z.coerce.number().int().min(1).default(10),
+  RELAY_WORK_DIR: z.string().default(path.resolve('.data', 'relay')),
+  RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
+  RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  NGINX_PATH: z.string().default('nginx'),
+  NGINX_RTMP_MODULE: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RelayConfig = z.output<typeof relayConfigSchema>;
+
+export function parseRelayConfig(env: Record<string, string | undefined>): RelayConfig {
+  const result = relayConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid relay configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function rtmpBaseUrl(config: RelayConfig): string {
+  return `rtmp://${config.RELAY_PUBLIC_HOST}:${config.RELAY_RTMP_PORT}`;
+}
+
+export function hlsBaseUrl(config: RelayConfig): string {
+  return `http://${config.RELAY_PUBLIC_HOST}:${config.RELAY_HLS_PORT}`;
+}

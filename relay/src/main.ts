@@ -1,0 +1,35 @@
+import pino from 'pino';
+import { RelayAgent } from './agent/relay-agent';
+import { parseRelayConfig } from './agent/relay-config';
+
+/** The relay agent process: `node dist/relay/src/main.js` (see relay/README.md). */
+async function main(): Promise<void> {
+  const config = parseRelayConfig(process.env);
+  const log = pino({
+    level: config.LOG_LEVEL,
+    base: { relayId: config.RELAY_ID },
+    redact: { paths: ['*.url', '*.key', '*.token', '*.destinationUrl'], censor: '[redacted]' },
+  });
+  const agent = new RelayAgent(config, log);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    agent.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ error: (error as Error).message }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  await agent.start();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the relay exposes at /metrics. Label values are ids, never URLs (they hold keys). */
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly rtmpConnections = new Gauge({
+    name: 'relay_rtmp_connections',
+    help: 'RTMP clients connected to nginx',
+    registers: [this.registry],
+  });
+  readonly activeStreams = new Gauge({ name: 'relay_active_streams', help: 'Streams being carried', registers: [this.registry] });
+  readonly publishes = new Counter({
+    name: 'relay_publish_attempts_total',
+    help: 'Publish attempts by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly destinationState = new Gauge({
+    name: 'relay_destination_state',
+    help: '1 for the state each destination is in',
+    labelNames: ['stream', 'destination', 'state'],
+    registers: [this.registry],
+  });
+  readonly destinationReconnects = new Counter({
+    name: 'relay_destination_reconnects_total',
+    help: 'Destination connections lost and retried',
+    labelNames: ['stream', 'destination'],
+    registers: [this.registry],
+  });
+  readonly encoderFps = new Gauge({
+    name: 'relay_encoder_fps',
+    help: 'Encoder output frame rate',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly encoderBitrate = new Gauge({
+    name: 'relay_encoder_bitrate_kbps',
+    help: 'Encoder output bitrate',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly droppedFrames = new Gauge({
+    name: 'relay_encoder_dropped_frames',
+    help: 'Frames the encoder dropped to hold a constant rate',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly duplicatedFrames = new Gauge({
+    name: 'relay_encoder_duplicated_frames',
+    help: 'Frames the encoder repeated to hold a constant rate',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly encoderLag = new Gauge({
+    name: 'relay_encoder_lag_seconds',
+    help: 'How far the encoder output trails real time since it started',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly processRestarts = new Counter({
+    name: 'relay_process_restarts_total',
+    help: 'Child processes restarted after dying',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

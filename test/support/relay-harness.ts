@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { RelayAgent } from '../../relay/src/agent/relay-agent';
+import { parseRelayConfig, RelayConfig } from '../../relay/src/agent/relay-config';
+import { TEST_RELAY_TOKEN } from './test-config';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RelayUnderTest {
+  agent: RelayAgent;
+  config: RelayConfig;
+  hlsUrl(path: string): string;
+  stop(): Promise<void>;
+}
+
+/** A real relay agent (nginx-rtmp + FFmpeg) on free loopback ports, talking to the test API. */
+export async function startRelay(apiBaseUrl: string, overrides: Record<string, string> = {}): Promise<RelayUnderTest> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'relay-test-'));
+  const config = parseRelayConfig({
+    RELAY_API_URL: apiBaseUrl,
+    RELAY_TOKEN: TEST_RELAY_TOKEN,
+    RELAY_ID: 'relay-under-test',
+    RELAY_PUBLIC_HOST: '127.0.0.1',
+    RELAY_BIND_HOST: '127.0.0.1',
+    RELAY_RTMP_PORT: String(await freePort()),
+    RELAY_HLS_PORT: String(await freePort()),
+    RELAY_CONTROL_PORT: String(await freePort()),
+    RELAY_WORK_DIR: workDir,
+    RELAY_HEARTBEAT_MS: '1000',
+    RELAY_STATUS_INTERVAL_MS: '1000',
+    RELAY_STOP_GRACE_MS: '2000',
+    LOG_LEVEL: process.env.RELAY_TEST_LOG ?? 'silent',
+    ...overrides,
+  });
+  const agent = new RelayAgent(config, pino({ level: config.LOG_LEVEL }));
+  await agent.start();
+  return {
+    agent,
+    config,
+    hlsUrl: (p) => `http://127.0.0.1:${config.RELAY_HLS_PORT}${p}`,
+    async stop() {
+      await agent.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,49 @@
+import { createConnection, createServer, Server, Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a real sink, so a test can make a destination that accepts the
+ * connection and then stops reading (`stall`), without touching the sink itself.
+ */
+export interface StallableProxy {
+  port: number;
+  stall(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+export async function startStallableProxy(targetPort: number): Promise<StallableProxy> {
+  const clients = new Set<Socket>();
+  let stalled = false;
+  const server: Server = createServer((client) => {
+    clients.add(client);
+    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+    client.pipe(upstream);
+    upstream.pipe(client);
+    if (stalled) client.pause();
+    const end = () => {
+      clients.delete(client);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    stall() {
+      stalled = true;
+      // Stop reading from the relay: its socket buffers fill and its writes block.
+      for (const client of clients) client.pause();
+    },
+    resume() {
+      stalled = false;
+      for (const client of clients) client.resume();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of clients) client.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
