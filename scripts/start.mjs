@@ -61,7 +61,11 @@ async function main() {
   await applyMigrations(postgres.url, { logger: (msg) => log(`migrations: ${msg}`) });
   await createDemoAppOnFirstRun(postgres.url);
 
-  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], { stdio: 'inherit', env: process.env });
+  // An IPC channel ties the children to us: they stop when it closes, even if we are killed hard.
+  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: process.env,
+  });
   const relay = runRelay ? startRelayAgent() : null;
   const stopAll = async (code) => {
     if (relay && relay.exitCode === null) {
@@ -72,7 +76,12 @@ async function main() {
     await postgres.stop().catch(() => {});
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill('SIGTERM'));
+  // `npm start` killed without its children (e.g. by `timeout`): we are reparented; stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) server.kill('SIGTERM');
+  }, 1000).unref();
   relay?.on('exit', (code, signal) => {
     if (server.exitCode === null) log(`relay agent exited (${signal ?? code}); the API keeps running`);
   });
@@ -92,7 +101,10 @@ function startRelayAgent() {
     RELAY_WORK_DIR: process.env.RELAY_WORK_DIR ?? path.join(DATA_DIR, 'relay'),
   };
   log(`relay agent: RTMP on :${env.RELAY_RTMP_PORT ?? 1935}, HLS on :${env.RELAY_HLS_PORT ?? 8888}`);
-  return spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], { stdio: 'inherit', env });
+  return spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env,
+  });
 }
 
 async function createDemoAppOnFirstRun(databaseUrl) {
@@ -103,10 +115,14 @@ async function createDemoAppOnFirstRun(databaseUrl) {
   await client.end();
   if (rows[0].n > 0) return;
   log('first run: creating a demo app');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'apps:create', 'Demo app', '--package-name', 'demo'], {
-    stdio: 'inherit',
-    env: process.env,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'apps:create', 'Demo app', '--package-name', 'demo'],
+    {
+      stdio: 'inherit',
+      env: process.env,
+    },
+  );
   if (result.status !== 0) throw new Error('could not create the demo app');
 }
 

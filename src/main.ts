@@ -6,6 +6,8 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
+  // Started by scripts/start.mjs over IPC: when it goes away, so do we.
+  if (process.send) process.once('disconnect', () => void app.close().then(() => process.exit(0)));
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by scripts/start.mjs over IPC: when it goes away, so do we.
+  if (process.send) process.once('disconnect', () => shutdown('parent gone'));
   await agent.start();
 }
 

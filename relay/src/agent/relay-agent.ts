@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -174,6 +174,8 @@ export class RelayAgent {
     });
     this.pipelines.set(stream.streamId, pipeline);
     this.metrics.activeStreams.set(this.pipelines.size);
+    // A new encoder starts a new playlist; segments of an earlier run would confuse players.
+    rmSync(this.hlsDir(stream), { recursive: true, force: true });
     mkdirSync(this.hlsDir(stream), { recursive: true });
     pipeline.start();
     this.scheduleReport(stream.streamId);

@@ -82,7 +82,10 @@ export class ManagedProcess {
     child.once('exit', (code, signal) => this.finish(code, signal));
   }
 
-  /** SIGINT lets FFmpeg finish its files; a process stuck in a write ignores it, hence TERM, then KILL. */
+  /**
+   * SIGINT lets FFmpeg finish its files. A process blocked in a read or write only notes the first
+   * signal; a second one (TERM, within a second) interrupts the I/O; KILL ends the grace period.
+   */
   async stop(graceMs: number): Promise<ProcessExit> {
     if (this.current === 'idle') {
       this.current = 'exited';
@@ -92,7 +95,7 @@ export class ManagedProcess {
       this.stopRequested = true;
       this.move('stopping');
       this.signal('SIGINT');
-      const term = setTimeout(() => this.signal('SIGTERM'), Math.floor(graceMs / 2));
+      const term = setTimeout(() => this.signal('SIGTERM'), Math.min(1000, Math.floor(graceMs / 2)));
       const kill = setTimeout(() => this.signal('SIGKILL'), graceMs);
       void this.exited.finally(() => {
         clearTimeout(term);
