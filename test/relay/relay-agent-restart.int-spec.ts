@@ -8,8 +8,7 @@ import { publishDirtyStream } from '../../relay/testkit/dirty-stream-publisher';
 import { RtmpSinks, startRtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { isAlive } from '../../relay/src/process/orphans';
 import { sdk } from '../support/api-client';
-import { freePort, waitFor } from '../support/relay-harness';
-import { TEST_RELAY_TOKEN } from '../support/test-config';
+import { relayTestEnv, waitFor } from '../support/relay-harness';
 import { startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -17,7 +16,7 @@ jest.setTimeout(120_000);
 /** The agent as its own process (it has no decorators, so tsx runs it from source), to kill it hard. */
 function spawnAgent(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../relay/src/main.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: process.env.RELAY_TEST_LOG ?? 'warn' },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -43,20 +42,7 @@ describe('relay agent restart', () => {
   beforeAll(async () => {
     t = await startTestApp({ RTMP_RELAY_URLS: '', RTMP_RELAY_HLS_URLS: '', ALLOW_PRIVATE_DESTINATIONS: 'true' });
     sinks = await startRtmpSinks({ apps: ['youtube'] });
-    env = {
-      RELAY_API_URL: t.baseUrl,
-      RELAY_TOKEN: TEST_RELAY_TOKEN,
-      RELAY_ID: 'relay-restart',
-      RELAY_PUBLIC_HOST: '127.0.0.1',
-      RELAY_BIND_HOST: '127.0.0.1',
-      RELAY_RTMP_PORT: String(await freePort()),
-      RELAY_HLS_PORT: String(await freePort()),
-      RELAY_CONTROL_PORT: String(await freePort()),
-      RELAY_WORK_DIR: workDir,
-      RELAY_HEARTBEAT_MS: '1000',
-      RELAY_STATUS_INTERVAL_MS: '1000',
-      RELAY_STOP_GRACE_MS: '2000',
-    };
+    env = await relayTestEnv(t.baseUrl, workDir, 'relay-restart');
   });
 
   afterAll(async () => {

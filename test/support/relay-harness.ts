@@ -22,13 +22,16 @@ export interface RelayUnderTest {
   stop(): Promise<void>;
 }
 
-/** A real relay agent (nginx-rtmp + FFmpeg) on free loopback ports, talking to the test API. */
-export async function startRelay(apiBaseUrl: string, overrides: Record<string, string> = {}): Promise<RelayUnderTest> {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'relay-test-'));
-  const config = parseRelayConfig({
+/** Relay settings for a test: free loopback ports, quick heartbeats, the test API's relay token. */
+export async function relayTestEnv(
+  apiBaseUrl: string,
+  workDir: string,
+  relayId = 'relay-under-test',
+): Promise<Record<string, string>> {
+  return {
     RELAY_API_URL: apiBaseUrl,
     RELAY_TOKEN: TEST_RELAY_TOKEN,
-    RELAY_ID: 'relay-under-test',
+    RELAY_ID: relayId,
     RELAY_PUBLIC_HOST: '127.0.0.1',
     RELAY_BIND_HOST: '127.0.0.1',
     RELAY_RTMP_PORT: String(await freePort()),
@@ -39,8 +42,13 @@ export async function startRelay(apiBaseUrl: string, overrides: Record<string, s
     RELAY_STATUS_INTERVAL_MS: '1000',
     RELAY_STOP_GRACE_MS: '2000',
     LOG_LEVEL: process.env.RELAY_TEST_LOG ?? 'silent',
-    ...overrides,
-  });
+  };
+}
+
+/** A real relay agent (nginx-rtmp + FFmpeg) on free loopback ports, talking to the test API. */
+export async function startRelay(apiBaseUrl: string, overrides: Record<string, string> = {}): Promise<RelayUnderTest> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'relay-test-'));
+  const config = parseRelayConfig({ ...(await relayTestEnv(apiBaseUrl, workDir)), ...overrides });
   const agent = new RelayAgent(config, pino({ level: config.LOG_LEVEL }));
   await agent.start();
   return {
