@@ -189,6 +189,20 @@ describe('relay: dirty glasses stream in, clean streams out', () => {
     expect((await view()).status).toBe('active');
   });
 
+  it('exposes Prometheus metrics for streams, destinations and the encoder', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${relay.config.RELAY_CONTROL_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/^relay_active_streams 1$/m);
+    expect(metrics).toMatch(
+      new RegExp(`relay_destination_state\\{stream="${streamId}",destination="[^"]+",state="broadcasting"\\} 1`),
+    );
+    expect(metrics).toMatch(/relay_destination_reconnects_total\{[^}]+\} [1-9]/);
+    expect(metrics).toMatch(new RegExp(`relay_encoder_fps\\{stream="${streamId}"\\} (29|30)`));
+    expect(metrics).toMatch(/relay_rtmp_connections \d+/);
+    expect(metrics).toContain('relay_encoder_lag_seconds');
+    expect(metrics).toContain('relay_encoder_duplicated_frames');
+    expect(metrics).not.toContain('stream-key');
+  });
+
   it('stops everything when the app stops the stream', async () => {
     expect(ffmpegProcessesFor(streamId)).toBeGreaterThan(0);
     await app.delete(`/api/managed-streams/${streamId}`);
