@@ -56,6 +56,7 @@ describe('relay: dirty glasses stream in, clean streams out', () => {
   let app: ReturnType<typeof sdk>;
   let dirty: DirtyStream;
   const publishing = new AbortController();
+  let reconnected: AbortController | null = null;
   let published: Promise<unknown> = Promise.resolve();
   let streamId = '';
   let ingestUrl = '';
@@ -77,6 +78,7 @@ describe('relay: dirty glasses stream in, clean streams out', () => {
 
   afterAll(async () => {
     publishing.abort();
+    reconnected?.abort();
     await published.catch(() => undefined);
     await relay?.stop();
     await Promise.all([youtube?.stop({ removeFiles: true }), twitch?.stop({ removeFiles: true }), twitchProxy?.close()]);
@@ -203,12 +205,29 @@ describe('relay: dirty glasses stream in, clean streams out', () => {
     expect(metrics).not.toContain('stream-key');
   });
 
+  it('carries on when the glasses drop and reconnect', async () => {
+    publishing.abort();
+    await published.catch(() => undefined);
+    await waitFor('the stream to wait for its publisher', async () => (await view()).status === 'reconnecting', 15_000);
+    const again = new AbortController();
+    published = publishDirtyStream(dirty, ingestUrl, { loop: true, signal: again.signal });
+    reconnected = again;
+    await waitFor(
+      'the stream to be active with every destination broadcasting again',
+      async () => {
+        const current = await view();
+        return current.status === 'active' && current.destinations.every((d) => d.status === 'broadcasting');
+      },
+      20_000,
+    );
+  });
+
   it('stops everything when the app stops the stream', async () => {
     expect(ffmpegProcessesFor(streamId)).toBeGreaterThan(0);
     await app.delete(`/api/managed-streams/${streamId}`);
     await waitFor('the stream to be stopped', async () => (await view()).status === 'stopped', 15_000);
     await waitFor('no FFmpeg of the stream left', async () => ffmpegProcessesFor(streamId) === 0, 10_000);
-    publishing.abort();
+    reconnected?.abort();
     await published.catch(() => undefined);
   });
 });

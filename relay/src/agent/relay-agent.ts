@@ -110,7 +110,12 @@ export class RelayAgent {
   private async onPublish(fields: URLSearchParams): Promise<boolean> {
     const name = fields.get('name') ?? '';
     const parsed = parseStreamName(name);
-    const existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
+    let existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
+    if (existing?.state === 'stopping') {
+      // The glasses reconnected before the previous publish's processes were gone: wait for them.
+      await existing.stop();
+      existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
+    }
     if (!parsed || (existing && existing.state !== 'stopped')) {
       this.metrics.publishes.inc({ outcome: parsed ? 'duplicate' : 'bad-path' });
       this.log.warn({ name, reason: parsed ? 'already publishing' : 'not live/{user}/{stream}' }, 'publish refused');
@@ -133,6 +138,7 @@ export class RelayAgent {
   private async onPublishDone(fields: URLSearchParams): Promise<void> {
     const parsed = parseStreamName(fields.get('name') ?? '');
     const pipeline = parsed ? this.pipelines.get(parsed.streamId) : undefined;
+    this.log.info({ streamId: parsed?.streamId, known: Boolean(pipeline) }, 'publisher left');
     if (pipeline) await this.endStream(pipeline, 'the publisher left');
   }
 
@@ -218,6 +224,7 @@ export class RelayAgent {
     const { streamId } = pipeline.stream;
     await pipeline.stop();
     if (this.pipelines.get(streamId) === pipeline) this.pipelines.delete(streamId);
+    this.log.info({ streamId, reason }, 'stream ended on this relay');
     this.metrics.activeStreams.set(this.pipelines.size);
     this.metrics.destinationState.reset();
     await this.report(pipeline, reason);
@@ -290,6 +297,8 @@ export class RelayAgent {
   }
 
   private async report(pipeline: StreamPipeline, reason?: string): Promise<void> {
+    // While stopping, say nothing: endStream reports once everything has ended.
+    if (pipeline.state === 'stopping' || (pipeline.state === 'stopped' && !reason)) return;
     const { streamId, userId } = pipeline.stream;
     const destinations = pipeline.destinationStatuses();
     this.updateMetrics(pipeline, destinations);

@@ -58,6 +58,7 @@ export class StreamPipeline {
   private hlsTimer: NodeJS.Timeout | null = null;
   private hlsReported = false;
   private readonly forwarders = new Map<string, DestinationForwarder>();
+  private stopping: Promise<void> | null = null;
   destinationsVersion = -1;
   readonly startedAt: number;
   stats: EncoderStats = { fps: null, bitrateKbps: null, droppedFrames: 0, duplicatedFrames: 0, lagSeconds: null };
@@ -108,8 +109,13 @@ export class StreamPipeline {
     this.deps.onChange(this);
   }
 
-  async stop(): Promise<void> {
-    if (this.current === 'stopping' || this.current === 'stopped') return;
+  /** Idempotent: every caller gets the same stop, finished when all processes have ended. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow();
+    return this.stopping;
+  }
+
+  private async stopNow(): Promise<void> {
     this.move('stopping');
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.hlsTimer) clearInterval(this.hlsTimer);
