@@ -37,7 +37,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return await run(argv, env, io);
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof DomainError;
-    io.err(`${known ? (error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.err(`${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
 }

@@ -12,7 +12,7 @@ import {
   NewStreamRow,
   StreamRow,
 } from './managed-streams.repository';
-import type { NewStreamEvent } from './stream-events';
+import { destinationAddedEvent, type NewStreamEvent } from './stream-events';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
@@ -115,14 +115,7 @@ export class ManagedStreamsService {
     };
     const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };
     const strategyDestinations = destinations.map((d) => this.strategyDestinations.fromRow(d));
-    const added = destinations.map((d) => ({
-      streamId: stream.id,
-      destinationId: d.id,
-      appId,
-      type: 'destination.added' as const,
-      status: 'idle',
-      data: { name: d.name, url: d.url },
-    }));
+    const added = destinations.map((d) => destinationAddedEvent(stream.id, appId, d));
     const initializing = {
       streamId: stream.id,
       type: 'stream.status' as const,
@@ -187,14 +180,7 @@ export class ManagedStreamsService {
     try {
       const { row, events } = await this.streams.attach(live.id, appId, destinations, [
         { streamId: live.id, type: 'stream.app_attached', data: { appId } },
-        ...destinations.map((d) => ({
-          streamId: live.id,
-          destinationId: d.id,
-          appId,
-          type: 'destination.added' as const,
-          status: 'idle',
-          data: { name: d.name, url: d.url },
-        })),
+        ...destinations.map((d) => destinationAddedEvent(live.id, appId, d)),
       ]);
       await this.bus.publish(events);
       const strategy = this.strategies.get(row.strategy);

@@ -7,6 +7,7 @@ import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestination
 import { DestinationRow, DuplicateDestinationError, ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventBus } from './stream-event-bus';
+import { destinationAddedEvent } from './stream-events';
 import { strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
 import { isEnded } from './stream-status';
@@ -46,14 +47,7 @@ export class StreamDestinationsService {
     let added: DestinationRow;
     try {
       const result = await this.streams.addDestination(streamId, row, (created) => [
-        {
-          streamId,
-          destinationId: created.id,
-          appId,
-          type: 'destination.added',
-          status: created.status,
-          data: { name: created.name, url: created.url },
-        },
+        destinationAddedEvent(streamId, appId, created),
       ]);
       await this.bus.publish(result.events);
       added = result.destination;

@@ -40,3 +40,18 @@ export interface NewStreamEvent {
 export function visibleToApp(event: StreamEventMessage, appId: string): boolean {
   return event.appId === null || event.appId === appId;
 }
+
+export function destinationAddedEvent(
+  streamId: string,
+  appId: string,
+  destination: { id: string; name: string; url: string },
+): NewStreamEvent {
+  return {
+    streamId,
+    destinationId: destination.id,
+    appId,
+    type: 'destination.added',
+    status: 'idle',
+    data: { name: destination.name, url: destination.url },
+  };
+}
