@@ -9,7 +9,9 @@ import { prepare, ROOT } from './prepare.mjs';
 prepare({ build: true });
 const secrets = path.join(ROOT, '.data', 'secrets.env');
 if (existsSync(secrets)) {
-  for (const line of readFileSync(secrets, 'utf8').split('\n').filter((l) => l.includes('='))) {
+  for (const line of readFileSync(secrets, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('='))) {
     process.env[line.slice(0, line.indexOf('='))] ??= line.slice(line.indexOf('=') + 1);
   }
 }
@@ -21,6 +23,8 @@ if (!process.env.DATABASE_URL) {
   stopPostgres = postgres.stop;
 }
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379'; // parsed by the config, not used by the CLI
-const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 await stopPostgres();
 process.exit(result.status ?? 1);

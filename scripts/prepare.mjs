@@ -51,7 +51,11 @@ export function ensurePrismaClient() {
   const client = path.join(ROOT, 'src', 'generated', 'prisma', 'client.ts');
   if (mtime(client) < mtime(schema)) {
     log('generating the Prisma client');
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/db/prisma-offline.ts', 'generate']);
+    run(process.execPath, [
+      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      'scripts/db/prisma-offline.ts',
+      'generate',
+    ]);
   }
 }
 

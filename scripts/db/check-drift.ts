@@ -92,11 +92,7 @@ async function main(): Promise<void> {
   if (!databaseUrl) throw new Error('DATABASE_URL is required (a server where scratch databases can be created).');
   if (!existsSync(MIGRATIONS_DIR)) throw new Error(`No ${MIGRATIONS_DIR}: create the first migration.`);
 
-  const schemaSql = await diffSchemas(
-    databaseUrl,
-    null,
-    readFileSync(path.join(ROOT, 'prisma', 'schema.prisma'), 'utf8'),
-  );
+  const schemaSql = await diffSchemas(databaseUrl, null, readFileSync(path.join(ROOT, 'prisma', 'schema.prisma'), 'utf8'));
   const scratch: ScratchDatabase[] = [];
   try {
     const fromSchema = await createScratchDatabase(databaseUrl, 'drift_schema');

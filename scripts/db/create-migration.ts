@@ -71,11 +71,7 @@ async function main(): Promise<void> {
   }
 
   const migrations = existingMigrations();
-  const sql = await diffSchemas(
-    databaseUrl,
-    previousSchema(migrations),
-    readFileSync(path.join(ROOT, SCHEMA), 'utf8'),
-  );
+  const sql = await diffSchemas(databaseUrl, previousSchema(migrations), readFileSync(path.join(ROOT, SCHEMA), 'utf8'));
   if (sql === '') {
     console.log(`No change in ${SCHEMA}: no migration written.`);
     return;

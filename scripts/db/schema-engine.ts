@@ -10,6 +10,8 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import type { DiffTarget } from '@prisma/schema-engine-wasm/schema_engine_bg' with { 'resolution-mode': 'import' };
 import { Pool } from 'pg';
 
+// typescript-eslint cannot resolve types behind an import attribute; tsc checks this line.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
 type WasmRuntime = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', {
   with: { 'resolution-mode': 'import' },
 });
@@ -37,9 +39,7 @@ function loadRuntime(): Promise<WasmRuntime> {
 }
 
 function schemaTarget(schema: string | null): DiffTarget {
-  return schema === null
-    ? { tag: 'empty' }
-    : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] };
+  return schema === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] };
 }
 
 /**
