@@ -10,11 +10,12 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import type { DiffTarget } from '@prisma/schema-engine-wasm/schema_engine_bg' with { 'resolution-mode': 'import' };
 import { Pool } from 'pg';
 
-// typescript-eslint cannot resolve types behind an import attribute; tsc checks this line.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+// typescript-eslint cannot resolve types behind an import attribute; tsc checks these lines.
+/* eslint-disable @typescript-eslint/no-unsafe-assignment */
 type WasmRuntime = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', {
   with: { 'resolution-mode': 'import' },
 });
+/* eslint-enable @typescript-eslint/no-unsafe-assignment */
 
 // The WebAssembly global, typed: @types/node 20 leaves it to TypeScript's DOM lib.
 interface WebAssemblyApi {
