@@ -1,0 +1,108 @@
+// The control plane for the relay benchmark: the real API (createApp) in a child process on
+// throwaway Postgres + Redis, exactly as bench/api starts it (bench/support + bench/api's server
+// process), plus the few calls the benchmark makes: create a managed stream with destinations,
+// read it, delete it.
+import path from 'node:path';
+import { startBenchServices, type BenchServices } from '../support/bench-services';
+import { PROJECT_ROOT } from '../support/compile-app';
+import { ServerProcess } from '../api/server-process';
+
+export interface CreatedStream {
+  streamId: string;
+  ingestUrl: string;
+  /** Destination ids (the relay's forwarder pid files are named after them) by name. */
+  destinationIds: Map<string, string>;
+}
+
+export interface StreamView {
+  status: string;
+  hlsReady: boolean;
+  stats: { fps: number | null; droppedFrames: number | null };
+  destinations: { id: string; name: string; status: string; lastError: string | null }[];
+}
+
+export class ControlPlane {
+  private constructor(
+    private readonly services: BenchServices,
+    private readonly server: ServerProcess,
+  ) {}
+
+  /** `compiledDir`: where compileForBench put bench/api/server.js. */
+  static async start(opts: { compiledDir: string; relayToken: string; log: (msg: string) => void }): Promise<ControlPlane> {
+    const services = await startBenchServices(process.env.BENCH_VERBOSE === '1' ? opts.log : () => undefined);
+    try {
+      const server = await ServerProcess.start({
+        script: path.join(opts.compiledDir, 'bench/api/server.js'),
+        cwd: PROJECT_ROOT,
+        nodeArgs: [],
+        config: {
+          DATABASE_URL: services.databaseUrl,
+          REDIS_URL: services.redisUrl,
+          LOG_LEVEL: 'silent',
+          // Relays register themselves (no static list); the sinks are on loopback.
+          RTMP_RELAY_URLS: '',
+          RTMP_RELAY_HLS_URLS: '',
+          ALLOW_PRIVATE_DESTINATIONS: 'true',
+          // As in bench/api: no queue worker (nothing here needs a job), one process less to stop.
+          PROCESS_ROLE: 'api',
+          RELAY_TOKENS: opts.relayToken,
+        },
+      });
+      return new ControlPlane(services, server);
+    } catch (error) {
+      await services.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get baseUrl(): string {
+    return this.server.baseUrl;
+  }
+
+  get origin(): string {
+    return this.services.origin;
+  }
+
+  async createStream(userId: string, destinations: { name: string; url: string }[]): Promise<CreatedStream> {
+    const body = (await this.call('POST', '/api/managed-streams', { userId, restreamDestinations: destinations })) as {
+      streamId: string;
+      ingestUrl: string | null;
+      strategy: string;
+      destinations: { id: string; name: string }[];
+    };
+    if (!body.ingestUrl) throw new Error(`the API gave stream ${body.streamId} no ingest URL (strategy ${body.strategy})`);
+    return {
+      streamId: body.streamId,
+      ingestUrl: body.ingestUrl,
+      destinationIds: new Map(body.destinations.map((d) => [d.name, d.id])),
+    };
+  }
+
+  async view(streamId: string): Promise<StreamView> {
+    return (await this.call('GET', `/api/managed-streams/${streamId}`)) as StreamView;
+  }
+
+  async deleteStream(streamId: string): Promise<void> {
+    await this.call('DELETE', `/api/managed-streams/${streamId}`);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.server.stop();
+    } finally {
+      await this.services.stop();
+    }
+  }
+
+  private async call(method: string, route: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.server.baseUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.server.apiKey}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text.slice(0, 500)}`);
+    return text ? (JSON.parse(text) as unknown) : null;
+  }
+}

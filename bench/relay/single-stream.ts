@@ -1,0 +1,321 @@
+// The reference pipeline and the relay with 1 and with 3 destinations, on the same pre-recorded
+// dirty input, measured together (default) or one at a time. What each one measures:
+// CPU over the steady window (publish start + warm-up .. end), peak RSS over the whole life, first
+// packet at each destination and first HLS segment after publish start, glass-to-destination
+// latency by content, and the cleanliness checker's verdict on HLS (read live from its first
+// segment) and on every sink's recording.
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startProcess, type ManagedProcess } from '../../relay/testkit/child-process';
+import type { RtmpSinks } from '../../relay/testkit/rtmp-sinks';
+import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
+import type { ControlPlane } from './control-plane';
+import { MeasuredStream } from './measured-stream';
+import { startPlainIngest } from './plain-ingest';
+import { MachineLoad, WindowCpu, type ProcessFigures } from './process-sampler';
+import { referenceFlvArgs, referenceHlsArgs } from './reference-pipeline';
+import type { RelayHandle } from './relay-handle';
+import { LatencySummary, sleep, summarizeLatency, waitUntil } from './stats';
+
+export interface BenchContext {
+  api: ControlPlane;
+  relay: RelayHandle;
+  /** One nginx-rtmp per destination "platform", application `live`, recording every publish. */
+  sinks: { name: string; server: RtmpSinks }[];
+  dirtyFile: string;
+  inputPrints: readonly Buffer[];
+  scratchDir: string;
+  streamingSec: number;
+  warmupSec: number;
+  pollMs: number;
+  log: (msg: string) => void;
+  /** Aborted on Ctrl-C: loops stop and nothing new starts. */
+  signal: AbortSignal;
+}
+
+export interface Verdict {
+  clean: boolean;
+  reasons: string[];
+}
+
+export interface DestinationResult {
+  name: string;
+  /** Publishes the sink saw beyond the first: the relay dropped and reconnected the destination. */
+  reconnects: number;
+  firstPacketSec: number | null;
+  latency: LatencySummary | null;
+  verdict: Verdict;
+}
+
+export interface StreamResult {
+  label: string;
+  processes: ProcessFigures[];
+  cpuPercent: number;
+  peakRssSumMb: number;
+  peakPssSumMb: number;
+  /** Processes not of this benchmark, % of one core, over the CPU window: the noise in these figures. */
+  othersPercent: number;
+  firstHlsSec: number | null;
+  hlsVerdict: Verdict | null;
+  destinations: DestinationResult[];
+  notes: string[];
+}
+
+/** One pipeline to measure: its stream, and how to start and end its processes around the publish. */
+export interface Pipeline {
+  stream: MeasuredStream;
+  /** Before the glasses publish (the reference attaches its FFmpegs). */
+  beforePublish?: () => Promise<void>;
+  /** After the glasses stopped: make the stream's processes end. */
+  afterPublish: () => Promise<void>;
+  /** Always, at the end (stop what it started, delete the API stream). */
+  release: () => Promise<void>;
+  /** Processes it shares with others or that serve it besides its own (name -> pid), known after beforePublish. */
+  shared?: () => Map<string, number>;
+}
+
+export interface TogetherResult {
+  streams: StreamResult[];
+  /** Shared processes (the relay's agent and nginx, the reference's nginx, this benchmark) over the CPU window. */
+  shared: { label: string; percent: number }[];
+}
+
+/**
+ * Measures the pipelines together: their glasses start publishing in the same instant (the same
+ * file, so their content is aligned), and CPU is measured over the same window for all of them
+ * (from warm-up after the last publish start to the end), so that other work on the machine and
+ * the input's quiet and busy moments weigh on each alike.
+ */
+export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]): Promise<TogetherResult> {
+  const streams = pipelines.map((p) => p.stream);
+  const notes = new Map(streams.map((s) => [s, [] as string[]]));
+  const hlsChecks = new Map<MeasuredStream, Promise<Verdict>>();
+  const machine = new MachineLoad();
+  let othersPercent = 0;
+  let sharedCpu: WindowCpu | null = null;
+  let shared: { label: string; percent: number }[] = [];
+  try {
+    await Promise.all(streams.map((s) => s.prepare()));
+    await Promise.all(pipelines.map((p) => p.beforePublish?.() ?? Promise.resolve()));
+    for (const stream of streams) stream.publish(ctx.dirtyFile);
+    const poller = setInterval(() => streams.forEach((s) => s.poll()), ctx.pollMs);
+    try {
+      await waitUntil(() => streams.every((s) => s.publishStartedAt !== null || !s.publisherRunning), 10_000);
+      for (const s of streams) {
+        if (s.publishStartedAt === null) throw new Error(`${s.label}: the publisher did not connect: ${s.publisherError()}`);
+      }
+      const starts = streams.map((s) => s.publishStartedAt as number);
+      const windowFrom = Math.max(...starts) + ctx.warmupSec * 1000;
+      const end = Math.min(...starts) + ctx.streamingSec * 1000;
+      let windowStarted = false;
+      while (performance.now() < end) {
+        if (ctx.signal.aborted) throw new Error('interrupted');
+        if (!windowStarted && performance.now() >= windowFrom) {
+          streams.forEach((s) => s.sampler.startWindow());
+          machine.reset();
+          sharedCpu = new WindowCpu(sharedProcesses(ctx, pipelines));
+          windowStarted = true;
+        }
+        for (const s of streams) {
+          if (hlsChecks.has(s) || s.hls?.firstSegmentAt == null) continue;
+          // Read live from the first segment, up to shortly before the glasses stop.
+          hlsChecks.set(s, verdictOf(s.hls.playlist, Math.max(6, Math.floor((end - performance.now()) / 1000 - 1))));
+        }
+        const ended = streams.find((s) => !s.publisherRunning);
+        if (ended) {
+          notes.get(ended)?.push(`the publisher ended early: ${ended.publisherError()}`);
+          break;
+        }
+        await sleep(Math.min(100, ctx.pollMs));
+      }
+      if (!windowStarted) streams.forEach((s) => s.sampler.startWindow());
+      streams.forEach((s) => s.sampler.stopWindow());
+      othersPercent = machine.sinceReset().othersPercent;
+      shared = sharedCpu?.percents() ?? [];
+      await Promise.all(streams.map((s) => s.stopPublishing()));
+      await Promise.all(pipelines.map((p) => p.afterPublish()));
+      streams.forEach((s) => s.poll());
+    } finally {
+      clearInterval(poller);
+    }
+    const results: StreamResult[] = [];
+    for (const stream of streams) {
+      const own = notes.get(stream) ?? [];
+      results.push(await resultOf(ctx, stream, own, othersPercent, hlsChecks.get(stream) ?? null));
+    }
+    return { streams: results, shared };
+  } finally {
+    await Promise.all(streams.map((s) => s.close()));
+    await Promise.all(
+      pipelines.map((p) => p.release().catch((error: unknown) => ctx.log(`${p.stream.label}: ${String(error)}`))),
+    );
+  }
+}
+
+function sharedProcesses(ctx: BenchContext, pipelines: Pipeline[]): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const pipeline of pipelines) for (const [label, pid] of pipeline.shared?.() ?? []) found.set(label, pid);
+  found.set('benchmark (this process: taps, followers, sampling)', process.pid);
+  return found;
+}
+
+async function resultOf(
+  ctx: BenchContext,
+  stream: MeasuredStream,
+  notes: string[],
+  othersPercent: number,
+  hlsCheck: Promise<Verdict> | null,
+): Promise<StreamResult> {
+  const figures = stream.sampler.figures();
+  if (stream.tapError) notes.push(`glass-to-destination latency unavailable: ${stream.tapError}`);
+  const t0 = stream.publishStartedAt ?? 0;
+  const destinations: DestinationResult[] = [];
+  for (const destination of stream.destinations) {
+    const [verdict, latency] = await Promise.all([
+      verdictOf(destination.recording, ctx.streamingSec + 10),
+      stream
+        .latency(destination, ctx.inputPrints, ctx.scratchDir, { fromAt: t0 + ctx.warmupSec * 1000 }, ctx.signal)
+        .catch((error: unknown) => {
+          notes.push(`sink ${destination.name}: latency not measured: ${(error as Error).message}`);
+          return null;
+        }),
+    ]);
+    if (destination.follower.restarts > 0) {
+      notes.push(
+        `sink ${destination.name}: the relay reconnected it ${destination.follower.restarts} time(s) (its recording started over; ` +
+          'the checker covers the last connection only)',
+      );
+    }
+    destinations.push({
+      name: destination.name,
+      reconnects: destination.follower.restarts,
+      firstPacketSec: stream.since(destination.follower.firstMediaAt),
+      latency: latency && summarizeLatency(latency.samples, latency.unmatched),
+      verdict,
+    });
+  }
+  return {
+    label: stream.label,
+    processes: figures.processes,
+    cpuPercent: figures.cpuPercent,
+    peakRssSumMb: figures.peakRssSumMb,
+    peakPssSumMb: figures.peakPssSumMb,
+    othersPercent,
+    firstHlsSec: stream.since(stream.hls?.firstSegmentAt ?? null),
+    hlsVerdict: stream.hls ? await (hlsCheck ?? Promise.resolve({ clean: false, reasons: ['no HLS segment appeared'] })) : null,
+    destinations,
+    notes,
+  };
+}
+
+async function verdictOf(source: string, seconds: number): Promise<Verdict> {
+  try {
+    const verdict = await checkStreamCleanliness(source, { seconds });
+    return { clean: verdict.clean, reasons: verdict.reasons };
+  } catch (error) {
+    return { clean: false, reasons: [`could not be checked: ${(error as Error).message.slice(0, 300)}`] };
+  }
+}
+
+/**
+ * The original design: the exact reference command (HLS), and beside it on the same publish the same
+ * encode with an FLV output to sink `a` (the original's way to a platform: one encode per destination).
+ * Both attach to the plain nginx-rtmp before the glasses publish, as a pipeline started with the
+ * stream would; so their start-up excludes FFmpeg's own launch and connection (~0.3 s), which the
+ * relay's figures include (it starts its encoder when the glasses publish).
+ */
+export async function referencePipeline(ctx: BenchContext): Promise<Pipeline> {
+  const ingest = await startPlainIngest(ctx.scratchDir);
+  const hlsDir = await mkdtemp(path.join(ctx.scratchDir, 'reference-hls-'));
+  const sink = ctx.sinks[0];
+  const inputUrl = `rtmp://127.0.0.1:${ingest.port}/live/reference`;
+  const processes = new Map<number, string>();
+  let encoders: ManagedProcess[] = [];
+  const stream = new MeasuredStream({
+    label: 'reference',
+    ingestPort: ingest.port,
+    ingestUrl: inputUrl,
+    hlsPlaylist: path.join(hlsDir, 'index.m3u8'),
+    destinations: [{ name: sink.name, recording: sink.server.recordingFor('live', 'reference-key') }],
+    processes: () => processes,
+    scratchDir: ctx.scratchDir,
+  });
+  return {
+    stream,
+    beforePublish: async () => {
+      const hls = startProcess('ffmpeg', referenceHlsArgs(inputUrl, hlsDir));
+      const flv = startProcess('ffmpeg', referenceFlvArgs(inputUrl, sink.server.urlFor('live', 'reference-key')));
+      encoders = [hls, flv];
+      processes.set(hls.pid, 'reference HLS').set(flv.pid, 'reference FLV');
+      if (!(await waitUntil(() => ingest.players('reference') >= 2, 10_000))) {
+        throw new Error(`the reference FFmpegs did not attach: ${hls.stderrTail()} ${flv.stderrTail()}`);
+      }
+    },
+    // nginx-rtmp keeps the players waiting after the publisher leaves: the reference never ends by itself.
+    afterPublish: async () => {
+      await Promise.all(encoders.map((encoder) => encoder.stop(3000)));
+    },
+    release: async () => {
+      await Promise.all(encoders.map((encoder) => encoder.stop(1000)));
+      await ingest.stop();
+    },
+    shared: () => new Map([['reference nginx (its ingest)', ingest.pid]]),
+  };
+}
+
+/** A managed stream created through the API with `destinationCount` destinations (sinks a, b, c). */
+export async function relayPipeline(ctx: BenchContext, label: string, destinationCount: number): Promise<Pipeline> {
+  const sinks = ctx.sinks.slice(0, destinationCount);
+  const key = (name: string) => `${label.replace(/\W+/g, '-')}-${name}-key`;
+  const created = await ctx.api.createStream(
+    `${label.replace(/\W+/g, '-')}@bench.example.com`,
+    sinks.map((sink) => ({ name: sink.name, url: sink.server.urlFor('live', key(sink.name)) })),
+  );
+  return {
+    stream: relayStream(ctx, label, created, sinks, key),
+    // The relay ends the stream's FFmpegs itself when the glasses leave (on_publish_done).
+    afterPublish: async () => {
+      const ended = await waitUntil(() => ctx.relay.streamProcesses(created.streamId).size === 0, 20_000, 100);
+      if (!ended) ctx.log(`${label}: the relay still runs FFmpeg for the stream 20 s after the publisher left`);
+    },
+    release: () => ctx.api.deleteStream(created.streamId),
+    shared: () => relayShared(ctx),
+  };
+}
+
+export function relayStream(
+  ctx: BenchContext,
+  label: string,
+  created: { streamId: string; ingestUrl: string; destinationIds: Map<string, string> },
+  sinks: BenchContext['sinks'],
+  key: (sinkName: string) => string,
+  sampleIntervalMs?: number,
+): MeasuredStream {
+  const userSegment = new URL(created.ingestUrl.replace(/^rtmp:/, 'http:')).pathname.split('/')[2];
+  const names = new Map([...created.destinationIds].map(([name, id]) => [id, name]));
+  return new MeasuredStream({
+    label,
+    ingestPort: ctx.relay.settings.rtmpPort,
+    ingestUrl: created.ingestUrl,
+    hlsPlaylist: ctx.relay.hlsPlaylist(userSegment, created.streamId),
+    destinations: sinks.map((sink) => ({ name: sink.name, recording: sink.server.recordingFor('live', key(sink.name)) })),
+    processes: () =>
+      new Map(
+        [...ctx.relay.streamProcesses(created.streamId)].map(([pid, role]) => [
+          pid,
+          role === 'encoder' ? 'encoder' : `forwarder → ${names.get(role) ?? role}`,
+        ]),
+      ),
+    sampleIntervalMs,
+    scratchDir: ctx.scratchDir,
+  });
+}
+
+/** The relay's agent and nginx: shared by every relay stream. */
+export function relayShared(ctx: BenchContext): Map<string, number> {
+  const found = new Map([['relay agent (node)', ctx.relay.pid]]);
+  const nginx = ctx.relay.nginxPid();
+  if (nginx !== null) found.set('relay nginx (live + clean)', nginx);
+  return found;
+}
