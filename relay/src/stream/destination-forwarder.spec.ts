@@ -45,7 +45,7 @@ class FakeProcess {
   }
 }
 
-function setup() {
+function setup(source?: { outTimeMs: number | null }) {
   let now = 0;
   const processes: FakeProcess[] = [];
   const changes: string[] = [];
@@ -63,6 +63,7 @@ function setup() {
       now: () => now,
       random: () => 1,
       graceMs: 100,
+      ...(source ? { sourceOutTimeMs: () => source.outTimeMs } : {}),
     },
   );
   const advance = (ms: number) => {
@@ -123,6 +124,21 @@ describe('DestinationForwarder', () => {
     expect(processes[0].killed).toBe(false);
     while (!processes[0].killed) advance(100);
     expect(sut.status).toEqual({ id: 'dst_1', status: 'errored', error: 'the destination stopped accepting data (stalled)' });
+  });
+
+  it('does not mistake the glasses pausing for a stall, but catches a forwarder falling behind', () => {
+    const source = { outTimeMs: 1000 as number | null };
+    const { sut, processes, advance } = setup(source);
+    sut.start();
+    processes[0].progress(900);
+    // The glasses pause: the encoder stops too, and so does the forwarder. Not a stall.
+    advance(STALL_MS * 2);
+    expect(processes[0].killed).toBe(false);
+    expect(sut.status.status).toBe('broadcasting');
+    // The encoder moves on while the destination stops taking data: a stall.
+    source.outTimeMs = 1000 + STALL_MS + 500;
+    while (!processes[0].killed && processes.length === 1) advance(100);
+    expect(processes[0].killed).toBe(true);
   });
 
   it('stops for good: no retry after stop', async () => {

@@ -20,6 +20,11 @@ export interface ForwarderDeps {
   now(): number;
   random?: () => number;
   graceMs: number;
+  /**
+   * How far the encoder's output has got (ms), if known. When the glasses pause, the encoder
+   * pauses and so does every forwarder: that is no stall. Only a forwarder falling behind is.
+   */
+  sourceOutTimeMs?: () => number | null;
 }
 
 /** No progress for this long while broadcasting means the destination stopped reading. */
@@ -44,6 +49,8 @@ export class DestinationForwarder {
   private startedAt = 0;
   private lastAdvanceAt = 0;
   private lastOutTimeMs = -1;
+  /** Smallest (encoder position − our position) seen: how far behind we are when keeping up. */
+  private sourceOffsetMs: number | null = null;
 
   constructor(
     readonly target: DestinationTarget,
@@ -83,6 +90,7 @@ export class DestinationForwarder {
     this.startedAt = this.deps.now();
     this.lastAdvanceAt = this.startedAt;
     this.lastOutTimeMs = -1;
+    this.sourceOffsetMs = null;
     this.killReason = null;
     const process = this.deps.createProcess(
       this.target,
@@ -98,6 +106,11 @@ export class DestinationForwarder {
     if (snapshot.outTimeMs === null || snapshot.outTimeMs <= this.lastOutTimeMs) return;
     this.lastOutTimeMs = snapshot.outTimeMs;
     this.lastAdvanceAt = this.deps.now();
+    const source = this.deps.sourceOutTimeMs?.() ?? null;
+    if (source !== null) {
+      const offset = source - snapshot.outTimeMs;
+      this.sourceOffsetMs = this.sourceOffsetMs === null ? offset : Math.min(this.sourceOffsetMs, offset);
+    }
     if (this.state !== 'broadcasting' && snapshot.outTimeMs > 0) {
       this.attempt = 0;
       this.set('broadcasting');
@@ -107,11 +120,18 @@ export class DestinationForwarder {
   private checkProgress(): void {
     if (!this.process || this.process.state !== 'running') return;
     const now = this.deps.now();
-    if (this.state === 'broadcasting' && now - this.lastAdvanceAt > STALL_MS) {
+    if (this.state === 'broadcasting' && now - this.lastAdvanceAt > STALL_MS && this.fallingBehind()) {
       this.fail('the destination stopped accepting data (stalled)');
     } else if (this.state === 'starting' && now - this.startedAt > START_TIMEOUT_MS) {
       this.fail(`nothing reached the destination within ${START_TIMEOUT_MS / 1000} s`);
     }
+  }
+
+  /** Without the encoder's position, silence is taken as a stall. */
+  private fallingBehind(): boolean {
+    const source = this.deps.sourceOutTimeMs?.() ?? null;
+    if (source === null || this.sourceOffsetMs === null) return true;
+    return source - this.sourceOffsetMs - this.lastOutTimeMs > STALL_MS;
   }
 
   /** A stalled FFmpeg is stuck in a write: kill it, and its exit schedules the retry. */

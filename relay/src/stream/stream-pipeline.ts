@@ -53,6 +53,8 @@ export class StreamPipeline {
   private current: PipelineState = 'starting';
   private encoder: ManagedProcess | null = null;
   private encoderStartedAt = 0;
+  /** The encoder's output position; forwarders compare theirs with it to tell a stall from a pause. */
+  private encoderOutTimeMs: number | null = null;
   private encoderAttempt = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private hlsTimer: NodeJS.Timeout | null = null;
@@ -101,6 +103,7 @@ export class StreamPipeline {
       const forwarder = new DestinationForwarder(target, {
         ...this.deps.forwarderDeps(this.stream),
         onChange: () => this.deps.onChange(this),
+        sourceOutTimeMs: () => this.encoderOutTimeMs,
       });
       this.forwarders.set(target.id, forwarder);
       forwarder.start();
@@ -130,6 +133,7 @@ export class StreamPipeline {
   private launchEncoder(): void {
     this.encoderAttempt++;
     this.encoderStartedAt = this.deps.now();
+    this.encoderOutTimeMs = null;
     const encoder = this.deps.createEncoder(
       this.stream,
       (snapshot) => this.onProgress(snapshot),
@@ -141,6 +145,7 @@ export class StreamPipeline {
 
   private onProgress(snapshot: ProgressSnapshot): void {
     const elapsedMs = this.deps.now() - this.encoderStartedAt;
+    if (snapshot.outTimeMs !== null) this.encoderOutTimeMs = snapshot.outTimeMs;
     this.stats = {
       fps: snapshot.fps,
       bitrateKbps: snapshot.bitrateKbps,
