@@ -1,11 +1,11 @@
 // The plain nginx-rtmp the reference pipeline reads from (reference-pipeline.ts has its config).
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import path from 'node:path';
 import { startProcess } from '../../relay/testkit/child-process';
 import { findFreePort, findRtmpModule } from '../../relay/testkit/rtmp-sinks';
 import { plainIngestConf } from './reference-pipeline';
+import { portOpen } from '../../relay/src/nginx/nginx-server';
 
 export interface PlainIngest {
   port: number;
@@ -28,7 +28,7 @@ export async function startPlainIngest(parentDir: string): Promise<PlainIngest> 
     await rm(workDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 5000;
-  while (!(await canConnect(port))) {
+  while (!(await portOpen(port))) {
     if (!nginx.isRunning() || Date.now() > deadline) {
       await stop();
       throw new Error(`the reference's nginx-rtmp did not start: ${nginx.stderrTail()}`);
@@ -44,15 +44,4 @@ export async function startPlainIngest(parentDir: string): Promise<PlainIngest> 
     },
     stop,
   };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

@@ -19,7 +19,8 @@ export function findRtmpModule(explicit?: string): string {
   return found;
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.once('connect', () => {
