@@ -226,7 +226,7 @@ describe('encoder + forwarder on a dirty glasses stream (real FFmpeg and nginx-r
       forwarderPeakRssMb: Math.round(forwarderUsage.peakRssMb),
       rawFailed: raw.checks.filter((c) => !c.ok).map((c) => c.id),
     };
-    console.log(`pipeline figures: ${JSON.stringify(figures)}`);
+    process.stdout.write(`pipeline figures: ${JSON.stringify(figures)}\n`);
 
     expect(raw.clean).toBe(false);
     expect(figures.rawFailed).toEqual(expect.arrayContaining(['video.cfr', 'video.gop', 'video.timestamps', 'audio.timestamps']));
