@@ -36,6 +36,11 @@ export interface NewStreamRow {
   appId: string;
 }
 
+/** Tells the relay (through its heartbeat) that this stream's destinations changed. */
+async function bumpDestinationsVersion(tx: Prisma.TransactionClient, streamId: string): Promise<void> {
+  await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+}
+
 export class LiveSlotTakenError extends Error {}
 export class DuplicateDestinationError extends Error {}
 
@@ -123,7 +128,7 @@ export class ManagedStreamsRepository {
         if (destinations.length > 0) {
           await tx.streamDestination.createMany({ data: destinations.map((d) => ({ ...d, streamId })) });
         }
-        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+        await bumpDestinationsVersion(tx, streamId);
         const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
         return { row, events: await this.events.append(events, tx) };
       });
@@ -142,6 +147,14 @@ export class ManagedStreamsRepository {
     return this.prisma.managedStream.findFirst({
       where: { id, attachments: { some: { appId } } },
       include: streamWithDestinations,
+    });
+  }
+
+  /** Status and destination version of many streams, in one query (relay heartbeats). */
+  findStatesByIds(ids: readonly string[]): Promise<Pick<StreamRow, 'id' | 'userId' | 'status' | 'destinationsVersion'>[]> {
+    return this.prisma.managedStream.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, userId: true, status: true, destinationsVersion: true },
     });
   }
 
@@ -199,7 +212,7 @@ export class ManagedStreamsRepository {
         where: { streamId, appId },
         data: { enabled: false, status: 'stopped' },
       });
-      await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+      await bumpDestinationsVersion(tx, streamId);
       const remaining = await tx.streamAttachment.count({ where: { streamId, detachedAt: null } });
       return { remaining, events: await this.events.append(events, tx) };
     });
@@ -213,7 +226,7 @@ export class ManagedStreamsRepository {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const row = await tx.streamDestination.create({ data: { ...destination, streamId } });
-        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+        await bumpDestinationsVersion(tx, streamId);
         return { destination: row, events: await this.events.append(events(row), tx) };
       });
     } catch (error) {
@@ -238,7 +251,7 @@ export class ManagedStreamsRepository {
     return this.prisma.$transaction(async (tx) => {
       const destination = await tx.streamDestination.update({ where: { id: destinationId, streamId }, data: patch });
       if (bumpVersion) {
-        await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+        await bumpDestinationsVersion(tx, streamId);
       }
       return { destination, events: await this.events.append(events, tx) };
     });
@@ -247,7 +260,7 @@ export class ManagedStreamsRepository {
   async deleteDestination(streamId: string, destinationId: string, events: NewStreamEvent[]): Promise<StreamEventMessage[]> {
     return this.prisma.$transaction(async (tx) => {
       await tx.streamDestination.delete({ where: { id: destinationId, streamId } });
-      await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
+      await bumpDestinationsVersion(tx, streamId);
       return this.events.append(events, tx);
     });
   }
