@@ -150,11 +150,12 @@ export class RtmpRelayService {
     body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
   ) {
     await this.registry.heartbeat(relayId, body);
-    const streams = await Promise.all(body.activeStreams.map((id) => this.streams.findById(id)));
+    const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
-      streams: streams
-        .filter((row): row is StreamRow => row !== null)
+      streams: body.activeStreams
+        .map((id) => rows.get(id))
+        .filter((row) => row !== undefined)
         .map((row) => ({
           streamId: row.id,
           userId: row.userId,
