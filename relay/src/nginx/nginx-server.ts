@@ -116,16 +116,22 @@ export class NginxServer {
     await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
   }
 
-  /** nginx-rtmp's statistics page: how many RTMP clients are connected. */
-  async connectedClients(): Promise<number | null> {
+  /** nginx-rtmp's statistics page (XML), or null when nginx does not answer. */
+  private async stat(timeoutMs = 2000): Promise<string | null> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.conf.hlsPort}/stat`, { signal: AbortSignal.timeout(2000) });
-      const xml = await response.text();
-      const match = /<server>[\s\S]*?<\/server>/.exec(xml);
-      return match ? (match[0].match(/<client>/g) ?? []).length : 0;
+      const response = await fetch(`http://127.0.0.1:${this.conf.hlsPort}/stat`, { signal: AbortSignal.timeout(timeoutMs) });
+      return await response.text();
     } catch {
       return null;
     }
+  }
+
+  /** How many RTMP clients are connected. */
+  async connectedClients(): Promise<number | null> {
+    const xml = await this.stat();
+    if (xml === null) return null;
+    const match = /<server>[\s\S]*?<\/server>/.exec(xml);
+    return match ? (match[0].match(/<client>/g) ?? []).length : 0;
   }
 
   /**
@@ -136,14 +142,11 @@ export class NginxServer {
   async waitForPlayer(streamName: string, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     const escaped = streamName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`<stream>\\s*<name>${escaped}</name>([\\s\\S]*?)</stream>`);
     while (Date.now() < deadline) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${this.conf.hlsPort}/stat`, { signal: AbortSignal.timeout(1000) });
-        const stream = new RegExp(`<stream>\\s*<name>${escaped}</name>([\\s\\S]*?)</stream>`).exec(await response.text());
-        if (stream && /<client>/.test(stream[1])) return true;
-      } catch {
-        // nginx busy or restarting: try again until the deadline
-      }
+      // No answer (nginx busy or restarting): try again until the deadline.
+      const stream = pattern.exec((await this.stat(1000)) ?? '');
+      if (stream && /<client>/.test(stream[1])) return true;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return false;
@@ -151,16 +154,10 @@ export class NginxServer {
 
   /** Names of streams being published to the live application, from /stat. */
   async livePublishers(): Promise<string[]> {
-    try {
-      const response = await fetch(`http://127.0.0.1:${this.conf.hlsPort}/stat`, { signal: AbortSignal.timeout(2000) });
-      const xml = await response.text();
-      const app = new RegExp(`<application>\\s*<name>${LIVE_APP}</name>([\\s\\S]*?)</application>`).exec(xml);
-      if (!app) return [];
-      return [...app[1].matchAll(/<stream>\s*<name>([^<]+)<\/name>[\s\S]*?<\/stream>/g)]
-        .filter((stream) => stream[0].includes('<publishing/>'))
-        .map((stream) => stream[1]);
-    } catch {
-      return [];
-    }
+    const app = new RegExp(`<application>\\s*<name>${LIVE_APP}</name>([\\s\\S]*?)</application>`).exec((await this.stat()) ?? '');
+    if (!app) return [];
+    return [...app[1].matchAll(/<stream>\s*<name>([^<]+)<\/name>[\s\S]*?<\/stream>/g)]
+      .filter((stream) => stream[0].includes('<publishing/>'))
+      .map((stream) => stream[1]);
   }
 }
