@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess } from './child-process';
 import { buildNginxRtmpConf, recordingDir } from './nginx-rtmp-conf';
+import { findRtmpModule } from '../src/nginx/nginx-server';
 
 /** Real RTMP servers (nginx-rtmp, one foreground child) that accept publishes and record them. */
 
@@ -29,19 +30,10 @@ export interface RtmpSinkOptions {
   startTimeoutMs?: number;
 }
 
-const MODULE_CANDIDATES = [
-  '/usr/lib/nginx/modules/ngx_rtmp_module.so',
-  '/usr/share/nginx/modules/ngx_rtmp_module.so',
-  '/usr/local/nginx/modules/ngx_rtmp_module.so',
-];
 const HOST = '127.0.0.1';
 
-export function findRtmpModule(): string {
-  const found = MODULE_CANDIDATES.find((path) => existsSync(path));
-  if (!found)
-    throw new Error(`ngx_rtmp_module.so not found in ${MODULE_CANDIDATES.join(', ')} (apt-get install libnginx-mod-rtmp)`);
-  return found;
-}
+// The relay's own lookup: one list of where Debian puts the module.
+export { findRtmpModule };
 
 export async function startRtmpSinks(options: RtmpSinkOptions): Promise<RtmpSinks> {
   const workDir = await mkdtemp(join(tmpdir(), 'rtmp-sinks-'));
