@@ -2,19 +2,11 @@
 // `npm run cli -- <command>`: operator commands (apps:create, keys:rotate, ...) against the
 // configured database, or the embedded one that `npm start` uses.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, ROOT } from './prepare.mjs';
+import { LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
 
 prepare({ build: true });
-const secrets = path.join(ROOT, '.data', 'secrets.env');
-if (existsSync(secrets)) {
-  for (const line of readFileSync(secrets, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('='))) {
-    process.env[line.slice(0, line.indexOf('='))] ??= line.slice(line.indexOf('=') + 1);
-  }
-}
+for (const [name, value] of Object.entries(readEnvFile(LOCAL_SECRETS_FILE))) process.env[name] ??= value;
 let stopPostgres = async () => {};
 if (!process.env.DATABASE_URL) {
   const { ensurePostgres } = await import('./services/postgres.mjs');

@@ -1,11 +1,24 @@
 // Makes a fresh clone runnable: dependencies installed, Prisma client generated, and
 // (for `start`) the TypeScript compiled. Each step runs only when its output is missing or stale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Local secrets `npm start` generates on a development machine (NAME=value lines). */
+export const LOCAL_SECRETS_FILE = path.join(ROOT, '.data', 'secrets.env');
+
+/** NAME=value lines as an object; {} when the file does not exist. */
+export function readEnvFile(file) {
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
 const log = (msg) => process.stderr.write(`[prepare] ${msg}\n`);
 
 function run(command, args) {

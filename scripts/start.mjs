@@ -4,11 +4,11 @@
 // .data/secrets.env unless the environment provides them. The first run creates a demo app.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
-import { prepare, ROOT } from './prepare.mjs';
+import { LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
 
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
@@ -16,7 +16,7 @@ const DATA_DIR = path.join(ROOT, '.data');
 
 /** Local secrets for a development machine; production passes its own through the environment. */
 function loadOrCreateSecrets() {
-  const file = path.join(DATA_DIR, 'secrets.env');
+  const file = LOCAL_SECRETS_FILE;
   if (!existsSync(file)) {
     mkdirSync(DATA_DIR, { recursive: true });
     const lines = [
@@ -27,12 +27,7 @@ function loadOrCreateSecrets() {
     writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
     log(`generated local secrets in ${path.relative(ROOT, file)} (keep it: it decrypts the stored stream keys)`);
   }
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+  return readEnvFile(file);
 }
 
 async function main() {
