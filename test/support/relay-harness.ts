@@ -1,19 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { RelayAgent } from '../../relay/src/agent/relay-agent';
 import { parseRelayConfig, RelayConfig } from '../../relay/src/agent/relay-config';
 import { TEST_RELAY_TOKEN } from './test-config';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { findFreePort } from '../../relay/testkit/rtmp-sinks';
 
 export interface RelayUnderTest {
   agent: RelayAgent;
@@ -34,9 +26,9 @@ export async function relayTestEnv(
     RELAY_ID: relayId,
     RELAY_PUBLIC_HOST: '127.0.0.1',
     RELAY_BIND_HOST: '127.0.0.1',
-    RELAY_RTMP_PORT: String(await freePort()),
-    RELAY_HLS_PORT: String(await freePort()),
-    RELAY_CONTROL_PORT: String(await freePort()),
+    RELAY_RTMP_PORT: String(await findFreePort()),
+    RELAY_HLS_PORT: String(await findFreePort()),
+    RELAY_CONTROL_PORT: String(await findFreePort()),
     RELAY_WORK_DIR: workDir,
     RELAY_HEARTBEAT_MS: '1000',
     RELAY_STATUS_INTERVAL_MS: '1000',
