@@ -68,8 +68,33 @@ export const configSchema = z
     ALLOW_PRIVATE_DESTINATIONS: booleanFlag.default(false),
     BODY_LIMIT: z.string().default('64kb'),
     STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+    // Cloudflare Stream: configured when both the account id and the API token are set.
+    CLOUDFLARE_ACCOUNT_ID: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'must be a 32-character hex account id')
+      .optional(),
+    CLOUDFLARE_API_TOKEN: z.string().min(1).optional(),
+    CLOUDFLARE_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CLOUDFLARE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    CLOUDFLARE_DELETE_RECORDING_AFTER_DAYS: z.coerce.number().int().min(30).max(1096).optional(),
+    CLOUDFLARE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    /** Our share of Cloudflare's 1,200 calls per 5 minutes (headroom for other users of the account). */
+    CLOUDFLARE_API_BUDGET_PER_5_MIN: z.coerce.number().int().min(10).max(1200).default(1000),
+    CLOUDFLARE_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(3),
+    CLOUDFLARE_CIRCUIT_OPEN_SECONDS: z.coerce.number().int().min(1).default(60),
+    CLOUDFLARE_PLAYBACK_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(120),
+    CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(45),
+    CLOUDFLARE_STATUS_TARGET_AGE_SECONDS: z.coerce.number().int().min(1).default(30),
+    CLOUDFLARE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(300),
   })
   .superRefine((config, ctx) => {
+    if ((config.CLOUDFLARE_ACCOUNT_ID === undefined) !== (config.CLOUDFLARE_API_TOKEN === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.CLOUDFLARE_ACCOUNT_ID ? 'CLOUDFLARE_API_TOKEN' : 'CLOUDFLARE_ACCOUNT_ID'],
+        message: 'set both CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN, or neither',
+      });
+    }
     if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {
       ctx.addIssue({
         code: 'custom',

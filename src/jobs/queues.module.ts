@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { QUEUES } from './queues';
+import { CloudflareJobsProducer } from './cloudflare-jobs.producer';
 import { StreamLifecycleProducer } from './stream-lifecycle.producer';
 
 /** Queues and producers; any process may enqueue. Processing lives in WorkerModule. */
@@ -17,8 +18,9 @@ import { StreamLifecycleProducer } from './stream-lifecycle.producer';
       }),
     }),
     BullModule.registerQueue({ name: QUEUES.streamLifecycle }),
+    BullModule.registerQueue({ name: QUEUES.cloudflare }),
   ],
-  providers: [StreamLifecycleProducer],
-  exports: [StreamLifecycleProducer, BullModule],
+  providers: [StreamLifecycleProducer, CloudflareJobsProducer],
+  exports: [StreamLifecycleProducer, CloudflareJobsProducer, BullModule],
 })
 export class QueuesModule {}

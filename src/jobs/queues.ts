@@ -1,14 +1,33 @@
 /** Every queue and job name, each job tied to its payload. Payloads carry ids only. */
 export const QUEUES = {
   streamLifecycle: 'stream-lifecycle',
+  cloudflare: 'cloudflare',
 } as const;
 
 export interface JobPayloads {
   'stream.finalize-stop': { streamId: string };
+  /** Until the live input's live video shows playback URLs (or the wait is over). */
+  'cloudflare.playback-poll': { streamId: string };
+  /** Makes the live input's outputs match the stream's enabled destinations. */
+  'cloudflare.reconcile-outputs': { streamId: string };
+  /** Retries deleting a live input whose stream has ended. */
+  'cloudflare.delete-live-input': { liveInputId: string };
+  /** Recurring: live status of every Cloudflare stream within the API budget. */
+  'cloudflare.status-sweep': Record<string, never>;
+  /** Recurring: deletes live inputs we created whose stream has ended (e.g. after a crash). */
+  'cloudflare.orphan-sweep': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 /** Deterministic job ids so the same intent is queued once (BullMQ forbids ':' in ids). */
 export const jobIds = {
   finalizeStop: (streamId: string): string => `finalize-stop-${streamId}`,
+  playbackPoll: (streamId: string): string => `cf-playback-${streamId}`,
+  reconcileOutputs: (streamId: string): string => `cf-reconcile-${streamId}`,
+  deleteLiveInput: (liveInputId: string): string => `cf-delete-${liveInputId}`,
+};
+
+export const schedulerIds = {
+  cloudflareStatusSweep: 'cloudflare-status-sweep',
+  cloudflareOrphanSweep: 'cloudflare-orphan-sweep',
 };

@@ -19,7 +19,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
   async process(job: Job<JobPayloads[JobName], unknown, JobName>): Promise<string> {
     switch (job.name) {
       case 'stream.finalize-stop':
-        return this.finalizeStop(job.data.streamId);
+        return this.finalizeStop((job.data as JobPayloads['stream.finalize-stop']).streamId);
       default:
         throw new Error(`Unknown job ${String(job.name)}`);
     }

@@ -1,6 +1,7 @@
 import { strictFake } from '../../test/support/strict-fake';
 import { testConfig } from '../../test/support/test-config';
 import { Clock } from '../common/clock';
+import { EncryptionService } from '../common/crypto/encryption.service';
 import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../streams/stream-event-bus';
@@ -39,6 +40,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     mocks.registry,
     strictFake<StreamEventBus>('bus', {}),
     new Clock(),
+    strictFake<EncryptionService>('encryption', {}),
   );
   return { sut, mocks };
 }

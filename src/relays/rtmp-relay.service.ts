@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { EncryptionService } from '../common/crypto/encryption.service';
 import { NotFoundError } from '../common/errors';
 import type { DestinationStatus, StreamStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
@@ -12,6 +13,9 @@ import { userPathSegment } from '../streams/user-path-segment';
 import type { NewStreamEvent } from '../streams/stream-events';
 import { RelayRegistryService } from './relay-registry.service';
 import type { RelayStreamStatus } from './rtmp-relay.schemas';
+
+/** The id the relay reports its push to Cloudflare under, for hybrid streams. */
+export const CLOUDFLARE_DESTINATION_ID = 'cloudflare';
 
 export interface PublishDecision {
   allowed: boolean;
@@ -38,6 +42,7 @@ export class RtmpRelayService {
     private readonly registry: RelayRegistryService,
     private readonly bus: StreamEventBus,
     private readonly clock: Clock,
+    private readonly encryption: EncryptionService,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -53,6 +58,15 @@ export class RtmpRelayService {
     const row = await this.requireStream(user, streamId);
     const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
     const live = !isEnded(row.status);
+    if (row.strategy === 'hybrid' && row.cloudflareIngestCipher) {
+      // Hybrid: the relay's one destination is the Cloudflare live input; Cloudflare fans out.
+      const url = this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key');
+      return {
+        streamId: row.id,
+        destinationsVersion: row.destinationsVersion,
+        destinations: live ? [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url }] : [],
+      };
+    }
     return {
       streamId: row.id,
       destinationsVersion: row.destinationsVersion,

@@ -46,7 +46,9 @@ export class RelayStrategy implements StreamStrategy {
 
   async removeDestination(): Promise<void> {}
 
-  async setDestinationEnabled(): Promise<void> {}
+  async setDestinationEnabled(): Promise<Record<string, never>> {
+    return {};
+  }
 
   async stop(stream: StrategyStream): Promise<'stopped' | 'stopping'> {
     // Nothing runs on a relay until the glasses have published.

@@ -1,25 +1,64 @@
 import { Injectable } from '@nestjs/common';
-import { RelayStrategy } from './relay.strategy';
+import { CloudflareCircuitBreaker } from '../cloudflare/cloudflare-circuit-breaker';
+import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { chooseStrategy, StrategyChoice } from './choose-strategy';
+import { CloudflareStrategy } from './cloudflare.strategy';
+import { HybridStrategy } from './hybrid.strategy';
+import { RelayStrategy } from './relay.strategy';
 import type { RequestedStrategy, StrategyName, StreamStrategy } from './stream-strategy';
 
-/** Knows which strategies exist and which can carry a stream now. */
+export interface StreamHistory {
+  userPathSegment: string;
+  recentCloudflareError: string | null;
+}
+
+/** Knows which strategies exist and gathers what the pure `chooseStrategy` needs. */
 @Injectable()
 export class StrategyRegistry {
   private readonly strategies: Map<StrategyName, StreamStrategy>;
 
-  constructor(relay: RelayStrategy) {
-    this.strategies = new Map<StrategyName, StreamStrategy>([[relay.name, relay]]);
+  constructor(
+    relay: RelayStrategy,
+    cloudflare: CloudflareStrategy,
+    hybrid: HybridStrategy,
+    private readonly cloudflareClient: CloudflareStreamClient,
+    private readonly breaker: CloudflareCircuitBreaker,
+    private readonly relays: RelayRegistryService,
+  ) {
+    this.strategies = new Map<StrategyName, StreamStrategy>([
+      [relay.name, relay],
+      [cloudflare.name, cloudflare],
+      [hybrid.name, hybrid],
+    ]);
   }
 
-  choose(requested: RequestedStrategy): StrategyChoice {
-    return chooseStrategy({ requested, available: new Set(this.strategies.keys()) });
+  async choose(requested: RequestedStrategy, history: StreamHistory): Promise<StrategyChoice> {
+    const configured = this.cloudflareClient.configured;
+    if (requested === 'relay' || !configured) {
+      return chooseStrategy({
+        requested,
+        cloudflare: { configured, healthy: false },
+        relayAvailable: true,
+        recentCloudflareError: history.recentCloudflareError,
+      });
+    }
+    const circuit = await this.breaker.state();
+    const mayNeedRelay = requested === 'hybrid' || (requested === 'auto' && history.recentCloudflareError !== null);
+    const relayAvailable = mayNeedRelay ? (await this.relays.pickFor(history.userPathSegment)) !== null : true;
+    return chooseStrategy({
+      requested,
+      cloudflare: { configured, healthy: !circuit.open, unhealthyReason: circuit.reason },
+      relayAvailable,
+      recentCloudflareError: history.recentCloudflareError,
+    });
+  }
+
+  async cloudflareHealthy(): Promise<boolean> {
+    return this.cloudflareClient.configured && !(await this.breaker.state()).open;
   }
 
   get(name: StrategyName): StreamStrategy {
-    const strategy = this.strategies.get(name);
-    // A stream row can name a strategy this process was not configured with (e.g. Cloudflare
-    // credentials removed); the relay is the only one that needs nothing to undo.
-    return strategy ?? (this.strategies.get('relay') as StreamStrategy);
+    return this.strategies.get(name) as StreamStrategy;
   }
 }

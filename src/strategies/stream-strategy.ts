@@ -11,6 +11,7 @@ export interface StrategyStream {
   status: StreamStatus;
   relayId: string | null;
   cloudflareLiveInputId: string | null;
+  enableWebRTC: boolean;
 }
 
 export interface StrategyDestination {
@@ -18,6 +19,9 @@ export interface StrategyDestination {
   name: string;
   /** Full URL including the stream key; strategies hand it to the carrier, never to logs. */
   fullUrl: string;
+  /** The same, apart: ingest URL without the key, and the key (Cloudflare outputs take them so). */
+  ingestUrl: string;
+  streamKey: string;
   enabled: boolean;
   cloudflareOutputId: string | null;
 }
@@ -27,13 +31,19 @@ export interface ProvisionResult {
   publishKeyHash: string | null;
   relayId: string | null;
   cloudflareLiveInputId: string | null;
+  /** Encrypted full RTMPS URL (with key) of the Cloudflare live input, when there is one. */
+  cloudflareIngestCipher?: string | null;
   hlsUrl: string | null;
   dashUrl: string | null;
   webrtcUrl: string | null;
+  /** Per destination id: what the carrier created for it, or why it could not. */
+  destinations?: Record<string, DestinationProvisionResult>;
 }
 
 export interface DestinationProvisionResult {
   cloudflareOutputId?: string | null;
+  /** The carrier refused this destination (the stream itself goes on); recorded as its lastError. */
+  error?: string;
 }
 
 /**
@@ -50,7 +60,11 @@ export interface StreamStrategy {
   provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult>;
   addDestination(stream: StrategyStream, destination: StrategyDestination): Promise<DestinationProvisionResult>;
   removeDestination(stream: StrategyStream, destination: StrategyDestination): Promise<void>;
-  setDestinationEnabled(stream: StrategyStream, destination: StrategyDestination, enabled: boolean): Promise<void>;
+  setDestinationEnabled(
+    stream: StrategyStream,
+    destination: StrategyDestination,
+    enabled: boolean,
+  ): Promise<DestinationProvisionResult>;
   /** 'stopped' when nothing is running any more, 'stopping' when the carrier will confirm later. */
   stop(stream: StrategyStream): Promise<'stopped' | 'stopping'>;
 }

@@ -56,6 +56,13 @@ export type StreamPatch = Partial<
     | 'publishKeyHash'
     | 'relayId'
     | 'cloudflareLiveInputId'
+    | 'cloudflareIngestCipher'
+    | 'cloudflareState'
+    | 'cloudflareStateAt'
+    | 'cloudflareConnectedAt'
+    | 'cloudflareError'
+    | 'strategy'
+    | 'strategyReason'
     | 'hlsUrl'
     | 'hlsReadyAt'
     | 'dashUrl'
@@ -156,6 +163,16 @@ export class ManagedStreamsRepository {
       where: { id: { in: [...ids] } },
       select: { id: true, userId: true, status: true, destinationsVersion: true },
     });
+  }
+
+  /** The Cloudflare error that moved this user's latest stream off Cloudflare since `since`, if any. */
+  async recentCloudflareError(userId: string, since: Date): Promise<string | null> {
+    const row = await this.prisma.managedStream.findFirst({
+      where: { userId, createdAt: { gte: since }, cloudflareError: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { cloudflareError: true },
+    });
+    return row?.cloudflareError ?? null;
   }
 
   findLiveByUserId(userId: string): Promise<StreamRow | null> {

@@ -15,11 +15,11 @@ import {
 import { destinationAddedEvent, type NewStreamEvent } from './stream-events';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+import { DestinationProvisionResults } from './destination-provision-results';
+import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
 import { StrategyDestinations } from './strategy-destinations';
 import { userPathSegment } from './user-path-segment';
-
-const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';
 
 export interface StartStreamResult {
   stream: ManagedStreamResponse;
@@ -40,6 +40,8 @@ export class ManagedStreamsService {
     private readonly presenter: StreamPresenter,
     private readonly strategyDestinations: StrategyDestinations,
     private readonly random: Random,
+    private readonly provisioner: StreamProvisioner,
+    private readonly destinationResults: DestinationProvisionResults,
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
@@ -100,13 +102,17 @@ export class ManagedStreamsService {
     input: CreateManagedStreamInput,
     destinations: NewDestinationRow[],
   ): Promise<ManagedStreamResponse> {
-    const choice = this.strategies.choose(input.strategy);
+    const segment = userPathSegment(input.userId);
+    const choice = await this.strategies.choose(input.strategy, {
+      userPathSegment: segment,
+      recentCloudflareError: input.strategy === 'auto' ? await this.provisioner.recentCloudflareError(input.userId) : null,
+    });
     const strategy = this.strategies.get(choice.strategy);
     const stream: NewStreamRow = {
       id: this.random.id('ms'),
       appId,
       userId: input.userId,
-      userPathSegment: userPathSegment(input.userId),
+      userPathSegment: segment,
       strategy: choice.strategy,
       strategyReason: choice.reason,
       quality: input.quality,
@@ -138,15 +144,7 @@ export class ManagedStreamsService {
     }
 
     const { row } = await this.insert(stream, destinations, { status: 'initializing' }, [initializing, ...added]);
-    try {
-      const provisioned = await strategy.provision(strategyView(row), strategyDestinations);
-      const ready = await this.lifecycle.transition(stream.id, 'connecting', WAITING_FOR_GLASSES, provisioned);
-      return this.presenter.stream(ready ?? row, appId);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.lifecycle.transition(stream.id, 'stopped', `provisioning failed: ${reason}`);
-      throw error;
-    }
+    return this.presenter.stream(await this.provisioner.provision(row, strategyDestinations), appId);
   }
 
   private async insert(
@@ -184,10 +182,13 @@ export class ManagedStreamsService {
       ]);
       await this.bus.publish(events);
       const strategy = this.strategies.get(row.strategy);
-      for (const destination of row.destinations.filter((d) => destinations.some((added) => added.id === d.id))) {
-        await strategy.addDestination(strategyView(row), this.strategyDestinations.fromRow(destination));
+      const newDestinations = row.destinations.filter((d) => destinations.some((added) => added.id === d.id));
+      for (const destination of newDestinations) {
+        const result = await strategy.addDestination(strategyView(row), this.strategyDestinations.fromRow(destination));
+        await this.destinationResults.apply(row.id, destination, result);
       }
-      return this.presenter.stream(row, appId, true);
+      const current = newDestinations.length > 0 ? await this.streams.findById(row.id) : row;
+      return this.presenter.stream(current ?? row, appId, true);
     } catch (error) {
       if (error instanceof DuplicateDestinationError) throw duplicateDestination();
       throw error;

@@ -15,10 +15,13 @@ export class StrategyDestinations {
 
   /** From a stored row, or one about to be stored. */
   fromRow(row: StoredDestination): StrategyDestination {
+    const streamKey = this.encryption.decrypt(row.streamKeyCipher, 'stream-key');
     return {
       id: row.id,
       name: row.name,
-      fullUrl: fullDestinationUrl(row.url, this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
+      fullUrl: fullDestinationUrl(row.url, streamKey),
+      ingestUrl: row.url,
+      streamKey,
       enabled: row.enabled,
       cloudflareOutputId: row.cloudflareOutputId ?? null,
     };

@@ -4,6 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/error
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestinationResponse } from './managed-stream.schemas';
+import { DestinationProvisionResults } from './destination-provision-results';
 import { DestinationRow, DuplicateDestinationError, ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventBus } from './stream-event-bus';
@@ -26,6 +27,7 @@ export class StreamDestinationsService {
     private readonly strategyDestinations: StrategyDestinations,
     private readonly bus: StreamEventBus,
     private readonly presenter: StreamPresenter,
+    private readonly destinationResults: DestinationProvisionResults,
   ) {}
 
   async add(appId: string, streamId: string, input: AddInput): Promise<StreamDestinationResponse> {
@@ -60,17 +62,7 @@ export class StreamDestinationsService {
     const provisioned = await this.strategies
       .get(stream.strategy)
       .addDestination(strategyView(stream), this.strategyDestinations.fromRow(added));
-    if (provisioned.cloudflareOutputId !== undefined) {
-      added = (
-        await this.streams.updateDestination(
-          streamId,
-          added.id,
-          { cloudflareOutputId: provisioned.cloudflareOutputId },
-          [],
-          false,
-        )
-      ).destination;
-    }
+    added = await this.destinationResults.apply(streamId, added, provisioned);
     return this.presenter.destination(added);
   }
 
@@ -78,7 +70,7 @@ export class StreamDestinationsService {
     const stream = await this.requireLive(appId, streamId);
     const destination = this.requireOwnDestination(stream, appId, destinationId);
     if (destination.enabled === enabled) return this.presenter.destination(destination);
-    await this.strategies
+    const provisioned = await this.strategies
       .get(stream.strategy)
       .setDestinationEnabled(strategyView(stream), this.strategyDestinations.fromRow(destination), enabled);
     const status = enabled ? 'idle' : 'stopped';
@@ -100,7 +92,7 @@ export class StreamDestinationsService {
       true,
     );
     await this.bus.publish(result.events);
-    return this.presenter.destination(result.destination);
+    return this.presenter.destination(await this.destinationResults.apply(streamId, result.destination, provisioned));
   }
 
   async remove(appId: string, streamId: string, destinationId: string): Promise<void> {

@@ -16,6 +16,7 @@ export function strategyView(row: StreamRow): StrategyStream {
     status: row.status,
     relayId: row.relayId,
     cloudflareLiveInputId: row.cloudflareLiveInputId,
+    enableWebRTC: row.enableWebRTC,
   };
 }
 

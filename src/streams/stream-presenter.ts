@@ -59,11 +59,16 @@ export class StreamPresenter {
     };
   }
 
-  /** The publish key is the stream's own credential for its apps; ended streams no longer show it. */
+  /**
+   * The publish key is the stream's own credential for its apps; ended streams no longer show it.
+   * On Cloudflare the glasses push to the live input's RTMPS URL with Cloudflare's key.
+   */
   private ingestUrl(row: StreamRow): string | null {
     if (!row.ingestBaseUrl) return null;
     if (row.status === 'stopped' || row.status === 'stopping') return row.ingestBaseUrl;
-    if (row.strategy !== 'relay') return row.ingestBaseUrl;
+    if (row.strategy === 'cloudflare') {
+      return row.cloudflareIngestCipher ? this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key') : row.ingestBaseUrl;
+    }
     return `${row.ingestBaseUrl}?key=${this.publishKeys.keyFor(row.id)}`;
   }
 }

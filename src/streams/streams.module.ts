@@ -8,6 +8,8 @@ import { ManagedStreamsRepository } from './managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StrategyDestinations } from './strategy-destinations';
 import { StreamDestinationsService } from './stream-destinations.service';
+import { StreamProvisioner } from './stream-provisioner';
+import { DestinationProvisionResults } from './destination-provision-results';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamEventStreamer } from './stream-event-streamer';
 import { StreamEventsController } from './stream-events.controller';
@@ -28,6 +30,8 @@ import { StreamPresenter } from './stream-presenter';
     StrategyDestinations,
     ManagedStreamsService,
     StreamDestinationsService,
+    StreamProvisioner,
+    DestinationProvisionResults,
   ],
   exports: [ManagedStreamsRepository, StreamLifecycleService, StreamEventBus, StrategyDestinations, StrategiesModule],
 })

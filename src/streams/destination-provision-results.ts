@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { DestinationProvisionResult } from '../strategies/stream-strategy';
+import { DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
+import { StreamEventBus } from './stream-event-bus';
+
+/** Stores what a carrier made of each destination: its output id, or why it refused it. */
+@Injectable()
+export class DestinationProvisionResults {
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly bus: StreamEventBus,
+  ) {}
+
+  async apply(streamId: string, destination: DestinationRow, result: DestinationProvisionResult): Promise<DestinationRow> {
+    if (result.error) {
+      const updated = await this.streams.updateDestination(
+        streamId,
+        destination.id,
+        { status: 'errored', lastError: result.error, cloudflareOutputId: result.cloudflareOutputId ?? null },
+        [
+          {
+            streamId,
+            destinationId: destination.id,
+            appId: destination.appId,
+            type: 'destination.status',
+            status: 'errored',
+            reason: result.error,
+          },
+        ],
+        false,
+      );
+      await this.bus.publish(updated.events);
+      return updated.destination;
+    }
+    if (result.cloudflareOutputId === undefined || result.cloudflareOutputId === destination.cloudflareOutputId)
+      return destination;
+    const updated = await this.streams.updateDestination(
+      streamId,
+      destination.id,
+      { cloudflareOutputId: result.cloudflareOutputId },
+      [],
+      false,
+    );
+    return updated.destination;
+  }
+
+  async applyAll(streamId: string, destinations: readonly DestinationRow[], results: Record<string, DestinationProvisionResult>) {
+    for (const destination of destinations) {
+      const result = results[destination.id];
+      if (result) await this.apply(streamId, destination, result);
+    }
+  }
+}

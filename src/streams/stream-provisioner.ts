@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { RelayStrategy } from '../strategies/relay.strategy';
+import { StrategyRegistry } from '../strategies/strategy-registry';
+import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
+import { DestinationProvisionResults } from './destination-provision-results';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
+import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+
+export const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';
+
+/**
+ * Provisions a stream already stored as `initializing` on its chosen carrier. When Cloudflare
+ * fails (timeouts, 5xx, 429, auth, a rejection), the stream goes to the relay, reason recorded.
+ */
+@Injectable()
+export class StreamProvisioner {
+  private readonly logger = new Logger(StreamProvisioner.name);
+
+  constructor(
+    private readonly strategies: StrategyRegistry,
+    private readonly relay: RelayStrategy,
+    private readonly lifecycle: StreamLifecycleService,
+    private readonly destinationResults: DestinationProvisionResults,
+    private readonly streams: ManagedStreamsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async provision(row: StreamRow, destinations: readonly StrategyDestination[]): Promise<StreamRow> {
+    try {
+      const provisioned = await this.provisionWithFallback(row, destinations);
+      const { destinations: results, ...fields } = provisioned.result;
+      const ready = await this.lifecycle.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
+        ...fields,
+        ...provisioned.patch,
+      });
+      if (results) await this.destinationResults.applyAll(row.id, row.destinations, results);
+      return (results ? await this.streams.findById(row.id) : ready) ?? ready ?? row;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'provisioning failed';
+      await this.lifecycle.transition(row.id, 'stopped', `provisioning failed: ${reason}`);
+      throw error;
+    }
+  }
+
+  /** Recent rejections of this user's glasses by Cloudflare steer auto towards hybrid. */
+  async recentCloudflareError(userId: string): Promise<string | null> {
+    if (!this.config.CLOUDFLARE_API_TOKEN) return null;
+    return this.streams.recentCloudflareError(userId, new Date(Date.now() - 24 * 3600 * 1000));
+  }
+
+  private async provisionWithFallback(
+    row: StreamRow,
+    destinations: readonly StrategyDestination[],
+  ): Promise<{ result: ProvisionResult; patch: StreamPatch }> {
+    try {
+      return { result: await this.strategies.get(row.strategy).provision(strategyView(row), destinations), patch: {} };
+    } catch (error) {
+      if (!(error instanceof CloudflareCallError) || row.strategy === 'relay') throw error;
+      const strategyReason = `${row.strategy} failed at provisioning (${error.message}); fell back to relay`;
+      this.logger.warn(
+        { streamId: row.id, kind: error.kind, status: error.status },
+        'Cloudflare provisioning failed; using the relay',
+      );
+      return { result: await this.relay.provision(strategyView(row)), patch: { strategy: 'relay', strategyReason } };
+    }
+  }
+}
