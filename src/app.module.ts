@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { AppsModule } from './apps/apps.module';
+import { CloudflareStatusModule } from './cloudflare-status/cloudflare-status.module';
 import { CommonModule } from './common/common.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { loggerParams } from './common/logging';
@@ -33,6 +34,7 @@ export class AppModule {
         DestinationsModule,
         StreamsModule,
         RelaysModule,
+        CloudflareStatusModule,
         HealthModule,
         MetricsModule,
         ...(runsWorker ? [WorkerModule] : []),

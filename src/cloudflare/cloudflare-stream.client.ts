@@ -123,6 +123,13 @@ export class CloudflareStreamClient {
     return created.uid;
   }
 
+  async listOutputs(liveInputId: string): Promise<{ uid: string; url: string; enabled: boolean }[]> {
+    const page = await this.call('list outputs', 'interactive', (sdk) =>
+      sdk.stream.liveInputs.outputs.list(liveInputId, { account_id: this.accountId }),
+    );
+    return page.result.map((output) => ({ uid: output.uid ?? '', url: output.url ?? '', enabled: output.enabled ?? true }));
+  }
+
   async setOutputEnabled(liveInputId: string, outputId: string, enabled: boolean): Promise<void> {
     await this.call('update output', 'interactive', (sdk) =>
       sdk.stream.liveInputs.outputs.update(outputId, {

@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JobPayloads, QUEUES, jobIds } from './queues';
 
-/** Transient failures retry with capped, jittered exponential backoff (see WorkerModule's backoff strategy). */
+/** Transient failures retry with the worker's capped, jittered exponential backoff (CloudflareProcessor). */
 const RETRYING: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+  backoff: { type: 'capped-jitter' },
   removeOnComplete: 1000,
   removeOnFail: 5000,
 };

@@ -11,6 +11,6 @@ import { StrategyRegistry } from './strategy-registry';
 @Module({
   imports: [RelayFleetModule, CloudflareModule, QueuesModule],
   providers: [PublishKeyService, RelayStrategy, CloudflareStrategy, HybridStrategy, StrategyRegistry],
-  exports: [StrategyRegistry, PublishKeyService, RelayStrategy, CloudflareModule],
+  exports: [StrategyRegistry, PublishKeyService, RelayStrategy, CloudflareStrategy, CloudflareModule],
 })
 export class StrategiesModule {}

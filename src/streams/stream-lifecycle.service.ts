@@ -43,6 +43,7 @@ export class StreamLifecycleService {
     reason: string | null,
     patch: StreamPatch = {},
     extraEvents: NewStreamEvent[] = [],
+    statusData: Record<string, unknown> = {},
   ): Promise<StreamRow | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.streams.findById(streamId);
@@ -56,7 +57,7 @@ export class StreamLifecycleService {
         fullPatch.statusReason = reason;
         if (to === 'active' && !current.startedAt) fullPatch.startedAt = now;
         if (to === 'stopped') fullPatch.endedAt = now;
-        events.unshift({ streamId, type: 'stream.status', status: to, reason, data: { from: current.status } });
+        events.unshift({ streamId, type: 'stream.status', status: to, reason, data: { from: current.status, ...statusData } });
       } else if (to !== null && to !== current.status) {
         this.logger.debug({ streamId, from: current.status, to }, 'Ignored a status change the rules do not allow');
       }

@@ -33,6 +33,13 @@ import { StreamPresenter } from './stream-presenter';
     StreamProvisioner,
     DestinationProvisionResults,
   ],
-  exports: [ManagedStreamsRepository, StreamLifecycleService, StreamEventBus, StrategyDestinations, StrategiesModule],
+  exports: [
+    ManagedStreamsRepository,
+    StreamLifecycleService,
+    StreamEventBus,
+    StrategyDestinations,
+    DestinationProvisionResults,
+    StrategiesModule,
+  ],
 })
 export class StreamsModule {}

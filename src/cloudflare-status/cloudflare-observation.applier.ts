@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { isPublishingState, streamStatusForCloudflareState } from '../cloudflare/cloudflare-live-status';
+import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
+import type { DestinationStatus } from '../generated/prisma/enums';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../streams/managed-streams.repository';
+import { StreamEventBus } from '../streams/stream-event-bus';
+import type { NewStreamEvent } from '../streams/stream-events';
+import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { isEnded } from '../streams/stream-status';
+
+export interface CloudflareObservation {
+  /** Cloudflare's live state ('connected', 'client_disconnect', ...) or undefined when not observed. */
+  state?: string | null;
+  /** The live input's live video, when one was seen. */
+  liveVideo?: LiveVideo | null;
+  source: 'poll' | 'listing' | 'webhook';
+  at: Date;
+}
+
+/** Applies what Cloudflare told us about a live input to its stream and destinations. */
+@Injectable()
+export class CloudflareObservationApplier {
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly lifecycle: StreamLifecycleService,
+    private readonly bus: StreamEventBus,
+  ) {}
+
+  async apply(row: StreamRow, observation: CloudflareObservation): Promise<StreamRow> {
+    if (isEnded(row.status)) return row;
+    const patch: StreamPatch = { cloudflareStateAt: observation.at };
+    const events: NewStreamEvent[] = [];
+    const state = observation.state === undefined ? row.cloudflareState : observation.state;
+    if (observation.state !== undefined) patch.cloudflareState = observation.state;
+    if (isPublishingState(state ?? null)) {
+      if (!row.cloudflareConnectedAt) patch.cloudflareConnectedAt = observation.at;
+    } else if (observation.state !== undefined) {
+      patch.cloudflareConnectedAt = null;
+    }
+
+    const video = observation.liveVideo;
+    if (video?.hls && video.hls !== row.hlsUrl) {
+      Object.assign(patch, { hlsUrl: video.hls, dashUrl: video.dash, hlsReadyAt: observation.at });
+      events.push({
+        streamId: row.id,
+        type: 'stream.playback',
+        status: 'hls_ready',
+        data: { hlsUrl: video.hls, dashUrl: video.dash, source: 'cloudflare' },
+      });
+    }
+
+    // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
+    const target = row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status) : null;
+    const reason = target ? `Cloudflare reports ${state} (${observation.source})` : null;
+    const updated = (await this.lifecycle.transition(row.id, target, reason, patch, events)) ?? row;
+    if (row.strategy === 'cloudflare' && target) await this.reflectOnDestinations(updated, target === 'active');
+    return updated;
+  }
+
+  /** Outputs carry no status on Cloudflare: they broadcast exactly while the input is live. */
+  private async reflectOnDestinations(row: StreamRow, live: boolean): Promise<void> {
+    for (const destination of row.destinations) {
+      if (!destination.enabled || !destination.cloudflareOutputId) continue;
+      const status: DestinationStatus = live ? 'broadcasting' : 'idle';
+      if (destination.status === status || destination.status === 'errored') continue;
+      const result = await this.streams.updateDestination(
+        row.id,
+        destination.id,
+        { status },
+        [
+          {
+            streamId: row.id,
+            destinationId: destination.id,
+            appId: destination.appId,
+            type: 'destination.status',
+            status,
+            reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
+          },
+        ],
+        false,
+      );
+      await this.bus.publish(result.events);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { isEnded } from '../streams/stream-status';
+import { CloudflareObservationApplier } from './cloudflare-observation.applier';
+import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';
+
+/** done: nothing more to poll; wait: poll again after `delayMs`. */
+export type PlaybackPollOutcome = { done: true; result: string } | { done: false; delayMs: number };
+
+/**
+ * After provisioning on Cloudflare, asks the live input's videos until the `live-inprogress`
+ * one shows playback URLs; a stream "connected" without video past the limit leaves Cloudflare.
+ */
+@Injectable()
+export class CloudflarePlaybackPoller {
+  constructor(
+    private readonly streams: ManagedStreamsRepository,
+    private readonly client: CloudflareStreamClient,
+    private readonly applier: CloudflareObservationApplier,
+    private readonly mover: MoveOffCloudflareService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async poll(streamId: string): Promise<PlaybackPollOutcome> {
+    const row = await this.streams.findById(streamId);
+    if (!row || isEnded(row.status) || !row.cloudflareLiveInputId || row.strategy === 'relay') {
+      return { done: true, result: 'stream not on Cloudflare any more' };
+    }
+    // Cloudflare's playback always comes with DASH; the relay's (hybrid, before Cloudflare plays) never does.
+    if (row.dashUrl) return { done: true, result: 'playback known' };
+    const now = this.clock.now();
+    const ageMs = now.getTime() - row.createdAt.getTime();
+    if (ageMs > this.config.CLOUDFLARE_PLAYBACK_TIMEOUT_SECONDS * 1000) {
+      if (row.strategy === 'cloudflare' && row.cloudflareConnectedAt) {
+        await this.mover.move(row.id, NO_VIDEO_ERROR, `no playback ${Math.round(ageMs / 1000)} s after start`);
+        return { done: true, result: 'gave up; moved off Cloudflare' };
+      }
+      // The glasses never came: the lifecycle's publish timeout ends the stream; the sweep still watches.
+      return { done: true, result: 'gave up waiting for playback' };
+    }
+    const video = (await this.client.listVideosOfInput(row.cloudflareLiveInputId)).find(
+      (v) => v.state === 'live-inprogress' && v.hls,
+    );
+    if (video) {
+      await this.applier.apply(row, { state: 'connected', liveVideo: video, source: 'poll', at: now });
+      return { done: true, result: 'playback found' };
+    }
+    const connectedMs = row.cloudflareConnectedAt ? now.getTime() - row.cloudflareConnectedAt.getTime() : 0;
+    if (row.strategy === 'cloudflare' && connectedMs > this.config.CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS * 1000) {
+      await this.mover.move(row.id, NO_VIDEO_ERROR, `connected for ${Math.round(connectedMs / 1000)} s without live video`);
+      return { done: true, result: 'no video; moved off Cloudflare' };
+    }
+    // Quick while the glasses are expected any moment, slower once the wait gets long.
+    return { done: false, delayMs: ageMs < 60_000 || row.cloudflareConnectedAt ? 3_000 : 10_000 };
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { CloudflareApiBudget } from '../cloudflare/cloudflare-api-budget';
+import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
+import { isPublishingState, parseCloudflareLiveStatus } from '../cloudflare/cloudflare-live-status';
+import { CloudflareStreamClient, LiveVideo } from '../cloudflare/cloudflare-stream.client';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { REDIS } from '../redis/redis.module';
+import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { CloudflareObservation, CloudflareObservationApplier } from './cloudflare-observation.applier';
+import { CloudflareStreamsRepository, CloudflareStreamState } from './cloudflare-streams.repository';
+import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';
+import { listingDue, listingPages, pickInputsToGet, tickAllowance } from './status-sweep-plan';
+
+export const STATUS_SWEEP_TICK_MS = 5_000;
+const LAST_LISTING_KEY = 'restream:cloudflare-status:last-listing-at';
+
+export interface SweepSummary {
+  streams: number;
+  listed: boolean;
+  gets: number;
+  changed: number;
+  moved: number;
+}
+
+/**
+ * Keeps every Cloudflare-carried stream's status true within the API budget: one account-wide
+ * listing of live videos covers all streams, per-input gets fill in what a listing cannot tell.
+ * Webhooks make changes arrive at once; this is the safety net.
+ */
+@Injectable()
+export class CloudflareStatusSweepService {
+  private readonly logger = new Logger(CloudflareStatusSweepService.name);
+
+  constructor(
+    private readonly cloudflareStreams: CloudflareStreamsRepository,
+    private readonly streams: ManagedStreamsRepository,
+    private readonly client: CloudflareStreamClient,
+    private readonly budget: CloudflareApiBudget,
+    private readonly applier: CloudflareObservationApplier,
+    private readonly mover: MoveOffCloudflareService,
+    private readonly clock: Clock,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async tick(): Promise<SweepSummary> {
+    const live = await this.cloudflareStreams.listLive();
+    const summary: SweepSummary = { streams: live.length, listed: false, gets: 0, changed: 0, moved: 0 };
+    if (live.length === 0) return summary;
+    const now = this.clock.now();
+    const backgroundLimit = this.budget.limitFor('background');
+    let allowance = tickAllowance(backgroundLimit, await this.budget.backgroundRoom(), STATUS_SWEEP_TICK_MS);
+    const lastListingAt = Number(await this.redis.get(LAST_LISTING_KEY)) || null;
+    const urgent = new Set<string>();
+    const listedLive = new Set<string>();
+    try {
+      const due = listingDue({
+        liveStreams: live.length,
+        backgroundLimit,
+        tickMs: STATUS_SWEEP_TICK_MS,
+        now: now.getTime(),
+        lastListingAt,
+      });
+      if (due && allowance >= listingPages(live.length)) {
+        const videos = await this.client.listLiveVideos();
+        await this.redis.set(LAST_LISTING_KEY, String(now.getTime()), 'PX', 10 * 60_000);
+        allowance -= Math.max(1, Math.ceil(videos.length / 1000));
+        summary.listed = true;
+        await this.applyListing(live, videos, now, summary, urgent, listedLive);
+      }
+      const ids = pickInputsToGet(live, urgent, {
+        now: now.getTime(),
+        allowance,
+        targetAgeMs: this.config.CLOUDFLARE_STATUS_TARGET_AGE_SECONDS * 1000,
+      });
+      const byId = new Map(live.map((s) => [s.id, s]));
+      for (const id of ids) {
+        const stream = byId.get(id) as CloudflareStreamState;
+        const snapshot = await this.client.getLiveInput(stream.cloudflareLiveInputId);
+        summary.gets++;
+        const { state } = parseCloudflareLiveStatus(snapshot.status);
+        if (state === stream.cloudflareState) {
+          await this.cloudflareStreams.confirm([id], now);
+        } else {
+          await this.observe(id, { state, source: 'poll', at: now });
+          summary.changed++;
+        }
+        stream.cloudflareConnectedAt = isPublishingState(state) ? (stream.cloudflareConnectedAt ?? now) : null;
+      }
+    } catch (error) {
+      // Out of budget or Cloudflare trouble: the next tick carries on where this one stopped.
+      if (!(error instanceof CloudflareCallError) || error.kind !== 'transient') throw error;
+      this.logger.warn({ err: error.message }, 'Cloudflare status sweep cut short');
+    }
+    if (summary.listed) summary.moved = await this.moveStreamsWithoutVideo(live, listedLive, now);
+    return summary;
+  }
+
+  private async applyListing(
+    live: readonly CloudflareStreamState[],
+    videos: readonly LiveVideo[],
+    now: Date,
+    summary: SweepSummary,
+    urgent: Set<string>,
+    listedLive: Set<string>,
+  ): Promise<void> {
+    const videoByInput = new Map(videos.filter((v) => v.liveInputId).map((v) => [v.liveInputId as string, v]));
+    const unchanged: string[] = [];
+    for (const stream of live) {
+      const video = videoByInput.get(stream.cloudflareLiveInputId);
+      if (video) {
+        listedLive.add(stream.id);
+        const known =
+          isPublishingState(stream.cloudflareState) &&
+          stream.dashUrl === video.dash &&
+          (stream.strategy !== 'cloudflare' || stream.status === 'active');
+        if (known) unchanged.push(stream.id);
+        else {
+          await this.observe(stream.id, { state: 'connected', liveVideo: video, source: 'listing', at: now });
+          summary.changed++;
+        }
+      } else if (isPublishingState(stream.cloudflareState) && stream.strategy === 'cloudflare') {
+        urgent.add(stream.id);
+      } else {
+        unchanged.push(stream.id);
+      }
+    }
+    await this.cloudflareStreams.confirm(unchanged, now);
+  }
+
+  /** "Connected" for longer than the limit without any live video: Cloudflare will never play it. */
+  private async moveStreamsWithoutVideo(live: readonly CloudflareStreamState[], listedLive: ReadonlySet<string>, now: Date) {
+    const limitMs = this.config.CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS * 1000;
+    let moved = 0;
+    for (const stream of live) {
+      if (stream.strategy !== 'cloudflare' || listedLive.has(stream.id) || !stream.cloudflareConnectedAt) continue;
+      if (now.getTime() - stream.cloudflareConnectedAt.getTime() < limitMs) continue;
+      const seconds = Math.round((now.getTime() - stream.cloudflareConnectedAt.getTime()) / 1000);
+      if ((await this.mover.move(stream.id, NO_VIDEO_ERROR, `connected for ${seconds} s without live video`)) === 'moved')
+        moved++;
+    }
+    return moved;
+  }
+
+  private async observe(streamId: string, observation: CloudflareObservation): Promise<void> {
+    const row = await this.streams.findById(streamId);
+    if (row) await this.applier.apply(row, observation);
+  }
+}

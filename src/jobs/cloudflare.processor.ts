@@ -1,0 +1,70 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
+import { CloudflareOrphanSweeper } from '../cloudflare-status/cloudflare-orphan-sweeper';
+import { CloudflareOutputsReconciler } from '../cloudflare-status/cloudflare-outputs.reconciler';
+import { CloudflarePlaybackPoller } from '../cloudflare-status/cloudflare-playback-poller';
+import { CloudflareStatusSweepService } from '../cloudflare-status/cloudflare-status-sweep.service';
+import { cappedJitteredBackoff } from './capped-backoff';
+import { JobName, JobPayloads, QUEUES } from './queues';
+
+type CloudflareJob = Job<JobPayloads[JobName], unknown, JobName>;
+
+/**
+ * Cloudflare jobs. Handlers re-read state (idempotent); transient Cloudflare failures (network,
+ * 5xx, 429, budget) retry with capped jittered backoff, permanent ones fail at once.
+ */
+@Processor(QUEUES.cloudflare, {
+  concurrency: 4,
+  settings: { backoffStrategy: (attemptsMade: number) => cappedJitteredBackoff(attemptsMade, 2000, 60_000) },
+})
+export class CloudflareProcessor extends WorkerHost {
+  private readonly logger = new Logger(CloudflareProcessor.name);
+
+  constructor(
+    private readonly poller: CloudflarePlaybackPoller,
+    private readonly reconciler: CloudflareOutputsReconciler,
+    private readonly carrier: CloudflareCarrier,
+    private readonly statusSweep: CloudflareStatusSweepService,
+    private readonly orphanSweeper: CloudflareOrphanSweeper,
+  ) {
+    super();
+  }
+
+  async process(job: CloudflareJob, token?: string): Promise<unknown> {
+    try {
+      return await this.run(job, token);
+    } catch (error) {
+      if (error instanceof CloudflareCallError && error.kind !== 'transient') {
+        this.logger.warn({ job: job.name, id: job.id, err: error.message }, 'Cloudflare refused; not retrying');
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  }
+
+  private async run(job: CloudflareJob, token?: string): Promise<unknown> {
+    switch (job.name) {
+      case 'cloudflare.playback-poll': {
+        const outcome = await this.poller.poll((job.data as JobPayloads['cloudflare.playback-poll']).streamId);
+        if (outcome.done) return outcome.result;
+        // Not an error: wait and look again, without spending one of the job's retry attempts.
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      }
+      case 'cloudflare.reconcile-outputs':
+        return this.reconciler.reconcile((job.data as JobPayloads['cloudflare.reconcile-outputs']).streamId);
+      case 'cloudflare.delete-live-input':
+        await this.carrier.deleteLiveInput((job.data as JobPayloads['cloudflare.delete-live-input']).liveInputId);
+        return 'deleted';
+      case 'cloudflare.status-sweep':
+        return this.statusSweep.tick();
+      case 'cloudflare.orphan-sweep':
+        return this.orphanSweeper.sweep();
+      default:
+        throw new UnrecoverableError(`Unknown job ${String(job.name)}`);
+    }
+  }
+}
