@@ -40,3 +40,13 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')) {
     },
   };
 }
+
+/** A request past the SDK, for what it hides (headers, raw bodies). */
+export async function rawCall(standIn: CloudflareStandIn, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${standIn.baseURL}/accounts/${standIn.accountId}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${standIn.apiToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
