@@ -1,4 +1,4 @@
-import type { ApiResponse } from './api-handlers';
+import type { ApiRequest, ApiResponse } from './api-handlers';
 import { CloudflareApiError, cloudflareErrors, failureEnvelope, CF_CODE } from './cloudflare-errors';
 import type { FailureInjector } from './failure-injector';
 import type { RateLimiter } from './rate-limiter';
@@ -11,6 +11,7 @@ export interface IncomingApiRequest {
   path: string;
   query: Record<string, string>;
   authorization: string | undefined;
+  idempotencyKey: string | undefined;
   rawBody: string;
 }
 
@@ -22,10 +23,7 @@ export interface PipelineParts {
   apiToken: string;
   routes: RouteTable;
   validator: RequestValidator;
-  handlers: Record<
-    string,
-    (request: { pathParams: Record<string, string>; query: Record<string, unknown>; body: unknown }) => ApiResponse
-  >;
+  handlers: Record<string, (request: ApiRequest) => ApiResponse>;
   rateLimiter: RateLimiter;
   failures: FailureInjector;
   stats: RequestStats;
@@ -86,7 +84,12 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
       .filter((q) => UNFILTERED_VIDEO_QUERY.includes(q));
     if (unfiltered.length > 0) throw cloudflareErrors.notImplemented(`the video list filter(s) ${unfiltered.join(', ')}`);
 
-    const answer = parts.handlers[operationId]({ pathParams: match.pathParams, query, body });
+    const answer = parts.handlers[operationId]({
+      pathParams: match.pathParams,
+      query,
+      body,
+      idempotencyKey: request.idempotencyKey,
+    });
     record(answer.status, 'answered');
     return { kind: 'answer', status: answer.status, headers: rateHeaders, body: answer.body };
   } catch (error) {

@@ -121,6 +121,7 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
+      idempotencyKey: firstHeader(req.headers['idempotency-key']),
       rawBody,
     });
     if (result.kind === 'hang') {
@@ -151,6 +152,10 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
       await closed;
     },
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
