@@ -69,6 +69,10 @@ describe('Cloudflare stand-in: live inputs and outputs through the official SDK'
     });
     expect(updated.rtmps).toEqual(created.rtmps);
 
+    const cleared = await cf.stream.liveInputs.update(uid, { account_id, deleteRecordingAfterDays: null as unknown as number });
+    expect(cleared.deleteRecordingAfterDays).toBeUndefined();
+    expect((await cf.stream.liveInputs.list({ account_id, include_counts: true })).total).toBe(1);
+
     await cf.stream.liveInputs.delete(uid, { account_id });
     const gone = await sdkFailure(() => cf.stream.liveInputs.get(uid, { account_id }));
     expect(gone).toEqual({ status: 404, errors: [{ code: 10003, message: 'Live input not found' }], name: 'NotFoundError' });
