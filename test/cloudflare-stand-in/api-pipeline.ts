@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiResponse } from './api-handlers';
 import { CloudflareApiError, cloudflareErrors, failureEnvelope, CF_CODE } from './cloudflare-errors';
 import type { FailureInjector } from './failure-injector';
+import { STREAM_LIST_OPERATION } from './openapi-document';
 import type { RateLimiter } from './rate-limiter';
 import type { RequestValidator } from './request-validator';
 import type { RequestOutcome, RequestStats } from './request-stats';
@@ -16,7 +17,7 @@ export interface IncomingApiRequest {
 }
 
 export type PipelineResult =
-  { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'hang'; logEntrySeq: number };
+  { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'hang' };
 
 export interface PipelineParts {
   accountId: string;
@@ -43,7 +44,10 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
     parts.stats.record({ method: request.method, path: request.path, query: request.query, operationId, body, status, outcome });
 
   const injected = parts.failures.take(request.method, request.path);
-  if (injected?.kind === 'hang') return { kind: 'hang', logEntrySeq: record(null, 'hanging').seq };
+  if (injected?.kind === 'hang') {
+    record(null, 'hanging');
+    return { kind: 'hang' };
+  }
   if (injected) {
     const error = injectedError(injected.status, injected.retryAfterSeconds);
     record(error.status, 'injected');
@@ -79,9 +83,10 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
       } else issues.push(...parts.validator.validateBody(operationId, body));
     }
     if (issues.length > 0) throw cloudflareErrors.invalid(issues.map((issue) => issue.message));
-    const unfiltered = parts.validator
-      .unknownQueryParameters(operationId, query)
-      .filter((q) => UNFILTERED_VIDEO_QUERY.includes(q));
+    const unfiltered =
+      operationId === STREAM_LIST_OPERATION.operationId
+        ? parts.validator.unknownQueryParameters(operationId, query).filter((q) => UNFILTERED_VIDEO_QUERY.includes(q))
+        : [];
     if (unfiltered.length > 0) throw cloudflareErrors.notImplemented(`the video list filter(s) ${unfiltered.join(', ')}`);
 
     const answer = parts.handlers[operationId]({
