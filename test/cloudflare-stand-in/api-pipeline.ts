@@ -17,7 +17,9 @@ export interface IncomingApiRequest {
 }
 
 export type PipelineResult =
-  { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'hang' };
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown }
+  | { kind: 'html'; status: number; html: string }
+  | { kind: 'hang' };
 
 export interface PipelineParts {
   accountId: string;
@@ -47,6 +49,10 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
   if (injected?.kind === 'hang') {
     record(null, 'hanging');
     return { kind: 'hang' };
+  }
+  if (injected?.edgeHtml && injected.status >= 500) {
+    record(injected.status, 'injected');
+    return { kind: 'html', status: injected.status, html: edgeErrorPage(injected.status) };
   }
   if (injected) {
     const error = injectedError(injected.status, injected.retryAfterSeconds);
@@ -133,6 +139,10 @@ function injectedError(status: number, retryAfterSeconds: number | undefined): C
     return new CloudflareApiError(status, [{ code: CF_CODE.authentication, message: 'Authentication error' }]);
   }
   return new CloudflareApiError(status, [{ code: CF_CODE.internal, message: 'Internal Server Error' }]);
+}
+
+function edgeErrorPage(status: number): string {
+  return `<html>\n<head><title>${status} Server Error</title></head>\n<body>\n<center><h1>${status} Server Error</h1></center>\n<hr><center>cloudflare</center>\n</body>\n</html>\n`;
 }
 
 function internalError(error: unknown): CloudflareApiError {

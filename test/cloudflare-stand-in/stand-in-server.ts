@@ -131,6 +131,12 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
       res.on('close', () => hanging.delete(res));
       return;
     }
+    if (result.kind === 'html') {
+      res
+        .writeHead(result.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(result.html) })
+        .end(result.html);
+      return;
+    }
     sendJson(res, result.status, result.body, result.headers);
   }
 
