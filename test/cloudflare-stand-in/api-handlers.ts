@@ -8,6 +8,7 @@ export interface ApiRequest {
   pathParams: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
+  idempotencyKey?: string;
 }
 
 export interface ApiResponse {
@@ -45,7 +46,12 @@ export function createApiHandlers({ store, simulator, endpoints, statusOf }: Api
       return ok({ liveInputs: inputs.map(liveInputListItemView), range: inputs.length, total: inputs.length });
     },
 
-    'stream-live-inputs-create-a-live-input': (request) => single(store.create(request.body as LiveInputSettings)),
+    'stream-live-inputs-create-a-live-input': (request) => {
+      const settings = request.body as LiveInputSettings;
+      return single(
+        request.idempotencyKey === undefined ? store.create(settings) : store.createIdempotent(request.idempotencyKey, settings),
+      );
+    },
 
     'stream-live-inputs-retrieve-a-live-input': (request) => single(store.get(inputId(request))),
 

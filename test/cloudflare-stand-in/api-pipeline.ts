@@ -1,6 +1,7 @@
-import type { ApiResponse } from './api-handlers';
+import type { ApiRequest, ApiResponse } from './api-handlers';
 import { CloudflareApiError, cloudflareErrors, failureEnvelope, CF_CODE } from './cloudflare-errors';
 import type { FailureInjector } from './failure-injector';
+import { STREAM_LIST_OPERATION } from './openapi-document';
 import type { RateLimiter } from './rate-limiter';
 import type { RequestValidator } from './request-validator';
 import type { RequestOutcome, RequestStats } from './request-stats';
@@ -11,21 +12,21 @@ export interface IncomingApiRequest {
   path: string;
   query: Record<string, string>;
   authorization: string | undefined;
+  idempotencyKey: string | undefined;
   rawBody: string;
 }
 
 export type PipelineResult =
-  { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown } | { kind: 'hang'; logEntrySeq: number };
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: unknown }
+  | { kind: 'html'; status: number; html: string }
+  | { kind: 'hang' };
 
 export interface PipelineParts {
   accountId: string;
   apiToken: string;
   routes: RouteTable;
   validator: RequestValidator;
-  handlers: Record<
-    string,
-    (request: { pathParams: Record<string, string>; query: Record<string, unknown>; body: unknown }) => ApiResponse
-  >;
+  handlers: Record<string, (request: ApiRequest) => ApiResponse>;
   rateLimiter: RateLimiter;
   failures: FailureInjector;
   stats: RequestStats;
@@ -45,7 +46,14 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
     parts.stats.record({ method: request.method, path: request.path, query: request.query, operationId, body, status, outcome });
 
   const injected = parts.failures.take(request.method, request.path);
-  if (injected?.kind === 'hang') return { kind: 'hang', logEntrySeq: record(null, 'hanging').seq };
+  if (injected?.kind === 'hang') {
+    record(null, 'hanging');
+    return { kind: 'hang' };
+  }
+  if (injected?.edgeHtml && injected.status >= 500) {
+    record(injected.status, 'injected');
+    return { kind: 'html', status: injected.status, html: edgeErrorPage(injected.status) };
+  }
   if (injected) {
     const error = injectedError(injected.status, injected.retryAfterSeconds);
     record(error.status, 'injected');
@@ -81,12 +89,18 @@ export function handleApiRequest(parts: PipelineParts, request: IncomingApiReque
       } else issues.push(...parts.validator.validateBody(operationId, body));
     }
     if (issues.length > 0) throw cloudflareErrors.invalid(issues.map((issue) => issue.message));
-    const unfiltered = parts.validator
-      .unknownQueryParameters(operationId, query)
-      .filter((q) => UNFILTERED_VIDEO_QUERY.includes(q));
+    const unfiltered =
+      operationId === STREAM_LIST_OPERATION.operationId
+        ? parts.validator.unknownQueryParameters(operationId, query).filter((q) => UNFILTERED_VIDEO_QUERY.includes(q))
+        : [];
     if (unfiltered.length > 0) throw cloudflareErrors.notImplemented(`the video list filter(s) ${unfiltered.join(', ')}`);
 
-    const answer = parts.handlers[operationId]({ pathParams: match.pathParams, query, body });
+    const answer = parts.handlers[operationId]({
+      pathParams: match.pathParams,
+      query,
+      body,
+      idempotencyKey: request.idempotencyKey,
+    });
     record(answer.status, 'answered');
     return { kind: 'answer', status: answer.status, headers: rateHeaders, body: answer.body };
   } catch (error) {
@@ -125,6 +139,10 @@ function injectedError(status: number, retryAfterSeconds: number | undefined): C
     return new CloudflareApiError(status, [{ code: CF_CODE.authentication, message: 'Authentication error' }]);
   }
   return new CloudflareApiError(status, [{ code: CF_CODE.internal, message: 'Internal Server Error' }]);
+}
+
+function edgeErrorPage(status: number): string {
+  return `<html>\n<head><title>${status} Server Error</title></head>\n<body>\n<center><h1>${status} Server Error</h1></center>\n<hr><center>cloudflare</center>\n</body>\n</html>\n`;
 }
 
 function internalError(error: unknown): CloudflareApiError {

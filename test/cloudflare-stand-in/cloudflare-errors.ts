@@ -25,6 +25,7 @@ export const CF_CODE = {
   notFound: 10003,
   invalidRequest: 10005,
   tooManyOutputs: 10009,
+  idempotencyConflict: 10010,
   notImplemented: 10501,
 } as const;
 
@@ -75,6 +76,13 @@ export const cloudflareErrors = {
   tooManyOutputs: (max: number) =>
     new CloudflareApiError(400, [
       { code: CF_CODE.tooManyOutputs, message: `A live input can have at most ${max} outputs; delete one before adding another` },
+    ]),
+  idempotencyKeyReused: () =>
+    new CloudflareApiError(409, [
+      {
+        code: CF_CODE.idempotencyConflict,
+        message: 'This Idempotency-Key was used for a live input that has since been deleted',
+      },
     ]),
   rateLimited: (retryAfterSeconds: number) =>
     new CloudflareApiError(

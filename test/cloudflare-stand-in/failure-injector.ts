@@ -13,6 +13,8 @@ export const injectedFailureSchema = z
     method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(),
     /** Only requests whose path (with `/client/v4`) matches this regular expression. */
     pathPattern: z.string().min(1).optional(),
+    /** Answer a 5xx with an HTML error page, as Cloudflare's edge does, instead of the JSON envelope. */
+    edgeHtml: z.boolean().optional(),
     /** `retry-after` sent with an injected 429 (seconds). */
     retryAfterSeconds: z.number().int().nonnegative().optional(),
   })
@@ -27,7 +29,7 @@ export interface ActiveFailure extends InjectedFailure {
   hits: number;
 }
 
-export type FailureAction = { kind: 'hang' } | { kind: 'status'; status: number; retryAfterSeconds?: number };
+export type FailureAction = { kind: 'hang' } | { kind: 'status'; status: number; retryAfterSeconds?: number; edgeHtml?: boolean };
 
 /** Failures injected by tests, consumed in the order they were added. */
 export class FailureInjector {
@@ -52,7 +54,12 @@ export class FailureInjector {
     if (failure.remaining !== null) failure.remaining--;
     this.failures = this.failures.filter((f) => f.remaining === null || f.remaining > 0);
     if (failure.hang) return { kind: 'hang' };
-    return { kind: 'status', status: failure.status ?? 500, retryAfterSeconds: failure.retryAfterSeconds };
+    return {
+      kind: 'status',
+      status: failure.status ?? 500,
+      retryAfterSeconds: failure.retryAfterSeconds,
+      edgeHtml: failure.edgeHtml,
+    };
   }
 
   list(): ActiveFailure[] {

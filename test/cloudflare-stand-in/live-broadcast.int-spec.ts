@@ -199,14 +199,15 @@ describe('Cloudflare stand-in: live status, live videos and webhooks', () => {
     ]);
   });
 
-  it('drives connected inputs to show their live video at once when asked to', async () => {
-    const eager = await startCloudflareStandIn({ liveVideoOnConnect: true });
+  it('shows a connected input’s live video at once when asked to, on another delivery origin', async () => {
+    const eager = await startCloudflareStandIn({ liveVideoOnConnect: true, deliveryOrigin: 'http://127.0.0.1:8888' });
     try {
       const eagerCf = sdkFor(eager);
       const { uid } = await eagerCf.stream.liveInputs.create({ account_id: eager.accountId, recording: { mode: 'automatic' } });
       eager.control.setState(uid!, { state: 'connected' });
       const videos = (await eagerCf.stream.list({ account_id: eager.accountId, live_input_id: uid! })).result;
       expect(videos.map((v) => v.status?.state)).toEqual(['live-inprogress']);
+      expect(videos[0].playback?.hls).toBe(`http://127.0.0.1:8888/${videos[0].uid}/manifest/video.m3u8`);
     } finally {
       await eager.close();
     }

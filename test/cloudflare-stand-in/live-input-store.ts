@@ -28,11 +28,14 @@ export function freshCredentials(): LiveInputCredentials {
   };
 }
 
+const IDEMPOTENCY_KEY_LIFETIME_MS = 6 * 3600_000;
+
 /** In-memory live inputs, their outputs and their videos (maps: 10,000 inputs cost nothing). */
 export class LiveInputStore {
   private readonly inputs = new Map<string, LiveInputRecord>();
   private readonly videos = new Map<string, VideoRecord>();
   private readonly videosByInput = new Map<string, VideoRecord[]>();
+  private readonly idempotencyKeys = new Map<string, { uid: string; expiresAt: number }>();
 
   constructor(private readonly now: () => number) {}
 
@@ -54,6 +57,23 @@ export class LiveInputStore {
       outputs: new Map(),
     };
     this.inputs.set(record.uid, record);
+    return record;
+  }
+
+  /**
+   * Create with an `Idempotency-Key` (the SDK's documentation): the key lives six hours after the
+   * creation; a retry with it returns the same input, or 409 once that input was deleted.
+   */
+  createIdempotent(key: string, settings: LiveInputSettings): LiveInputRecord {
+    if (Buffer.byteLength(key) > 255) throw cloudflareErrors.invalid(['Idempotency-Key: must be at most 255 bytes']);
+    const prior = this.idempotencyKeys.get(key);
+    if (prior && prior.expiresAt > this.now()) {
+      const existing = this.inputs.get(prior.uid);
+      if (!existing) throw cloudflareErrors.idempotencyKeyReused();
+      return existing;
+    }
+    const record = this.create(settings);
+    this.idempotencyKeys.set(key, { uid: record.uid, expiresAt: record.createdAt + IDEMPOTENCY_KEY_LIFETIME_MS });
     return record;
   }
 
@@ -142,5 +162,6 @@ export class LiveInputStore {
     this.inputs.clear();
     this.videos.clear();
     this.videosByInput.clear();
+    this.idempotencyKeys.clear();
   }
 }

@@ -1,7 +1,7 @@
 import type Cloudflare from 'cloudflare';
 import { loadOpenApiDocument } from './openapi-document';
 import { compileComponentValidator } from './request-validator';
-import { sdkFailure, sdkFor } from './sdk-test-kit';
+import { manualClock, sdkFailure, sdkFor } from './sdk-test-kit';
 import { startCloudflareStandIn, type CloudflareStandIn } from './stand-in-server';
 
 const YOUTUBE = 'rtmp://a.rtmp.youtube.com/live2';
@@ -68,6 +68,10 @@ describe('Cloudflare stand-in: live inputs and outputs through the official SDK'
       deleteRecordingAfterDays: 45,
     });
     expect(updated.rtmps).toEqual(created.rtmps);
+
+    const cleared = await cf.stream.liveInputs.update(uid, { account_id, deleteRecordingAfterDays: null as unknown as number });
+    expect(cleared.deleteRecordingAfterDays).toBeUndefined();
+    expect((await cf.stream.liveInputs.list({ account_id, include_counts: true })).total).toBe(1);
 
     await cf.stream.liveInputs.delete(uid, { account_id });
     const gone = await sdkFailure(() => cf.stream.liveInputs.get(uid, { account_id }));
@@ -238,6 +242,28 @@ describe('Cloudflare stand-in: live inputs and outputs through the official SDK'
     });
     expect(await basic.json()).toMatchObject({ errors: [{ code: 6003, error_chain: [{ code: 6111 }] }] });
     expect(standIn.control.counters().byStatus).toEqual({ '400': 2, '403': 3 });
+  });
+
+  it('honours Idempotency-Key on create: same input on retry, 409 once deleted, forgotten after six hours', async () => {
+    const clock = manualClock();
+    const timed = await startCloudflareStandIn({ now: clock.now });
+    try {
+      const sdk = sdkFor(timed);
+      const params = { account_id: timed.accountId, meta: { name: 'retried' }, 'Idempotency-Key': 'stream-42-create' };
+      const first = await sdk.stream.liveInputs.create(params);
+      const retried = await sdk.stream.liveInputs.create(params);
+      expect(retried).toEqual(first);
+      expect(timed.control.liveInputs()).toHaveLength(1);
+
+      await sdk.stream.liveInputs.delete(first.uid!, { account_id: timed.accountId });
+      expect(await sdkFailure(() => sdk.stream.liveInputs.create(params))).toMatchObject({ status: 409, name: 'ConflictError' });
+
+      clock.advance(6 * 3600_000);
+      const afterExpiry = await sdk.stream.liveInputs.create(params);
+      expect(afterExpiry.uid).not.toEqual(first.uid);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('rotates keys: new credentials, same uid and configuration', async () => {

@@ -17,6 +17,7 @@ const envSchema = z
     CF_STAND_IN_API_TOKEN: z.string().min(1).default('cloudflare-stand-in-token'),
     CF_STAND_IN_WEBHOOK_URL: z.url().optional(),
     CF_STAND_IN_WEBHOOK_SECRET: z.string().min(1).optional(),
+    CF_STAND_IN_DELIVERY_ORIGIN: z.url().optional(),
     CF_STAND_IN_STATUS_SHAPE: z.enum(STATUS_SHAPES).default('string'),
     CF_STAND_IN_LIVE_VIDEO_ON_CONNECT: z.enum(['true', 'false']).default('true'),
   })
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     accountId: env.CF_STAND_IN_ACCOUNT_ID,
     apiToken: env.CF_STAND_IN_API_TOKEN,
     statusShape: env.CF_STAND_IN_STATUS_SHAPE,
+    deliveryOrigin: env.CF_STAND_IN_DELIVERY_ORIGIN?.replace(/\/$/, ''),
     liveVideoOnConnect: env.CF_STAND_IN_LIVE_VIDEO_ON_CONNECT === 'true',
     webhook: env.CF_STAND_IN_WEBHOOK_URL
       ? { url: env.CF_STAND_IN_WEBHOOK_URL, secret: env.CF_STAND_IN_WEBHOOK_SECRET ?? '' }

@@ -104,6 +104,14 @@ describe('Cloudflare stand-in: failure injection', () => {
     expect(standIn.control.liveInputs()).toHaveLength(1);
   });
 
+  it('answers an injected 5xx with the edge’s HTML page when asked to', async () => {
+    const cf = sdkFor(standIn);
+    standIn.control.injectFailure({ status: 502, edgeHtml: true, times: 1 });
+    const failure = await cf.stream.liveInputs.list({ account_id: standIn.accountId }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 502, message: expect.stringContaining('<center>cloudflare</center>') });
+    expect((await cf.stream.liveInputs.list({ account_id: standIn.accountId })).liveInputs).toEqual([]);
+  });
+
   it('injects 429, 401 and 403 until cleared', async () => {
     const cf = sdkFor(standIn);
     const account_id = standIn.accountId;

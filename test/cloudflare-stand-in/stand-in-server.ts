@@ -36,6 +36,8 @@ export interface CloudflareStandInOptions {
   liveVideoOnConnect?: boolean;
   /** The `customer-<code>.cloudflarestream.com` code in playback and WebRTC URLs. Default random. */
   customerCode?: string;
+  /** Origin of playback, thumbnail and WebRTC URLs instead of Cloudflare's (e.g. a local HLS server); wins over customerCode. */
+  deliveryOrigin?: string;
   /** RTMPS ingest URL handed out (default Cloudflare's). */
   rtmpsUrl?: string;
   /** How many API requests the log keeps (default 5,000; counters count all). */
@@ -61,7 +63,7 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
   const endpoints: PublicEndpoints = {
     rtmpsUrl: options.rtmpsUrl ?? CLOUDFLARE_ENDPOINTS.rtmpsUrl,
     srtUrl: CLOUDFLARE_ENDPOINTS.srtUrl,
-    deliveryOrigin: `https://customer-${options.customerCode ?? randomHex(8)}.cloudflarestream.com`,
+    deliveryOrigin: options.deliveryOrigin ?? `https://customer-${options.customerCode ?? randomHex(8)}.cloudflarestream.com`,
   };
   const statusShape = { default: options.statusShape ?? 'string' };
   const statusOf = (record: LiveInputRecord) => statusView(record.connection, record.statusShape ?? statusShape.default, now());
@@ -121,11 +123,18 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       authorization: req.headers.authorization,
+      idempotencyKey: firstHeader(req.headers['idempotency-key']),
       rawBody,
     });
     if (result.kind === 'hang') {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (result.kind === 'html') {
+      res
+        .writeHead(result.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(result.html) })
+        .end(result.html);
       return;
     }
     sendJson(res, result.status, result.body, result.headers);
@@ -151,6 +160,10 @@ export async function startCloudflareStandIn(options: CloudflareStandInOptions =
       await closed;
     },
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
