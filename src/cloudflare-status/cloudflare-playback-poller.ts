@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CloudflareApiBudget } from '../cloudflare/cloudflare-api-budget';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
@@ -22,6 +23,7 @@ export class CloudflarePlaybackPoller {
     private readonly client: CloudflareStreamClient,
     private readonly applier: CloudflareObservationApplier,
     private readonly mover: MoveOffCloudflareService,
+    private readonly budget: CloudflareApiBudget,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -43,6 +45,9 @@ export class CloudflarePlaybackPoller {
       // The glasses never came: the lifecycle's publish timeout ends the stream; the sweep still watches.
       return { done: true, result: 'gave up waiting for playback' };
     }
+    // Under budget pressure the status sweep's account-wide listing finds playback for every stream
+    // at once; one call per stream would only crowd it out.
+    if ((await this.budget.backgroundRoom()) < this.budget.limitFor('background') / 2) return { done: false, delayMs: 15_000 };
     const video = (await this.client.listVideosOfInput(row.cloudflareLiveInputId)).find(
       (v) => v.state === 'live-inprogress' && v.hls,
     );

@@ -15,6 +15,8 @@ export class CloudflareCallError extends Error {
     readonly status: number | null,
     message: string,
     readonly rateLimited = false,
+    /** When the call could be made again, if known (our budget knows exactly). */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -24,7 +26,7 @@ export class CloudflareCallError extends Error {
 export function classifyCloudflareError(operation: string, error: unknown): CloudflareCallError {
   if (error instanceof CloudflareCallError) return error;
   if (error instanceof CloudflareBudgetExhaustedError) {
-    return new CloudflareCallError('transient', 429, `${operation}: ${error.message}`, true);
+    return new CloudflareCallError('transient', 429, `${operation}: ${error.message}`, true, error.retryAfterMs);
   }
   if (error instanceof Cloudflare.APIConnectionError) {
     return new CloudflareCallError('transient', null, `${operation}: ${error.message}`);
@@ -32,7 +34,9 @@ export function classifyCloudflareError(operation: string, error: unknown): Clou
   if (error instanceof Cloudflare.APIError) {
     const status = typeof error.status === 'number' ? error.status : null;
     const detail = describeErrors(error.errors) ?? error.message;
-    if (status === 429) return new CloudflareCallError('transient', status, `${operation}: rate limited by Cloudflare`, true);
+    if (status === 429) {
+      return new CloudflareCallError('transient', status, `${operation}: rate limited by Cloudflare`, true, 5 * 60_000);
+    }
     if (status === 401 || status === 403) return new CloudflareCallError('auth', status, `${operation}: ${detail}`);
     if (status === 404) return new CloudflareCallError('not_found', status, `${operation}: ${detail}`);
     if (status !== null && (status === 408 || status === 409 || status >= 500)) {

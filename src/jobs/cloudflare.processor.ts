@@ -37,6 +37,11 @@ export class CloudflareProcessor extends WorkerHost {
     try {
       return await this.run(job, token);
     } catch (error) {
+      if (error instanceof CloudflareCallError && error.rateLimited) {
+        // Waiting for the budget is not a failure: no retry attempt is spent on it.
+        await job.moveToDelayed(Date.now() + Math.max(1000, error.retryAfterMs ?? 30_000), token);
+        throw new DelayedError();
+      }
       if (error instanceof CloudflareCallError && error.kind !== 'transient') {
         this.logger.warn({ job: job.name, id: job.id, err: error.message }, 'Cloudflare refused; not retrying');
         throw new UnrecoverableError(error.message);

@@ -1,4 +1,7 @@
+import type { Redis } from 'ioredis';
+import { REDIS } from '../../src/redis/redis.module';
 import { StreamEventsRepository } from '../../src/streams/stream-events.repository';
+import request from 'supertest';
 import { relay, sdk } from '../support/api-client';
 import { waitFor } from '../support/relay-harness';
 import { CLOUDFLARE_WEBHOOK_SECRET, startCloudflareTestEnv, youtube, type CloudflareTestEnv } from './cloudflare-test-env';
@@ -21,7 +24,7 @@ describe('falling back from Cloudflare (stand-in failing, erroring, silent)', ()
   afterAll(() => env.close());
   afterEach(async () => {
     env.cf.control.clearFailures();
-    const redis = env.t.app.get<import('ioredis').Redis>((await import('../../src/redis/redis.module')).REDIS);
+    const redis = env.t.app.get<Redis>(REDIS);
     await redis.del(
       'restream:cloudflare-circuit:failures',
       'restream:cloudflare-circuit:open-until',
@@ -118,7 +121,6 @@ describe('falling back from Cloudflare (stand-in failing, erroring, silent)', ()
   }, 40_000);
 
   it('refuses webhooks without the shared secret', async () => {
-    const request = (await import('supertest')).default;
     const body = { data: { input_id: 'x', event_type: 'live_input.connected' } };
     const server = env.t.app.getHttpServer();
     expect((await request(server).post('/api/cloudflare/webhooks').send(body)).status).toBe(401);
