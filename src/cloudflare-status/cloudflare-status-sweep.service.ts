@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CloudflareApiBudget } from '../cloudflare/cloudflare-api-budget';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
-import { isPublishingState, parseCloudflareLiveStatus } from '../cloudflare/cloudflare-live-status';
+import { isPublishingState, LIVE_VIDEO_ENDED, parseCloudflareLiveStatus } from '../cloudflare/cloudflare-live-status';
 import { CloudflareStreamClient, LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
@@ -122,7 +122,12 @@ export class CloudflareStatusSweepService {
           await this.observe(stream.id, { state: 'connected', liveVideo: video, source: 'listing', at: now });
           summary.changed++;
         }
+      } else if (isPublishingState(stream.cloudflareState) && stream.dashUrl !== null) {
+        // It was live with video and the video is gone: the broadcast ended.
+        await this.observe(stream.id, { state: LIVE_VIDEO_ENDED, source: 'listing', at: now });
+        summary.changed++;
       } else if (isPublishingState(stream.cloudflareState) && stream.strategy === 'cloudflare') {
+        // Connected but never seen with video: ask the input itself (the no-video rule needs to know).
         urgent.add(stream.id);
       } else {
         unchanged.push(stream.id);

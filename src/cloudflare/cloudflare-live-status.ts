@@ -33,8 +33,21 @@ export function parseCloudflareLiveStatus(raw: unknown): CloudflareLiveState {
   return { state: null, reason: null };
 }
 
+/**
+ * Our own state for an input whose live video the account-wide listing no longer shows: the
+ * broadcast ended, which is all a status needs to know (a per-input get would cost a call each).
+ */
+export const LIVE_VIDEO_ENDED = 'live_video_ended';
+
 const PUBLISHING = new Set(['connected', 'reconnected']);
-const GONE = new Set(['client_disconnect', 'disconnected', 'ttl_exceeded', 'failed_to_connect', 'failed_to_reconnect']);
+const GONE = new Set([
+  'client_disconnect',
+  'disconnected',
+  'ttl_exceeded',
+  'failed_to_connect',
+  'failed_to_reconnect',
+  LIVE_VIDEO_ENDED,
+]);
 
 /** What our stream status should become given Cloudflare's live state; null = leave it. */
 export function streamStatusForCloudflareState(state: string | null, current: StreamStatus): StreamStatus | null {

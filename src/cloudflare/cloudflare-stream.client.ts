@@ -159,7 +159,7 @@ export class CloudflareStreamClient {
    * cheaper than asking each live input (a listing costs the same one call as a single get).
    */
   async listLiveVideos(): Promise<LiveVideo[]> {
-    const videos: LiveVideo[] = [];
+    const videos = new Map<string, LiveVideo>();
     let after: string | undefined;
     for (let page = 0; page < 100; page++) {
       const result = await this.call('list live videos', 'background', (sdk) =>
@@ -172,12 +172,14 @@ export class CloudflareStreamClient {
         }),
       );
       const batch = result.result.map(toLiveVideo);
-      videos.push(...batch);
+      const before = videos.size;
+      for (const video of batch) videos.set(video.uid, video);
       const last = batch.at(-1)?.created;
-      if (batch.length < LIVE_VIDEO_PAGE_SIZE || !last) break;
-      after = last;
+      if (batch.length < LIVE_VIDEO_PAGE_SIZE || !last || videos.size === before) break;
+      // `after` is strict and timestamps repeat: step back a millisecond and drop the repeats.
+      after = new Date(Date.parse(last) - 1).toISOString();
     }
-    return videos;
+    return [...videos.values()];
   }
 
   private async call<T>(operation: string, priority: CallPriority, run: (sdk: Cloudflare) => Promise<T>): Promise<T> {

@@ -109,9 +109,19 @@ export function createApiHandlers({ store, simulator, endpoints, statusOf }: Api
     },
 
     'stand-in-stream-list-videos': (request) => {
-      const query = request.query as { live_input_id?: string; status?: VideoState; asc?: boolean; limit?: number };
+      const query = request.query as {
+        live_input_id?: string;
+        status?: VideoState;
+        asc?: boolean;
+        limit?: number;
+        after?: string;
+        before?: string;
+      };
+      const after = query.after ? Date.parse(query.after) : -Infinity;
+      const before = query.before ? Date.parse(query.before) : Infinity;
       const matching = store
         .listVideos({ liveInput: query.live_input_id, state: query.status })
+        .filter((v) => v.createdAt > after && v.createdAt < before)
         .sort((a, b) => (query.asc ? a.createdAt - b.createdAt : b.createdAt - a.createdAt));
       const page = matching.slice(0, query.limit ?? 1000);
       return ok(

@@ -33,7 +33,7 @@ export interface PipelineParts {
 }
 
 /** Query parameters of `client.stream.list` the stand-in does not filter on: refused, not silently ignored. */
-const UNFILTERED_VIDEO_QUERY = ['id', 'after', 'before', 'creator', 'end', 'start', 'search', 'type', 'name', 'video_name'];
+const UNFILTERED_VIDEO_QUERY = ['id', 'creator', 'end', 'start', 'search', 'type', 'name', 'video_name'];
 
 /**
  * One API request, in Cloudflare's order: injected failure, authentication, rate limit, route,

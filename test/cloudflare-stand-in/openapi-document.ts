@@ -63,6 +63,9 @@ export const STREAM_LIST_OPERATION: ApiOperation = {
     { in: 'query', name: 'asc', schema: { type: 'boolean' } },
     { in: 'query', name: 'include_counts', schema: schemaRef('stream_include_counts') },
     { in: 'query', name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+    // "Lists videos created after / before the specified date" (RFC 3339): how a client pages.
+    { in: 'query', name: 'after', schema: { type: 'string', format: 'date-time' } },
+    { in: 'query', name: 'before', schema: { type: 'string', format: 'date-time' } },
   ],
 };
 
