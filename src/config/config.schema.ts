@@ -68,6 +68,16 @@ export const configSchema = z
     ALLOW_PRIVATE_DESTINATIONS: booleanFlag.default(false),
     BODY_LIMIT: z.string().default('64kb'),
     STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+    RELAY_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    STREAM_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    STREAM_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+    STREAM_INITIALIZING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+    DESTINATION_STARTING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+    WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(1000),
+    WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
   })
   .superRefine((config, ctx) => {
     if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {

@@ -1,7 +1,27 @@
 import { Module } from '@nestjs/common';
+import { RelaysModule } from '../relays/relays.module';
 import { StreamsModule } from '../streams/streams.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { AppWebhooksProcessor } from './app-webhooks.processor';
+import { JobSchedulesService } from './job-schedules.service';
+import { QueuesModule } from './queues.module';
+import { RelayHealthProcessor } from './relay-health.processor';
 import { StreamLifecycleProcessor } from './stream-lifecycle.processor';
+import { StreamMaintenanceProcessor } from './stream-maintenance.processor';
+import { StreamMaintenanceRepository } from './stream-maintenance.repository';
+import { StreamMaintenanceService } from './stream-maintenance.service';
 
 /** Job processing; loaded when this process runs the worker role. */
-@Module({ imports: [StreamsModule], providers: [StreamLifecycleProcessor] })
+@Module({
+  imports: [StreamsModule, QueuesModule, RelaysModule, WebhooksModule],
+  providers: [
+    StreamLifecycleProcessor,
+    RelayHealthProcessor,
+    StreamMaintenanceRepository,
+    StreamMaintenanceService,
+    StreamMaintenanceProcessor,
+    AppWebhooksProcessor,
+    JobSchedulesService,
+  ],
+})
 export class WorkerModule {}

@@ -16,6 +16,7 @@ import { destinationAddedEvent, type NewStreamEvent } from './stream-events';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
+import { RelayReassignmentService } from './relay-reassignment.service';
 import { StrategyDestinations } from './strategy-destinations';
 import { userPathSegment } from './user-path-segment';
 
@@ -40,6 +41,7 @@ export class ManagedStreamsService {
     private readonly presenter: StreamPresenter,
     private readonly strategyDestinations: StrategyDestinations,
     private readonly random: Random,
+    private readonly reassignment: RelayReassignmentService,
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
@@ -53,9 +55,21 @@ export class ManagedStreamsService {
         if (!(error instanceof LiveSlotTakenError)) throw error;
       }
       const live = await this.streams.findLiveByUserId(input.userId);
-      if (live) return { stream: await this.join(live, appId, destinations), joined: true };
+      if (live) return this.joinOrResume(live, appId, destinations);
     }
     throw new ConflictError("The user's stream changed while starting; try again", 'retry');
+  }
+
+  /**
+   * The glasses are (re)connecting: a stream stranded on a dead relay first gets a fresh one. The
+   * app that already uses it then gets it back with its new ingest URL instead of a conflict.
+   */
+  private async joinOrResume(live: StreamRow, appId: string, destinations: NewDestinationRow[]): Promise<StartStreamResult> {
+    const { row, reassigned } = await this.reassignment.ensureLiveRelay(live);
+    if (reassigned && row.attachments.some((attachment) => attachment.appId === appId)) {
+      return { stream: this.presenter.stream(row, appId, true), joined: true };
+    }
+    return { stream: await this.join(row, appId, destinations), joined: true };
   }
 
   async get(appId: string, streamId: string): Promise<ManagedStreamResponse> {
