@@ -44,7 +44,8 @@ export class RelaysRepository {
     });
     if (result.count === 0) return null;
     // A heartbeat is proof of life: a relay the health job took offline comes back into assignment.
-    if (data.state === undefined) await this.prisma.relay.updateMany({ where: { id, state: 'offline' }, data: { state: 'active' } });
+    if (data.state === undefined)
+      await this.prisma.relay.updateMany({ where: { id, state: 'offline' }, data: { state: 'active' } });
     return this.findById(id);
   }
 
