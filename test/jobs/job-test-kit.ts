@@ -32,11 +32,13 @@ export interface Receipt {
     reason: string | null;
   };
   answered: number;
+  /** Date.now() when the request arrived. */
+  at: number;
 }
 
 /** A real HTTP server standing in for an app's webhook endpoint; `answer` picks each response status. */
 export async function startWebhookReceiver(
-  answer: (receipt: Omit<Receipt, 'answered'>, previousForEvent: number) => number = () => 200,
+  answer: (receipt: Omit<Receipt, 'answered' | 'at'>, previousForEvent: number) => number = () => 200,
 ) {
   const receipts: Receipt[] = [];
   const server: Server = createServer((request, response) => {
@@ -51,7 +53,7 @@ export async function startWebhookReceiver(
         body: JSON.parse(rawBody),
       };
       const status = answer(partial, receipts.filter((r) => r.eventId === partial.eventId).length);
-      receipts.push({ ...partial, answered: status });
+      receipts.push({ ...partial, answered: status, at: Date.now() });
       response.writeHead(status).end();
     });
   });
