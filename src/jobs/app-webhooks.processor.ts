@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DeliveryResult, RetryLaterError, WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import { DispatchReport, WebhookDispatcherService } from '../webhooks/webhook-dispatcher.service';
@@ -31,5 +31,13 @@ export class AppWebhooksProcessor extends WorkerHost {
       default:
         throw new Error(`Unknown job ${String(job.name)}`);
     }
+  }
+
+  /** A delivery that kept throwing (e.g. an undecryptable secret) is closed once BullMQ gives up on it. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<WebhookJob['data'], unknown, WebhookJob['name']> | undefined, error: Error): Promise<void> {
+    const typed = job && ({ name: job.name, data: job.data } as WebhookJob);
+    if (!job || typed?.name !== 'webhooks.deliver' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    await this.delivery.giveUp(typed.data.deliveryId, `gave up after ${job.attemptsMade} attempts: ${error.message}`);
   }
 }

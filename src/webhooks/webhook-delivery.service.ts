@@ -96,6 +96,11 @@ export class WebhookDeliveryService {
     throw new RetryLaterError(`webhook delivery failed (${error}); retrying in ${delayMs} ms`, delayMs);
   }
 
+  async giveUp(deliveryId: string, reason: string): Promise<void> {
+    await this.webhooks.fail(deliveryId, reason);
+    this.logger.warn({ deliveryId, reason }, 'Webhook delivery failed permanently');
+  }
+
   private async refusedHost(url: string): Promise<string | null> {
     try {
       await this.hostPolicy.assertAllowed(new URL(url).hostname.replace(/^\[|\]$/g, ''), 'webhookUrl');

@@ -3,6 +3,9 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
 import { createWebhookApp, eventually, prismaOf, startWebhookReceiver } from './job-test-kit';
 
+// Jobs run on their own schedules (and one test restarts a worker): more than jest's default 5 s.
+jest.setTimeout(40_000);
+
 const FAST_WEBHOOKS = {
   ALLOW_PRIVATE_DESTINATIONS: 'true',
   WEBHOOK_DISPATCH_INTERVAL_MS: '150',

@@ -2,6 +2,9 @@ import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { eventually, prismaOf, statusEvents } from './job-test-kit';
 
+// Jobs run on their own schedules (and one test restarts a worker): more than jest's default 5 s.
+jest.setTimeout(40_000);
+
 async function streamStatus(t: TestApp, streamId: string) {
   return prismaOf(t.app).managedStream.findUniqueOrThrow({ where: { id: streamId } });
 }
