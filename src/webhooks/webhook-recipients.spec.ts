@@ -4,8 +4,9 @@ const T = (seconds: number) => new Date(Date.UTC(2026, 10, 21, 10, 0, seconds));
 
 describe('webhookRecipients', () => {
   const attachments = [
-    { appId: 'app_a', detachedAt: null },
-    { appId: 'app_b', detachedAt: T(30) },
+    { appId: 'app_a', attachedAt: T(0), detachedAt: null },
+    { appId: 'app_b', attachedAt: T(0), detachedAt: T(30) },
+    { appId: 'app_late', attachedAt: T(45), detachedAt: null },
   ];
 
   it('sends stream events to the apps attached when they happened', () => {
@@ -18,6 +19,10 @@ describe('webhookRecipients', () => {
         attachments,
       ),
     ).toEqual(['app_a']);
+    // An app that joins later does not receive what happened before it joined.
+    expect(
+      webhookRecipients({ type: 'stream.status', status: 'active', appId: null, createdAt: T(50).toISOString() }, attachments),
+    ).toEqual(['app_a', 'app_late']);
   });
 
   it('sends destination events to the destination owner only, and bookkeeping events to nobody', () => {
@@ -40,8 +45,8 @@ describe('webhookRecipients', () => {
 
   it('tells the last app to leave that the stream it left has stopped, but not earlier leavers', () => {
     const allLeft = [
-      { appId: 'app_a', detachedAt: T(50) },
-      { appId: 'app_b', detachedAt: T(30) },
+      { appId: 'app_a', attachedAt: T(0), detachedAt: T(50) },
+      { appId: 'app_b', attachedAt: T(0), detachedAt: T(30) },
     ];
     expect(
       webhookRecipients({ type: 'stream.status', status: 'stopped', appId: null, createdAt: T(51).toISOString() }, allLeft),

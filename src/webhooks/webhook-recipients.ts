@@ -5,6 +5,7 @@ export const WEBHOOK_EVENT_TYPES: readonly StreamEventType[] = ['stream.status',
 
 export interface AttachmentView {
   appId: string;
+  attachedAt: Date;
   detachedAt: Date | null;
 }
 
@@ -22,7 +23,9 @@ export function webhookRecipients(
   if (!WEBHOOK_EVENT_TYPES.includes(event.type)) return [];
   if (event.type === 'destination.status') return event.appId ? [event.appId] : [];
   const at = new Date(event.createdAt).getTime();
-  const attached = attachments.filter((a) => a.detachedAt === null || a.detachedAt.getTime() > at);
+  const attached = attachments.filter(
+    (a) => a.attachedAt.getTime() <= at && (a.detachedAt === null || a.detachedAt.getTime() > at),
+  );
   if (attached.length > 0 || !ENDING_STATUSES.has(event.status ?? '')) return unique(attached.map((a) => a.appId));
   const lastLeft = Math.max(...attachments.map((a) => a.detachedAt?.getTime() ?? 0));
   return unique(attachments.filter((a) => a.detachedAt?.getTime() === lastLeft).map((a) => a.appId));

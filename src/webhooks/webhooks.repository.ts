@@ -47,7 +47,7 @@ export class WebhooksRepository {
   async attachmentsOf(streamIds: readonly string[]): Promise<Map<string, AttachmentView[]>> {
     const rows = await this.prisma.streamAttachment.findMany({
       where: { streamId: { in: [...streamIds] } },
-      select: { streamId: true, appId: true, detachedAt: true },
+      select: { streamId: true, appId: true, attachedAt: true, detachedAt: true },
     });
     const byStream = new Map<string, AttachmentView[]>();
     for (const row of rows) byStream.set(row.streamId, [...(byStream.get(row.streamId) ?? []), row]);
