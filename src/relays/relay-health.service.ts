@@ -43,10 +43,12 @@ export class RelayHealthService {
       report.offline.push(relay.id);
       this.logger.warn({ relayId: relay.id, lastHeartbeatAt: relay.lastHeartbeatAt }, 'Relay taken offline');
     }
-    const offline = all.filter((relay) => relay.state === 'offline').map((relay) => relay.id);
-    for (const relayId of [...offline, ...report.offline]) {
-      const reason = `relay ${relayId} stopped sending heartbeats`;
-      for (const streamId of await this.relays.streamIdsOnRelay(relayId, INTERRUPTED_STATUSES)) {
+    // Streams changed after their relay went offline (a late report proved them alive) are left alone,
+    // so a relay that reports without heartbeating does not make its streams flap.
+    const offline = (await this.relays.list()).filter((relay) => relay.state === 'offline');
+    for (const relay of offline) {
+      const reason = `relay ${relay.id} stopped sending heartbeats`;
+      for (const streamId of await this.relays.streamIdsOnRelay(relay.id, INTERRUPTED_STATUSES, relay.updatedAt)) {
         const row = await this.lifecycle.transition(streamId, 'reconnecting', reason);
         if (row?.status === 'reconnecting') report.reconnecting.push(streamId);
       }

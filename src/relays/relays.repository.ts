@@ -72,10 +72,10 @@ export class RelaysRepository {
     return result.count > 0;
   }
 
-  /** Streams carried by a relay that are in one of the given statuses. */
-  async streamIdsOnRelay(relayId: string, statuses: readonly StreamStatus[]): Promise<string[]> {
+  /** Streams carried by a relay that are in one of the given statuses and unchanged since `notUpdatedSince`. */
+  async streamIdsOnRelay(relayId: string, statuses: readonly StreamStatus[], notUpdatedSince: Date): Promise<string[]> {
     const rows = await this.prisma.managedStream.findMany({
-      where: { relayId, status: { in: [...statuses] } },
+      where: { relayId, status: { in: [...statuses] }, updatedAt: { lte: notUpdatedSince } },
       select: { id: true },
       orderBy: { createdAt: 'asc' },
     });

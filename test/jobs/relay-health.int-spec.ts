@@ -117,4 +117,20 @@ describe('relay health job (real Postgres and Redis)', () => {
     expect(view.hlsUrl).toContain(other.hlsBaseUrl);
     expect((await statusEvents(t.app, started.streamId)).at(-1)).toMatchObject({ reason: `published through relay ${other.id}` });
   });
+
+  it('leaves a stream alone once its relay reports it alive after being taken offline (no flapping)', async () => {
+    const app = sdk(t.app, (await t.createTenant('No flapping')).apiKey);
+    beating.add(relayA.id);
+    beating.add(relayB.id);
+    const { streamId, ingestUrl } = (await app.startStream({ userId: 'steady@example.com' })).body;
+    await relay(t.app).post('/stream-status', { userId: 'steady@example.com', streamId, status: 'active' });
+    const carrier = ingestUrl.includes('relay-a') ? relayA : relayB;
+    beating.delete(carrier.id);
+    await eventually('reconnecting', async () => (await statusEvents(t.app, streamId)).some((e) => e.status === 'reconnecting'));
+    // The relay's heartbeats are broken but the stream still flows through it.
+    await relay(t.app).post('/stream-status', { userId: 'steady@example.com', streamId, status: 'active' });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await app.get(`/api/managed-streams/${streamId}`)).body.status).toBe('active');
+    expect((await statusEvents(t.app, streamId)).filter((e) => e.status === 'reconnecting')).toHaveLength(1);
+  });
 });
