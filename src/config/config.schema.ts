@@ -72,6 +72,7 @@ export const configSchema = z
     STREAM_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     STREAM_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
     STREAM_INITIALIZING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+    STREAM_RECONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
     DESTINATION_STARTING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
     WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),

@@ -15,7 +15,7 @@ export class StreamMaintenanceRepository {
     const rows = await this.prisma.managedStream.findMany({
       where: {
         OR: [
-          { status: { in: ['initializing', 'connecting', 'stopping'] } },
+          { status: { in: ['initializing', 'connecting', 'reconnecting', 'stopping'] } },
           { status: { in: [...LIVE_STREAM_STATUSES] }, durationLimit: { not: null }, startedAt: { not: null } },
         ],
       },

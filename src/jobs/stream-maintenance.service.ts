@@ -21,7 +21,7 @@ export interface MaintenanceReport {
   destinations: DestinationRepair[];
 }
 
-/** Enforces duration limits and publish timeouts and repairs rows stuck mid-transition. */
+/** Enforces duration limits, publish and reconnect timeouts, and repairs rows stuck mid-transition. */
 @Injectable()
 export class StreamMaintenanceService {
   private readonly logger = new Logger(StreamMaintenanceService.name);
@@ -37,6 +37,7 @@ export class StreamMaintenanceService {
   ) {
     this.limits = {
       publishTimeoutSeconds: config.STREAM_PUBLISH_TIMEOUT_SECONDS,
+      reconnectTimeoutSeconds: config.STREAM_RECONNECT_TIMEOUT_SECONDS,
       initializingTimeoutSeconds: config.STREAM_INITIALIZING_TIMEOUT_SECONDS,
       stopGraceSeconds: config.STREAM_STOP_GRACE_SECONDS,
       destinationStartingTimeoutSeconds: config.DESTINATION_STARTING_TIMEOUT_SECONDS,

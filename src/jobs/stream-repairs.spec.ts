@@ -4,6 +4,7 @@ const NOW = new Date('2026-11-21T10:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
 const limits: RepairLimits = {
   publishTimeoutSeconds: 300,
+  reconnectTimeoutSeconds: 600,
   initializingTimeoutSeconds: 120,
   stopGraceSeconds: 30,
   destinationStartingTimeoutSeconds: 60,
@@ -48,6 +49,14 @@ describe('planStreamRepair', () => {
     expect(planStreamRepair({ ...never, startedAt: ago(200) }, NOW, limits)).toBeNull();
   });
 
+  it('stops streams whose glasses did not come back within the reconnect timeout', () => {
+    expect(planStreamRepair(stream({ status: 'reconnecting', statusSince: ago(601) }), NOW, limits)).toMatchObject({
+      action: 'stop',
+      reason: 'the glasses did not come back within 600 s',
+    });
+    expect(planStreamRepair(stream({ status: 'reconnecting', statusSince: ago(599) }), NOW, limits)).toBeNull();
+  });
+
   it('stops streams stuck initializing and finalises streams stuck stopping', () => {
     expect(planStreamRepair(stream({ status: 'initializing', startedAt: null, createdAt: ago(121) }), NOW, limits)).toMatchObject(
       {
@@ -77,7 +86,7 @@ describe('planDestinationRepair', () => {
   it('returns destinations stuck starting to idle, or stopped when the stream ended', () => {
     expect(planDestinationRepair(destination, NOW, limits)).toMatchObject({
       to: 'idle',
-      reason: 'still starting while the stream is reconnecting',
+      reason: 'still starting while the stream is not active (reconnecting)',
     });
     expect(planDestinationRepair({ ...destination, streamStatus: 'stopped' }, NOW, limits)).toMatchObject({ to: 'stopped' });
     expect(planDestinationRepair({ ...destination, status: 'broadcasting', streamStatus: 'stopped' }, NOW, limits)).toMatchObject(

@@ -24,6 +24,7 @@ export interface DestinationCandidate {
 
 export interface RepairLimits {
   publishTimeoutSeconds: number;
+  reconnectTimeoutSeconds: number;
   initializingTimeoutSeconds: number;
   stopGraceSeconds: number;
   destinationStartingTimeoutSeconds: number;
@@ -80,6 +81,9 @@ export function planStreamRepair(stream: StreamCandidate, now: Date, limits: Rep
   ) {
     return repair('stop', `the glasses did not publish within ${limits.publishTimeoutSeconds} s`);
   }
+  if (stream.status === 'reconnecting' && elapsedSeconds(stream.statusSince, now) > limits.reconnectTimeoutSeconds) {
+    return repair('stop', `the glasses did not come back within ${limits.reconnectTimeoutSeconds} s`);
+  }
   if (durationLimitReached(stream, now)) return repair('stop', DURATION_LIMIT_REASON);
   return null;
 }
@@ -107,7 +111,7 @@ export function planDestinationRepair(
   if (destination.status === 'starting' && destination.streamStatus !== 'active') {
     return ended
       ? repair('stopped', `the stream is ${destination.streamStatus}`)
-      : repair('idle', `still starting while the stream is ${destination.streamStatus}`);
+      : repair('idle', `still starting while the stream is not active (${destination.streamStatus})`);
   }
   if (destination.status === 'broadcasting' && ended) return repair('stopped', `the stream is ${destination.streamStatus}`);
   return null;

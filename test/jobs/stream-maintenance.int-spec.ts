@@ -44,6 +44,7 @@ describe('maintenance scan and sweeper', () => {
       STREAM_MAINTENANCE_INTERVAL_MS: '200',
       STREAM_PUBLISH_TIMEOUT_SECONDS: '2',
       STREAM_INITIALIZING_TIMEOUT_SECONDS: '1',
+      STREAM_RECONNECT_TIMEOUT_SECONDS: '1',
       STREAM_STOP_GRACE_SECONDS: '1',
       DESTINATION_STARTING_TIMEOUT_SECONDS: '1',
       ALLOW_PRIVATE_DESTINATIONS: 'true',
@@ -77,6 +78,19 @@ describe('maintenance scan and sweeper', () => {
       return current.status === 'stopping' && current;
     });
     expect(row.statusReason).toBe('duration limit reached');
+  });
+
+  it('stops a stream whose glasses did not come back within the reconnect timeout', async () => {
+    const app = sdk(t.app, (await t.createTenant('Gone glasses')).apiKey);
+    const { streamId } = (await app.startStream({ userId: 'gone@example.com' })).body;
+    await relay(t.app).post('/stream-status', { userId: 'gone@example.com', streamId, status: 'active' });
+    await relay(t.app).post('/stream-status', { userId: 'gone@example.com', streamId, status: 'stopped' });
+    expect((await streamStatus(t, streamId)).status).toBe('reconnecting');
+    const row = await eventually('reconnect timeout', async () => {
+      const current = await streamStatus(t, streamId);
+      return current.status !== 'reconnecting' && current;
+    });
+    expect(row).toMatchObject({ status: 'stopping', statusReason: 'the glasses did not come back within 1 s', liveUserId: null });
   });
 
   it('repairs a stream stuck initializing (provisioning died) and one stuck stopping (carrier never confirmed)', async () => {
@@ -133,7 +147,7 @@ describe('maintenance scan and sweeper', () => {
     await relay(t.app).post('/stream-status', {
       userId: 'dest@example.com',
       streamId: started.streamId,
-      status: 'reconnecting',
+      status: 'error',
       destinations: [{ id: destinationId, status: 'starting' }],
     });
     const destination = await eventually('destination repaired', async () => {
@@ -147,7 +161,7 @@ describe('maintenance scan and sweeper', () => {
     });
     expect(events.map((e) => [e.status, e.reason])).toEqual([
       ['starting', null],
-      ['idle', 'still starting while the stream is reconnecting'],
+      ['idle', 'still starting while the stream is not active (error)'],
     ]);
   });
 });
