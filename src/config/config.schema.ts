@@ -79,6 +79,7 @@ export const configSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
     WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(1000),
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
+    WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   })
   .superRefine((config, ctx) => {
     if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {

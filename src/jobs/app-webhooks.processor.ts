@@ -2,9 +2,10 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { DeliveryResult, RetryLaterError, WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import { DispatchReport, WebhookDispatcherService } from '../webhooks/webhook-dispatcher.service';
+import { WebhookRetentionService } from '../webhooks/webhook-retention.service';
 import { JobOf, QUEUES } from './queues';
 
-type WebhookJob = JobOf<'webhooks.dispatch' | 'webhooks.deliver'>;
+type WebhookJob = JobOf<'webhooks.dispatch' | 'webhooks.deliver' | 'webhooks.prune'>;
 
 /** The delay the delivery service chose for a transient failure (capped, jittered, Retry-After aware). */
 export function webhookBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
@@ -17,17 +18,22 @@ export class AppWebhooksProcessor extends WorkerHost {
   constructor(
     private readonly dispatcher: WebhookDispatcherService,
     private readonly delivery: WebhookDeliveryService,
+    private readonly retention: WebhookRetentionService,
   ) {
     super();
   }
 
-  async process(job: Job<WebhookJob['data'], unknown, WebhookJob['name']>): Promise<DispatchReport | DeliveryResult> {
+  async process(
+    job: Job<WebhookJob['data'], unknown, WebhookJob['name']>,
+  ): Promise<DispatchReport | DeliveryResult | { deleted: number }> {
     const typed = { name: job.name, data: job.data } as WebhookJob;
     switch (typed.name) {
       case 'webhooks.dispatch':
         return this.dispatcher.dispatch();
       case 'webhooks.deliver':
         return this.delivery.deliver(typed.data.deliveryId, job.attemptsMade);
+      case 'webhooks.prune':
+        return this.retention.prune();
       default:
         throw new Error(`Unknown job ${String(job.name)}`);
     }

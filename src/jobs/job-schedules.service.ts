@@ -47,6 +47,7 @@ export class JobSchedulesService implements OnApplicationBootstrap {
         jobName: 'webhooks.dispatch',
         everyMs: this.config.WEBHOOK_DISPATCH_INTERVAL_MS,
       },
+      { queue: this.webhooks, schedulerId: schedulerIds.webhookPrune, jobName: 'webhooks.prune', everyMs: 3600_000 },
     ];
   }
 

@@ -13,6 +13,7 @@ export interface JobPayloads {
   'stream.enforce-duration-limit': { streamId: string };
   'webhooks.dispatch': Record<string, never>;
   'webhooks.deliver': { deliveryId: string };
+  'webhooks.prune': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -31,4 +32,5 @@ export const schedulerIds = {
   relayHealth: 'relay-health-scan',
   streamMaintenance: 'stream-maintenance-scan',
   webhookDispatch: 'webhook-dispatch',
+  webhookPrune: 'webhook-prune',
 };

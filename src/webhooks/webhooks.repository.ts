@@ -126,4 +126,12 @@ export class WebhooksRepository {
       data: { status: 'failed', lastError: error },
     });
   }
+
+  /** Settled deliveries last touched before `before`; pending ones are kept whatever their age. */
+  async deleteSettledBefore(before: Date): Promise<number> {
+    const result = await this.prisma.webhookDelivery.deleteMany({
+      where: { status: { in: ['delivered', 'failed'] }, updatedAt: { lt: before } },
+    });
+    return result.count;
+  }
 }

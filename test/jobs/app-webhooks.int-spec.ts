@@ -1,6 +1,7 @@
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
+import { WebhookRetentionService } from '../../src/webhooks/webhook-retention.service';
 import { createWebhookApp, eventually, prismaOf, startWebhookReceiver } from './job-test-kit';
 
 // Jobs run on their own schedules (and one test restarts a worker): more than jest's default 5 s.
@@ -146,6 +147,32 @@ describe('app webhooks (real HTTP receivers, Postgres and Redis)', () => {
     });
     expect(row).toMatchObject({ status: 'pending', lastStatusCode: null });
     expect(row.lastError).toMatch(/fetch failed|ECONNREFUSED/);
+  });
+});
+
+describe('webhook delivery retention', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_RETENTION_DAYS: '7' });
+  });
+  afterAll(() => t.close());
+
+  it('deletes settled deliveries older than the retention and keeps pending and recent ones', async () => {
+    const tenant = await createWebhookApp(t.app, 'Retention', 'https://hooks.example.com/in');
+    const prisma = prismaOf(t.app);
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    const rows = [
+      { id: 'old-delivered', eventId: 1001n, status: 'delivered' as const, updatedAt: old },
+      { id: 'old-failed', eventId: 1002n, status: 'failed' as const, updatedAt: old },
+      // Still retrying (queued already, so the dispatcher leaves it alone): kept whatever its age.
+      { id: 'old-pending', eventId: 1003n, status: 'pending' as const, updatedAt: old, enqueuedAt: old },
+      { id: 'recent-delivered', eventId: 1004n, status: 'delivered' as const, updatedAt: new Date() },
+    ];
+    await prisma.webhookDelivery.createMany({ data: rows.map((row) => ({ ...row, appId: tenant.id })) });
+
+    expect(await t.app.get(WebhookRetentionService).prune()).toEqual({ deleted: 2 });
+    const left = await prisma.webhookDelivery.findMany({ where: { appId: tenant.id }, orderBy: { id: 'asc' } });
+    expect(left.map((row) => row.id)).toEqual(['old-pending', 'recent-delivered']);
   });
 });
 
