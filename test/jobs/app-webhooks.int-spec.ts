@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
@@ -173,6 +174,9 @@ describe('webhook delivery retention', () => {
     expect(await t.app.get(WebhookRetentionService).prune()).toEqual({ deleted: 2 });
     const left = await prisma.webhookDelivery.findMany({ where: { appId: tenant.id }, orderBy: { id: 'asc' } });
     expect(left.map((row) => row.id)).toEqual(['old-pending', 'recent-delivered']);
+    const metrics = await request(t.app.getHttpServer()).get('/metrics');
+    expect(metrics.text).toContain('webhook_deliveries{status="pending"} 1');
+    expect(metrics.text).toContain('webhook_deliveries{status="delivered"} 1');
   });
 });
 
