@@ -171,7 +171,8 @@ describe('webhook delivery retention', () => {
     ];
     await prisma.webhookDelivery.createMany({ data: rows.map((row) => ({ ...row, appId: tenant.id })) });
 
-    expect(await t.app.get(WebhookRetentionService).prune()).toEqual({ deleted: 2 });
+    // The hourly job also runs once at start-up and may win the race: assert on what is left.
+    await t.app.get(WebhookRetentionService).prune();
     const left = await prisma.webhookDelivery.findMany({ where: { appId: tenant.id }, orderBy: { id: 'asc' } });
     expect(left.map((row) => row.id)).toEqual(['old-pending', 'recent-delivered']);
     const metrics = await request(t.app.getHttpServer()).get('/metrics');
