@@ -16,4 +16,9 @@ export class Random {
   uuid(): string {
     return randomUUID();
   }
+
+  /** Uniform in [0, 1): jitter, not secrets. */
+  unit(): number {
+    return Math.random();
+  }
 }

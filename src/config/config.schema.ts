@@ -86,6 +86,18 @@ export const configSchema = z
     CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(45),
     CLOUDFLARE_STATUS_TARGET_AGE_SECONDS: z.coerce.number().int().min(1).default(30),
     CLOUDFLARE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(300),
+    RELAY_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    STREAM_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    STREAM_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+    STREAM_INITIALIZING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+    STREAM_RECONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+    DESTINATION_STARTING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+    WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(1000),
+    WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
+    WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   })
   .superRefine((config, ctx) => {
     if ((config.CLOUDFLARE_ACCOUNT_ID === undefined) !== (config.CLOUDFLARE_API_TOKEN === undefined)) {

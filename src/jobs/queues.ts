@@ -2,6 +2,9 @@
 export const QUEUES = {
   streamLifecycle: 'stream-lifecycle',
   cloudflare: 'cloudflare',
+  relayHealth: 'relay-health',
+  streamMaintenance: 'stream-maintenance',
+  appWebhooks: 'app-webhooks',
 } as const;
 
 export interface JobPayloads {
@@ -16,6 +19,12 @@ export interface JobPayloads {
   'cloudflare.status-sweep': Record<string, never>;
   /** Recurring: deletes live inputs we created whose stream has ended (e.g. after a crash). */
   'cloudflare.orphan-sweep': Record<string, never>;
+  'relay-health.scan': Record<string, never>;
+  'stream-maintenance.scan': Record<string, never>;
+  'stream.enforce-duration-limit': { streamId: string };
+  'webhooks.dispatch': Record<string, never>;
+  'webhooks.deliver': { deliveryId: string };
+  'webhooks.prune': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -25,9 +34,19 @@ export const jobIds = {
   playbackPoll: (streamId: string): string => `cf-playback-${streamId}`,
   reconcileOutputs: (streamId: string): string => `cf-reconcile-${streamId}`,
   deleteLiveInput: (liveInputId: string): string => `cf-delete-${liveInputId}`,
+  durationLimit: (streamId: string): string => `duration-limit-${streamId}`,
+  webhookDelivery: (deliveryId: string): string => `webhook-${deliveryId}`,
 };
 
+/** Job payload types of one queue's jobs, for its processor. */
+export type JobOf<Names extends JobName> = { [N in Names]: { name: N; data: JobPayloads[N] } }[Names];
+
+/** Recurring jobs (BullMQ job schedulers): upserting the same id from any process or restart is a no-op. */
 export const schedulerIds = {
   cloudflareStatusSweep: 'cloudflare-status-sweep',
   cloudflareOrphanSweep: 'cloudflare-orphan-sweep',
+  relayHealth: 'relay-health-scan',
+  streamMaintenance: 'stream-maintenance-scan',
+  webhookDispatch: 'webhook-dispatch',
+  webhookPrune: 'webhook-prune',
 };

@@ -3,7 +3,9 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { JobName, JobPayloads, QUEUES } from './queues';
+import { JobOf, QUEUES } from './queues';
+
+type LifecycleJob = JobOf<'stream.finalize-stop'>;
 
 @Processor(QUEUES.streamLifecycle)
 export class StreamLifecycleProcessor extends WorkerHost {
@@ -16,10 +18,10 @@ export class StreamLifecycleProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads[JobName], unknown, JobName>): Promise<string> {
+  async process(job: Job<LifecycleJob['data'], unknown, LifecycleJob['name']>): Promise<string> {
     switch (job.name) {
       case 'stream.finalize-stop':
-        return this.finalizeStop((job.data as JobPayloads['stream.finalize-stop']).streamId);
+        return this.finalizeStop(job.data.streamId);
       default:
         throw new Error(`Unknown job ${String(job.name)}`);
     }

@@ -10,6 +10,7 @@ export class StreamLifecycleProducer {
   constructor(
     @InjectQueue(QUEUES.streamLifecycle) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(QUEUES.streamMaintenance) private readonly maintenance: Queue,
   ) {}
 
   /** If the carrier never confirms a stop, the stream is marked stopped after a grace period. */
@@ -18,6 +19,19 @@ export class StreamLifecycleProducer {
     await this.queue.add('stream.finalize-stop', payload, {
       jobId: jobIds.finalizeStop(streamId),
       delay: this.config.STREAM_STOP_GRACE_SECONDS * 1000,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+  }
+
+  /** Stops the stream exactly at its duration limit; the periodic maintenance scan is the safety net. */
+  async scheduleDurationLimit(streamId: string, durationLimitSeconds: number): Promise<void> {
+    const payload: JobPayloads['stream.enforce-duration-limit'] = { streamId };
+    await this.maintenance.add('stream.enforce-duration-limit', payload, {
+      jobId: jobIds.durationLimit(streamId),
+      delay: durationLimitSeconds * 1000,
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
       removeOnComplete: 1000,

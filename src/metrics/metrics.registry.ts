@@ -50,5 +50,16 @@ export class MetricsRegistry {
         for (const row of rows) this.set({ state: row.state }, row._count._all);
       },
     });
+    new Gauge({
+      name: 'webhook_deliveries',
+      help: 'App webhook deliveries kept (see WEBHOOK_RETENTION_DAYS) by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const rows = await prisma.webhookDelivery.groupBy({ by: ['status'], _count: { _all: true } });
+        this.reset();
+        for (const row of rows) this.set({ status: row.status }, row._count._all);
+      },
+    });
   }
 }

@@ -62,6 +62,10 @@ export class RelayRegistryService implements OnApplicationBootstrap {
     return relay;
   }
 
+  isStatic(id: string): boolean {
+    return this.staticIds.has(id);
+  }
+
   list(): Promise<RelayRecord[]> {
     return this.relays.list();
   }

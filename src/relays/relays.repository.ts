@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Relay } from '../generated/prisma/client';
-import { LIVE_STREAM_STATUSES } from '../streams/stream-status';
+import { LIVE_STREAM_STATUSES, type StreamStatus } from '../streams/stream-status';
 
 export type RelayRecord = Relay;
 
@@ -42,7 +42,11 @@ export class RelaysRepository {
         ...(data.state !== undefined ? { state: data.state } : {}),
       },
     });
-    return result.count === 0 ? null : this.findById(id);
+    if (result.count === 0) return null;
+    // A heartbeat is proof of life: a relay the health job took offline comes back into assignment.
+    if (data.state === undefined)
+      await this.prisma.relay.updateMany({ where: { id, state: 'offline' }, data: { state: 'active' } });
+    return this.findById(id);
   }
 
   async list(): Promise<RelayRecord[]> {
@@ -57,5 +61,24 @@ export class RelaysRepository {
       _count: { _all: true },
     });
     return new Map(rows.filter((row) => row.relayId !== null).map((row) => [row.relayId as string, row._count._all]));
+  }
+
+  /** Takes a relay out of assignment unless it heartbeated since `lastSeen` (a race with the health job). */
+  async markOffline(id: string, lastSeen: Date | null): Promise<boolean> {
+    const result = await this.prisma.relay.updateMany({
+      where: { id, state: { not: 'offline' }, lastHeartbeatAt: lastSeen },
+      data: { state: 'offline' },
+    });
+    return result.count > 0;
+  }
+
+  /** Streams carried by a relay that are in one of the given statuses and unchanged since `notUpdatedSince`. */
+  async streamIdsOnRelay(relayId: string, statuses: readonly StreamStatus[], notUpdatedSince: Date): Promise<string[]> {
+    const rows = await this.prisma.managedStream.findMany({
+      where: { relayId, status: { in: [...statuses] }, updatedAt: { lte: notUpdatedSince } },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map((row) => row.id);
   }
 }

@@ -5,6 +5,7 @@ import { EncryptionService } from '../common/crypto/encryption.service';
 import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../streams/stream-event-bus';
+import { RelayReassignmentService } from '../streams/relay-reassignment.service';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StrategyDestinations } from '../streams/strategy-destinations';
 import { RelayRegistryService } from './relay-registry.service';
@@ -31,6 +32,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     registry: strictFake<RelayRegistryService>('registry', {
       findById: jest.fn(async (id: string) => (knownRelays.includes(id) ? ({ id } as never) : null)),
     }),
+    reassignment: strictFake<RelayReassignmentService>('reassignment', { moveTo: jest.fn(async () => row as StreamRow) }),
   };
   const sut = new RtmpRelayService(
     mocks.streams,
@@ -41,6 +43,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     strictFake<StreamEventBus>('bus', {}),
     new Clock(),
     strictFake<EncryptionService>('encryption', {}),
+    mocks.reassignment,
   );
   return { sut, mocks };
 }
@@ -72,9 +75,13 @@ describe('RtmpRelayService.publishAuth', () => {
   it('moves the stream to a known relay that took the publish', async () => {
     const { sut, mocks } = setup({}, ['r2']);
     await sut.publishAuth('live/useg/ms_1', KEY, 'r2');
-    expect(mocks.lifecycle.transition).toHaveBeenCalledWith('ms_1', null, null, { relayId: 'r2' });
+    expect(mocks.reassignment.moveTo).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'ms_1' }),
+      { id: 'r2' },
+      'published through relay r2',
+    );
     const unknown = setup({});
     await unknown.sut.publishAuth('live/useg/ms_1', KEY, 'r9');
-    expect(unknown.mocks.lifecycle.transition).not.toHaveBeenCalled();
+    expect(unknown.mocks.reassignment.moveTo).not.toHaveBeenCalled();
   });
 });

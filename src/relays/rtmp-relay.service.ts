@@ -6,6 +6,7 @@ import type { DestinationStatus, StreamStatus } from '../generated/prisma/enums'
 import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../streams/stream-event-bus';
+import { RelayReassignmentService } from '../streams/relay-reassignment.service';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { isEnded } from '../streams/stream-status';
 import { StrategyDestinations } from '../streams/strategy-destinations';
@@ -43,6 +44,7 @@ export class RtmpRelayService {
     private readonly bus: StreamEventBus,
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
+    private readonly reassignment: RelayReassignmentService,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -87,8 +89,11 @@ export class RtmpRelayService {
     if (!row || row.userPathSegment !== segment) return { allowed: false, reason: 'unknown stream' };
     if (!this.publishKeys.matches(key, row.publishKeyHash)) return { allowed: false, reason: 'wrong or missing key' };
     if (isEnded(row.status)) return { allowed: false, reason: `stream is ${row.status}` };
-    if (relayId && relayId !== row.relayId && (await this.registry.findById(relayId))) {
-      await this.lifecycle.transition(row.id, null, null, { relayId });
+    if (relayId && relayId !== row.relayId) {
+      // The glasses came in through another relay (their own relay is gone, or a balancer chose):
+      // the stream follows them, with the new relay's URLs.
+      const relay = await this.registry.findById(relayId);
+      if (relay) await this.reassignment.moveTo(row, relay, `published through relay ${relayId}`);
     }
     return { allowed: true, streamId: row.id, userId: row.userId };
   }

@@ -18,6 +18,7 @@ import { StreamLifecycleService, strategyView } from './stream-lifecycle.service
 import { DestinationProvisionResults } from './destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
+import { RelayReassignmentService } from './relay-reassignment.service';
 import { StrategyDestinations } from './strategy-destinations';
 import { userPathSegment } from './user-path-segment';
 
@@ -42,6 +43,7 @@ export class ManagedStreamsService {
     private readonly random: Random,
     private readonly provisioner: StreamProvisioner,
     private readonly destinationResults: DestinationProvisionResults,
+    private readonly reassignment: RelayReassignmentService,
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
@@ -55,9 +57,21 @@ export class ManagedStreamsService {
         if (!(error instanceof LiveSlotTakenError)) throw error;
       }
       const live = await this.streams.findLiveByUserId(input.userId);
-      if (live) return { stream: await this.join(live, appId, destinations), joined: true };
+      if (live) return this.joinOrResume(live, appId, destinations);
     }
     throw new ConflictError("The user's stream changed while starting; try again", 'retry');
+  }
+
+  /**
+   * The glasses are (re)connecting: a stream stranded on a dead relay first gets a fresh one. The
+   * app that already uses it then gets it back with its new ingest URL instead of a conflict.
+   */
+  private async joinOrResume(live: StreamRow, appId: string, destinations: NewDestinationRow[]): Promise<StartStreamResult> {
+    const { row, reassigned } = await this.reassignment.ensureLiveRelay(live);
+    if (reassigned && row.attachments.some((attachment) => attachment.appId === appId)) {
+      return { stream: this.presenter.stream(row, appId, true), joined: true };
+    }
+    return { stream: await this.join(row, appId, destinations), joined: true };
   }
 
   async get(appId: string, streamId: string): Promise<ManagedStreamResponse> {

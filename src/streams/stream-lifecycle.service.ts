@@ -65,6 +65,7 @@ export class StreamLifecycleService {
       const result = await this.streams.update(streamId, fullPatch, events, current.status);
       if (result) {
         await this.bus.publish(result.events);
+        if (fullPatch.startedAt && result.row.durationLimit !== null) await this.scheduleDurationLimit(result.row);
         return result.row;
       }
     }
@@ -78,5 +79,14 @@ export class StreamLifecycleService {
     const updated = await this.transition(row.id, outcome, reason);
     if (outcome === 'stopping') await this.producer.scheduleFinalizeStop(row.id);
     return updated ?? row;
+  }
+
+  private async scheduleDurationLimit(row: StreamRow): Promise<void> {
+    try {
+      await this.producer.scheduleDurationLimit(row.id, row.durationLimit ?? 0);
+    } catch (error) {
+      // The stream is already active; the maintenance scan enforces the limit without this job.
+      this.logger.warn({ err: error, streamId: row.id }, 'Could not schedule the duration limit');
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { QueuesModule } from '../jobs/queues.module';
+import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { StrategiesModule } from '../strategies/strategies.module';
 import { ManagedStreamsController } from './managed-streams.controller';
 import { ManagedStreamsRepository } from './managed-streams.repository';
@@ -16,9 +17,10 @@ import { StreamEventsController } from './stream-events.controller';
 import { StreamEventsRepository } from './stream-events.repository';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
+import { RelayReassignmentService } from './relay-reassignment.service';
 
 @Module({
-  imports: [AppsModule, DestinationsModule, StrategiesModule, QueuesModule],
+  imports: [AppsModule, DestinationsModule, StrategiesModule, QueuesModule, RelayFleetModule],
   controllers: [ManagedStreamsController, StreamEventsController],
   providers: [
     ManagedStreamsRepository,
@@ -32,6 +34,7 @@ import { StreamPresenter } from './stream-presenter';
     StreamDestinationsService,
     StreamProvisioner,
     DestinationProvisionResults,
+    RelayReassignmentService,
   ],
   exports: [
     ManagedStreamsRepository,
@@ -40,6 +43,7 @@ import { StreamPresenter } from './stream-presenter';
     StrategyDestinations,
     DestinationProvisionResults,
     StrategiesModule,
+    RelayReassignmentService,
   ],
 })
 export class StreamsModule {}

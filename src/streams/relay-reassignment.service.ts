@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { relayIsGone } from '../relays/relay-health';
+import { RelayRegistryService } from '../relays/relay-registry.service';
+import type { RelayRecord } from '../relays/relays.repository';
+import { relayHlsUrl, relayIngestBaseUrl } from '../strategies/relay.strategy';
+import { StreamRow } from './managed-streams.repository';
+import { StreamLifecycleService } from './stream-lifecycle.service';
+import { holdsLiveSlot } from './stream-status';
+
+/**
+ * Gives a live stream whose relay is gone a fresh relay: the next time the glasses connect
+ * (the app starts the stream again, or another relay asks to publish it) they land somewhere alive.
+ * The publish key is derived from the stream id, so only the host part of the ingest URL changes.
+ */
+@Injectable()
+export class RelayReassignmentService {
+  private readonly logger = new Logger(RelayReassignmentService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: RelayRegistryService,
+    private readonly lifecycle: StreamLifecycleService,
+    private readonly clock: Clock,
+  ) {}
+
+  async ensureLiveRelay(row: StreamRow): Promise<{ row: StreamRow; reassigned: boolean }> {
+    if (row.strategy !== 'relay' || !holdsLiveSlot(row.status) || !row.relayId) return { row, reassigned: false };
+    const current = await this.registry.findById(row.relayId);
+    const view = current && { ...current, isStatic: this.registry.isStatic(current.id) };
+    if (!relayIsGone(view, this.clock.now(), this.config.RELAY_HEARTBEAT_STALE_SECONDS * 1000)) {
+      return { row, reassigned: false };
+    }
+    const next = await this.registry.pickFor(row.userPathSegment);
+    // Nothing healthy right now: keep the row as it is; the next attempt tries again.
+    if (!next || next.id === row.relayId) return { row, reassigned: false };
+    return {
+      row: await this.moveTo(row, next, `relay ${row.relayId} is gone; reassigned to relay ${next.id}`),
+      reassigned: true,
+    };
+  }
+
+  /** Points the stream at `relay`, recording a `stream.status` event carrying the new URLs. */
+  async moveTo(row: StreamRow, relay: RelayRecord, reason: string): Promise<StreamRow> {
+    const ingestBaseUrl = relayIngestBaseUrl(relay.rtmpUrl, row.userPathSegment, row.id);
+    const hlsUrl = relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
+    const updated = await this.lifecycle.transition(
+      row.id,
+      null,
+      null,
+      { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: null, statusReason: reason },
+      [
+        {
+          streamId: row.id,
+          type: 'stream.status',
+          status: row.status,
+          reason,
+          // Without the publish key: events are stored and fanned out; the key is unchanged.
+          data: { relayId: relay.id, previousRelayId: row.relayId, ingestUrl: ingestBaseUrl, hlsUrl },
+        },
+      ],
+    );
+    this.logger.log({ streamId: row.id, from: row.relayId, to: relay.id }, 'Stream reassigned to another relay');
+    return updated ?? row;
+  }
+}
