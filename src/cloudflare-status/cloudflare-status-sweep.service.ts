@@ -15,6 +15,7 @@ import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.
 import { listingDue, listingPages, pickInputsToGet, tickAllowance } from './status-sweep-plan';
 
 export const STATUS_SWEEP_TICK_MS = 5_000;
+const LISTINGS_HELD_BACK = 3;
 const LAST_LISTING_KEY = 'restream:cloudflare-status:last-listing-at';
 
 export interface SweepSummary {
@@ -71,9 +72,11 @@ export class CloudflareStatusSweepService {
         summary.listed = true;
         await this.applyListing(live, videos, now, summary, urgent, listedLive);
       }
+      // Per-input gets never eat into what the next few listings need: the listing covers everyone.
+      const room = (await this.budget.backgroundRoom()) - LISTINGS_HELD_BACK * listingPages(live.length);
       const ids = pickInputsToGet(live, urgent, {
         now: now.getTime(),
-        allowance,
+        allowance: Math.min(allowance, room),
         targetAgeMs: this.config.CLOUDFLARE_STATUS_TARGET_AGE_SECONDS * 1000,
       });
       const byId = new Map(live.map((s) => [s.id, s]));

@@ -27,7 +27,8 @@ export class RelayReassignmentService {
   ) {}
 
   async ensureLiveRelay(row: StreamRow): Promise<{ row: StreamRow; reassigned: boolean }> {
-    if (row.strategy !== 'relay' || !holdsLiveSlot(row.status) || !row.relayId) return { row, reassigned: false };
+    // Hybrid streams reach Cloudflare through a relay too: the glasses need a live one either way.
+    if (row.strategy === 'cloudflare' || !holdsLiveSlot(row.status) || !row.relayId) return { row, reassigned: false };
     const current = await this.registry.findById(row.relayId);
     const view = current && { ...current, isStatic: this.registry.isStatic(current.id) };
     if (!relayIsGone(view, this.clock.now(), this.config.RELAY_HEARTBEAT_STALE_SECONDS * 1000)) {
@@ -45,12 +46,14 @@ export class RelayReassignmentService {
   /** Points the stream at `relay`, recording a `stream.status` event carrying the new URLs. */
   async moveTo(row: StreamRow, relay: RelayRecord, reason: string): Promise<StreamRow> {
     const ingestBaseUrl = relayIngestBaseUrl(relay.rtmpUrl, row.userPathSegment, row.id);
-    const hlsUrl = relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
+    // A hybrid stream that Cloudflare already plays keeps Cloudflare's playback URLs.
+    const keepsPlayback = row.strategy === 'hybrid' && row.dashUrl !== null;
+    const hlsUrl = keepsPlayback ? row.hlsUrl : relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
     const updated = await this.lifecycle.transition(
       row.id,
       null,
       null,
-      { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: null, statusReason: reason },
+      { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null, statusReason: reason },
       [
         {
           streamId: row.id,
