@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Random } from '../common/random';
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
+import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
 import {
@@ -43,6 +44,7 @@ export class ManagedStreamsService {
     private readonly random: Random,
     private readonly provisioner: StreamProvisioner,
     private readonly destinationResults: DestinationProvisionResults,
+    private readonly cloudflareJobs: CloudflareJobsProducer,
     private readonly reassignment: RelayReassignmentService,
   ) {}
 
@@ -102,6 +104,8 @@ export class ManagedStreamsService {
     await this.bus.publish(events);
     let current = (await this.streams.findById(streamId)) ?? row;
     if (remaining === 0) current = await this.lifecycle.stop(current, 'stopped by the last app');
+    // The leaving app's destinations stop with it; on Cloudflare that means deleting their outputs.
+    else if (current.cloudflareLiveInputId) await this.cloudflareJobs.scheduleReconcileOutputs(streamId, 0);
     return this.presenter.stream(current, appId);
   }
 

@@ -94,6 +94,23 @@ describe('cloudflare strategy against the Cloudflare stand-in (real Postgres, Re
     );
   });
 
+  it("deletes a leaving app's outputs while the other app's keep broadcasting", async () => {
+    const first = (await app.startStream({ userId: 'cf-two-apps@example.com', restreamDestinations: [youtube('yt-first-0005')] }))
+      .body;
+    const other = sdk(env.t.app, (await env.t.createTenant('Second app')).apiKey);
+    const joined = await other.startStream({
+      userId: 'cf-two-apps@example.com',
+      restreamDestinations: [twitch('live_second_06')],
+    });
+    expect(joined.body.joined).toBe(true);
+    const inputId = env.cf.control.liveInputs().find((i) => (i.meta as { streamId?: string }).streamId === first.streamId)!.uid;
+    expect(env.cf.control.outputs(inputId)).toHaveLength(2);
+
+    expect((await other.delete(`/api/managed-streams/${first.streamId}`)).status).toBe(200);
+    await waitFor("the leaving app's output to go", async () => (env.cf.control.outputs(inputId).length === 1 ? true : null));
+    expect(env.cf.control.outputs(inputId).map((o) => o.url)).toEqual(['rtmp://a.rtmp.youtube.com/live2']);
+  });
+
   it('deletes the live input (and with it its outputs) when the stream stops', async () => {
     const stream = (await app.startStream({ userId: 'cf-stop@example.com', restreamDestinations: [youtube('yt-stop-0004')] }))
       .body;
