@@ -42,4 +42,6 @@ export default tseslint.config(
       },
     },
   },
+  // Generated from openapi.json by `npm run openapi:generate`.
+  { ignores: ['client/src/generated/'] },
 );
