@@ -43,13 +43,18 @@ export interface FieldIssue {
 /** A request that is well-formed but cannot be accepted (bad URL, too many destinations, ...). */
 export class InvalidInputError extends DomainError {
   readonly status = 422;
-  readonly code = 'invalid_input';
+  readonly code: string = 'invalid_input';
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
+}
+
+/** A destination URL or stream key we cannot use (malformed, wrong scheme, private host): its own code for clients. */
+export class InvalidUrlError extends InvalidInputError {
+  override readonly code = 'invalid_url';
 }
 
 export class ServiceUnavailableError extends DomainError {
