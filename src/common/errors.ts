@@ -61,3 +61,9 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly code = 'unavailable';
 }
+
+/** An app over its request rate (APP_RATE_LIMIT_PER_MINUTE); the response carries Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+}

@@ -68,6 +68,7 @@ export const configSchema = z
     ALLOW_PRIVATE_DESTINATIONS: booleanFlag.default(false),
     BODY_LIMIT: z.string().default('64kb'),
     STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+    APP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   })
   .superRefine((config, ctx) => {
     if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {
