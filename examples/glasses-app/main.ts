@@ -56,8 +56,7 @@ export async function runGlassesApp(options: GlassesAppOptions): Promise<void> {
   });
   log(`Stream ${stream.streamId} (${stream.strategy}): point the glasses at`);
   log(`  ${stream.ingestUrl ?? '(no ingest URL yet)'}`);
-  for (const destination of stream.destinations)
-    log(`  restreaming to ${destination.name} (key …${destination.streamKeyMasked})`);
+  for (const destination of stream.destinations) log(`  restreaming to ${destination.name} (key ${destination.streamKeyMasked})`);
 
   const names = new Map(stream.destinations.map((destination) => [destination.id, destination.name]));
   const subscription = client.onStreamStatus(stream.streamId, (event) => log(describeEvent(event, names)), {

@@ -70,7 +70,7 @@ describe('RestreamClient against the real API', () => {
     const stopped = await client.stopStream(started.streamId);
     expect(['stopping', 'stopped']).toContain(stopped.status);
     expect(await client.listStreams({ userId, status: 'live' })).toEqual([]);
-  });
+  }, 30_000);
 
   it('creates, lists, reads, updates and deletes saved destinations, and starts a stream from one', async () => {
     const userId = 'saver@example.com';
