@@ -58,7 +58,10 @@ const flush = () => jest.advanceTimersByTimeAsync(0);
 
 describe('stream events subscription', () => {
   beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   it('compares event ids as increasing integers', () => {
     expect(isNewEventId('10', '9')).toBe(true);
@@ -103,20 +106,22 @@ describe('stream events subscription', () => {
   });
 
   it('backs off longer after each failed attempt, up to the cap', async () => {
+    // The top of each jittered range: 1 s, 2 s, then the 3 s cap.
+    jest.spyOn(Math, 'random').mockReturnValue(1);
     const refused = () => new Response('{"statusCode":503,"error":"unavailable","message":"down"}', { status: 503 });
     const server = scriptedServer(refused, refused, refused, eventStream);
     const { subscription } = subscribe(server.transport, { reconnect: { initialDelayMs: 1000, maxDelayMs: 3000 } });
-    await flush();
-    expect(server.requests).toHaveLength(1);
-    await jest.advanceTimersByTimeAsync(1000); // first retry within [500, 1000]
-    expect(server.requests).toHaveLength(2);
-    await jest.advanceTimersByTimeAsync(999); // second within [1000, 2000]
-    await jest.advanceTimersByTimeAsync(1001);
-    expect(server.requests).toHaveLength(3);
-    await jest.advanceTimersByTimeAsync(1499); // third capped: within [1500, 3000]
-    expect(server.requests).toHaveLength(3);
-    await jest.advanceTimersByTimeAsync(1501);
-    expect(server.requests).toHaveLength(4);
+    const connectionsAfter = async (ms: number) => {
+      await jest.advanceTimersByTimeAsync(ms);
+      return server.requests.length;
+    };
+    expect(await connectionsAfter(0)).toBe(1);
+    expect(await connectionsAfter(999)).toBe(1);
+    expect(await connectionsAfter(1)).toBe(2);
+    expect(await connectionsAfter(1999)).toBe(2);
+    expect(await connectionsAfter(1)).toBe(3);
+    expect(await connectionsAfter(2999)).toBe(3);
+    expect(await connectionsAfter(1)).toBe(4);
     expect(subscription.state).toBe('open');
     subscription.close();
   });
