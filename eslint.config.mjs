@@ -42,4 +42,24 @@ export default tseslint.config(
       },
     },
   },
+  // Generated from openapi.json by `npm run openapi:generate`.
+  { ignores: ['client/src/generated/'] },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/zod-dto.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'nestjs-zod',
+              importNames: ['createZodDto'],
+              message: "Use createZodDto from src/common/zod-dto: nestjs-zod's documents nullable fields as arrays.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

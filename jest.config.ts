@@ -6,7 +6,7 @@ import type { Config } from 'jest';
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^glasses-restream/client$': '<rootDir>/client/src/index.ts' },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 } satisfies Config;
 
@@ -19,7 +19,7 @@ const config: Config = {
       ...shared,
       displayName: 'unit',
       // Pure logic and services with strict fakes: no database, no Redis, no FFmpeg.
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'],
       testPathIgnorePatterns: ['<rootDir>/src/database/'],
     },
     {
@@ -27,7 +27,12 @@ const config: Config = {
       displayName: 'integration',
       // Real Postgres (a migrated template database cloned per test file) and a real Redis,
       // started once per run by test/setup; real FFmpeg and nginx-rtmp for the relay specs.
-      testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts', '<rootDir>/src/database/*.spec.ts', '<rootDir>/relay/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/test/**/*.spec.ts',
+        '<rootDir>/test/**/*.int-spec.ts',
+        '<rootDir>/src/database/*.spec.ts',
+        '<rootDir>/relay/**/*.int-spec.ts',
+      ],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       testTimeout: 30_000,

@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
+import { fixNullableShorthandDeep } from './common/zod-dto';
 import type { AppConfig } from './config/config.schema';
 
 export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
@@ -14,7 +15,7 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-relay-token' }, 'relayToken')
     .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  return fixNullableShorthandDeep(cleanupOpenApiDoc(SwaggerModule.createDocument(app, config)));
 }
 
 export interface CreateAppOptions {

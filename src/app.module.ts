@@ -17,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RelaysModule } from './relays/relays.module';
 import { StreamsModule } from './streams/streams.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         ...(runsWorker ? [WorkerModule] : []),
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },

@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { UnauthorizedError } from '../common/errors';
 import { AppsService } from '../apps/apps.service';
 import type { AppRecord } from '../apps/apps.repository';
+import { AppRateLimiter } from '../rate-limit/app-rate-limiter';
 
 type RequestWithApp = Request & { app?: unknown; authenticatedApp?: AppRecord };
 
@@ -17,7 +18,10 @@ export function bearerOrHeader(request: Request, header: string): string | undef
 /** SDK-facing routes: the caller is an app, identified by its API key. */
 @Injectable()
 export class AppApiKeyGuard implements CanActivate {
-  constructor(private readonly apps: AppsService) {}
+  constructor(
+    private readonly apps: AppsService,
+    private readonly rateLimit: AppRateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithApp>();
@@ -26,6 +30,7 @@ export class AppApiKeyGuard implements CanActivate {
     const app = await this.apps.authenticate(apiKey);
     if (!app) throw new UnauthorizedError('Invalid API key');
     request.authenticatedApp = app;
+    await this.rateLimit.enforce(app.id, context.switchToHttp().getResponse<Response>());
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../common/zod-dto';
 import { z } from 'zod';
 
 /** Cloudflare Notifications' body for Stream live input events (alert type stream_live_notifications). */

@@ -43,7 +43,7 @@ export interface FieldIssue {
 /** A request that is well-formed but cannot be accepted (bad URL, too many destinations, ...). */
 export class InvalidInputError extends DomainError {
   readonly status = 422;
-  readonly code = 'invalid_input';
+  readonly code: string = 'invalid_input';
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
@@ -52,7 +52,18 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+/** A destination URL or stream key we cannot use (malformed, wrong scheme, private host): its own code for clients. */
+export class InvalidUrlError extends InvalidInputError {
+  override readonly code = 'invalid_url';
+}
+
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly code = 'unavailable';
+}
+
+/** An app over its request rate (APP_RATE_LIMIT_PER_MINUTE); the response carries Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
 }

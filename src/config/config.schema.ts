@@ -98,6 +98,7 @@ export const configSchema = z
     WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(1000),
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+    APP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   })
   .superRefine((config, ctx) => {
     if ((config.CLOUDFLARE_ACCOUNT_ID === undefined) !== (config.CLOUDFLARE_API_TOKEN === undefined)) {

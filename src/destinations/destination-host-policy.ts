@@ -3,7 +3,7 @@ import { promises as dns } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { InvalidInputError } from '../common/errors';
+import { InvalidUrlError } from '../common/errors';
 
 /** The outside world a host check needs; a class so tests can replace it. */
 @Injectable()
@@ -44,7 +44,7 @@ export class DestinationHostPolicy {
     if (this.config.ALLOW_PRIVATE_DESTINATIONS) return;
     if (await this.pointsInside(host)) {
       const message = `host "${host}" is a loopback, private or link-local address, which destinations may not use`;
-      throw new InvalidInputError(`${field}: ${message}`, [{ path: field, message }]);
+      throw new InvalidUrlError(`${field}: ${message}`, [{ path: field, message }]);
     }
   }
 

@@ -42,6 +42,7 @@ describe('parseDestination', () => {
       const issue = (error as InvalidInputError).issues[0];
       expect(issue.message).toContain(message);
       expect(issue.path).toMatch(/^restreamDestinations\.3\.(url|streamKey)$/);
+      expect((error as InvalidInputError).code).toBe('invalid_url');
     }
   });
 });

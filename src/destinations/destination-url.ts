@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../common/errors';
+import { InvalidUrlError } from '../common/errors';
 
 export interface ParsedDestination {
   /** Ingest URL without the key, e.g. rtmp://a.rtmp.youtube.com/live2 */
@@ -21,7 +21,7 @@ const KEY_PATTERN = /^[\x21-\x7e]+$/;
  */
 export function parseDestination(input: { url: string; streamKey?: string }, field = 'url'): ParsedDestination {
   const fail = (message: string, path = field): never => {
-    throw new InvalidInputError(`${path}: ${message}`, [{ path, message }]);
+    throw new InvalidUrlError(`${path}: ${message}`, [{ path, message }]);
   };
   const raw = input.url.trim();
   if (raw.length > MAX_URL_LENGTH) fail(`must be at most ${MAX_URL_LENGTH} characters`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../common/zod-dto';
 import { destinationStatusSchema } from '../streams/managed-stream.schemas';
 
 const count = z.number().int().min(0).max(1e12);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../common/zod-dto';
 
 export const MAX_DESTINATIONS_PER_REQUEST = 10;
 /** Per app and stream; Cloudflare allows 50 outputs per input across all apps. */

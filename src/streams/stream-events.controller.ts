@@ -1,13 +1,17 @@
 import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppApiKeyGuard, CurrentApp } from '../auth/app-api-key.guard';
 import type { AppRecord } from '../apps/apps.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventStreamer } from './stream-event-streamer';
+import { StreamEventDto } from './stream-events';
+
+const StreamEventOutput = StreamEventDto.Output;
 
 @ApiTags('managed streams')
 @ApiSecurity('apiKey')
+@ApiExtraModels(StreamEventOutput)
 @UseGuards(AppApiKeyGuard)
 @Controller('api/managed-streams')
 export class StreamEventsController {
@@ -19,6 +23,10 @@ export class StreamEventsController {
   /** Server-Sent Events: the stream's history (after Last-Event-ID), then live changes. */
   @Get(':streamId/events')
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Each event: `id:` (resume with Last-Event-ID), `event:` its type, `data:` this JSON',
+    content: { 'text/event-stream': { schema: { $ref: getSchemaPath(StreamEventOutput) } } },
+  })
   async events(
     @CurrentApp() app: AppRecord,
     @Param('streamId') streamId: string,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createZodDto } from '../common/zod-dto';
 
 export const STREAM_EVENT_TYPES = [
   'stream.status',
@@ -25,6 +26,8 @@ export const streamEventSchema = z.object({
   createdAt: z.string(),
 });
 export type StreamEventMessage = z.infer<typeof streamEventSchema>;
+/** The `data:` of each Server-Sent Event, in the OpenAPI document for clients. */
+export class StreamEventDto extends createZodDto(streamEventSchema) {}
 
 /** What a service records; the repository adds id and time. */
 export interface NewStreamEvent {

@@ -9,6 +9,8 @@ export interface StallableProxy {
   stall(): void;
   resume(): void;
   close(): Promise<void>;
+  /** Drops every open connection, as a network cut would; new connections still go through. */
+  cut(): void;
 }
 
 export async function startStallableProxy(targetPort: number): Promise<StallableProxy> {
@@ -39,6 +41,9 @@ export async function startStallableProxy(targetPort: number): Promise<Stallable
     resume() {
       stalled = false;
       for (const client of clients) client.resume();
+    },
+    cut() {
+      for (const client of clients) client.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -17,6 +17,8 @@ export function testConfig(overrides: Record<string, string>): AppConfig {
     RTMP_RELAY_HLS_URLS: 'http://relay.test:8888',
     ALLOW_PRIVATE_DESTINATIONS: 'false',
     STREAM_STOP_GRACE_SECONDS: '30',
+    // Tests and the API benchmark send bursts; the limit itself is tested with a low override.
+    APP_RATE_LIMIT_PER_MINUTE: '1000000',
     ...overrides,
   });
 }
