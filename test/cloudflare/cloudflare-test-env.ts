@@ -13,6 +13,7 @@ export interface CloudflareTestEnv {
 export async function startCloudflareTestEnv(
   overrides: Record<string, string> = {},
   standIn: CloudflareStandInOptions = {},
+  { webhooks = true }: { webhooks?: boolean } = {},
 ): Promise<CloudflareTestEnv> {
   const cf = await startCloudflareStandIn(standIn);
   const t = await startTestApp({
@@ -23,7 +24,7 @@ export async function startCloudflareTestEnv(
     CLOUDFLARE_TIMEOUT_MS: '1500',
     ...overrides,
   });
-  cf.control.configureWebhook({ url: `${t.baseUrl}/api/cloudflare/webhooks`, secret: CLOUDFLARE_WEBHOOK_SECRET });
+  if (webhooks) cf.control.configureWebhook({ url: `${t.baseUrl}/api/cloudflare/webhooks`, secret: CLOUDFLARE_WEBHOOK_SECRET });
   return {
     cf,
     t,
