@@ -80,9 +80,25 @@ export function ensureBuild() {
   }
 }
 
+/** The dashboard (admin-ui/, Vite) built into dist/admin-ui, which the API serves under /admin. */
+export function ensureAdminUi() {
+  const source = path.join(ROOT, 'admin-ui');
+  const config = path.join(source, 'vite.config.ts');
+  if (!existsSync(config)) return;
+  if (mtime(path.join(ROOT, 'dist', 'admin-ui', 'index.html')) >= newestMtime(source)) return;
+  log('building the admin dashboard (npm run build:admin-ui)');
+  try {
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', config]);
+  } catch (error) {
+    // The API runs without it: /admin then says how to build it.
+    log(`the admin dashboard did not build (${error.message}); /admin will answer 503 until it does`);
+  }
+}
+
 export function prepare({ build }) {
   ensureNodeVersion();
   ensureDependencies();
   ensurePrismaClient();
   if (build) ensureBuild();
+  ensureAdminUi();
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
+import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
 import { CommonModule } from './common/common.module';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -36,6 +37,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         ...(runsWorker ? [WorkerModule] : []),
+        AdminModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },

@@ -68,6 +68,21 @@ export const configSchema = z
     ALLOW_PRIVATE_DESTINATIONS: booleanFlag.default(false),
     BODY_LIMIT: z.string().default('64kb'),
     STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
+    ADMIN_USERNAME: z.string().trim().min(1).max(100).default('admin'),
+    // Empty counts as unset (docker-compose's `${X:-}`): the dashboard then answers 503.
+    ADMIN_PASSWORD_HASH: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(
+          /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/,
+          'must be scrypt$<N>$<r>$<p>$<saltB64>$<hashB64> (npm run cli -- admin:hash-password)',
+        )
+        .optional(),
+    ),
+    ADMIN_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(43_200),
+    ADMIN_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+    ADMIN_UI_DIR: z.string().min(1).optional().describe('The built dashboard; dist/admin-ui of the project by default'),
   })
   .superRefine((config, ctx) => {
     if (config.RTMP_RELAY_HLS_URLS.length !== config.RTMP_RELAY_URLS.length) {
