@@ -56,3 +56,10 @@ export function applyStreamEvent(streams: readonly AdminStream[], event: StreamE
   next[index] = updated;
   return { streams: next, needsRefresh };
 }
+
+/** One history without duplicates, oldest first (events arrive from pages and from the live feed). */
+export function mergeEvents(a: readonly StreamEvent[], b: readonly StreamEvent[]): StreamEvent[] {
+  const byId = new Map<string, StreamEvent>();
+  for (const event of [...a, ...b]) byId.set(event.id, event);
+  return [...byId.values()].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id));
+}

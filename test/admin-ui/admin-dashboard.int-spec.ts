@@ -4,6 +4,9 @@ import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { buildAdminUi, launchBrowser, screenshots, TestBrowser } from './browser';
 
+// Each step drives a real browser; the first also builds the UI.
+jest.setTimeout(30_000);
+
 const PASSWORD = 'correct horse battery staple';
 const USER = 'glasses-wearer@example.com';
 const YOUTUBE_KEY = 'abcd-efgh-ijkl-9f3k';

@@ -8,8 +8,8 @@ import { StreamStats } from '../components/StreamStats';
 import { useCoalescedRefresh } from '../hooks';
 import { useStreamEvents } from '../live-events';
 import { Link } from '../router';
-import { applyStreamEvent } from '../stream-updates';
-import type { AdminApp, AdminStreamDetail, StreamEvent } from '../types';
+import { applyStreamEvent, mergeEvents } from '../stream-updates';
+import type { AdminApp, AdminStreamDetail } from '../types';
 import { AddStreamDestinationForm } from './stream/AddStreamDestinationForm';
 import { EventHistory } from './stream/EventHistory';
 import { StreamDestinationsTable } from './stream/StreamDestinationsTable';
@@ -137,10 +137,4 @@ export function StreamPage({ streamId }: { streamId: string }) {
       />
     </section>
   );
-}
-
-function mergeEvents(a: readonly StreamEvent[], b: readonly StreamEvent[]): StreamEvent[] {
-  const byId = new Map<string, StreamEvent>();
-  for (const event of [...a, ...b]) byId.set(event.id, event);
-  return [...byId.values()].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id));
 }
