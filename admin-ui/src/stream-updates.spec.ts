@@ -111,5 +111,9 @@ describe('applying live stream events', () => {
     const b = event({ id: 'ev_1', createdAt: '2026-11-21T10:00:01.000Z' });
     const c = event({ id: 'ev_3', createdAt: '2026-11-21T10:00:03.000Z' });
     expect(mergeEvents([a, c], [b, a]).map((e) => e.id)).toEqual(['ev_1', 'ev_2', 'ev_3']);
+    const sameTime = '2026-11-21T10:00:00.000Z';
+    const nine = event({ id: '9', createdAt: sameTime });
+    const ten = event({ id: '10', createdAt: sameTime });
+    expect(mergeEvents([ten], [nine]).map((e) => e.id)).toEqual(['9', '10']);
   });
 });

@@ -61,5 +61,8 @@ export function applyStreamEvent(streams: readonly AdminStream[], event: StreamE
 export function mergeEvents(a: readonly StreamEvent[], b: readonly StreamEvent[]): StreamEvent[] {
   const byId = new Map<string, StreamEvent>();
   for (const event of [...a, ...b]) byId.set(event.id, event);
-  return [...byId.values()].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id));
+  // Ids are increasing numbers as strings: a shorter id is an older one when the times are equal.
+  return [...byId.values()].sort(
+    (x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.length - y.id.length || x.id.localeCompare(y.id),
+  );
 }

@@ -113,14 +113,17 @@ describe('admin dashboard in a browser', () => {
 
     await page.getByRole('link', { name: 'Live streams' }).click();
     const card = page.getByRole('listitem', { name: USER });
-    await expectVisible(card.getByText('active'));
+    await expectVisible(card.locator('.badge', { hasText: /^active$/ }));
     await expectVisible(card.getByText('2.5 Mbps'));
     await page.evaluate(() => Object.assign(globalThis, { stillTheSamePage: true }));
 
     await card.getByRole('link', { name: 'Open stream' }).click();
     await page.waitForURL(url(`/admin/streams/${streamId}`));
     const attach = page.getByRole('form', { name: 'Add a destination to this stream' });
-    await expectVisible(attach.getByLabel('Saved destination').locator('option', { hasText: 'My YouTube channel' }));
+    await attach
+      .getByRole('combobox', { name: 'Saved destination' })
+      .locator('option', { hasText: 'My YouTube channel' })
+      .waitFor({ state: 'attached' });
     await attach.getByRole('button', { name: 'Add to stream' }).click();
     const row = page.locator('tr', { hasText: 'My YouTube channel' });
     await expectVisible(row.getByText('••••9f3k'));
