@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/admin/auth/admin-password';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { buildAdminUi, launchBrowser, screenshots, TestBrowser } from './browser';
+import { HlsFixture, startHlsFixture } from './hls-fixture';
 
 // Each step drives a real browser; the first also builds the UI.
 jest.setTimeout(30_000);
@@ -23,9 +24,11 @@ describe('admin dashboard in a browser', () => {
   let page: Page;
   let tenant: { id: string; apiKey: string };
   let streamId: string;
+  let hls: HlsFixture;
 
   beforeAll(async () => {
     ui = buildAdminUi();
+    hls = await startHlsFixture();
     t = await startTestApp({ ADMIN_PASSWORD_HASH: await hashPassword(PASSWORD), ADMIN_UI_DIR: ui.dir });
     tenant = await t.createTenant('Glasses Camera');
     browser = await launchBrowser();
@@ -36,6 +39,7 @@ describe('admin dashboard in a browser', () => {
     await browser?.close();
     await t?.close();
     ui?.remove();
+    await hls?.close();
   });
 
   const url = (path: string) => `${t.baseUrl}${path}`;
@@ -110,6 +114,7 @@ describe('admin dashboard in a browser', () => {
     expect(started.status).toBe(201);
     streamId = started.body.streamId;
     expect((await relayReport({ status: 'active', bitrate: 2500, fps: 30, droppedFrames: 2, viewers: 1 })).status).toBe(200);
+    expect((await relay(t.app).post('/hls-ready', { userId: USER, streamId, hlsUrl: hls.url })).status).toBe(200);
 
     await page.getByRole('link', { name: 'Live streams' }).click();
     const card = page.getByRole('listitem', { name: USER });
@@ -119,6 +124,11 @@ describe('admin dashboard in a browser', () => {
 
     await card.getByRole('link', { name: 'Open stream' }).click();
     await page.waitForURL(url(`/admin/streams/${streamId}`));
+    // The preview plays real video in the page.
+    await expectVisible(page.locator('.preview figcaption', { hasText: 'Playing' }));
+    expect(await page.locator('.preview video').evaluate((video: { currentTime: number }) => video.currentTime)).toBeGreaterThan(
+      0,
+    );
     const attach = page.getByRole('form', { name: 'Add a destination to this stream' });
     await attach
       .getByRole('combobox', { name: 'Saved destination' })
