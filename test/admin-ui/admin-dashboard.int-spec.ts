@@ -72,7 +72,7 @@ describe('admin dashboard in a browser', () => {
 
   it('adds a YouTube destination from the preset and shows its key masked', async () => {
     await page.getByRole('link', { name: 'Destinations' }).click();
-    await page.getByLabel('App').selectOption(tenant.id);
+    await page.getByLabel('App', { exact: true }).selectOption(tenant.id);
     await page.getByLabel('User ID').fill(USER);
     await page.getByRole('button', { name: 'Show destinations' }).click();
     await expectVisible(page.getByText('No saved destinations yet.'));
