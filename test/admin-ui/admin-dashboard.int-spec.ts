@@ -91,6 +91,20 @@ describe('admin dashboard in a browser', () => {
     await screenshots(page, 'destinations');
   });
 
+  it('replaces a key without ever showing the old one', async () => {
+    const saved = page.getByRole('listitem', { name: 'My YouTube channel' });
+    await saved.getByRole('button', { name: 'Replace key' }).click();
+    await saved.getByLabel('New stream key').fill('replaced-key-7q2w');
+    await saved.getByRole('form', { name: 'Replace stream key' }).getByRole('button', { name: 'Replace key' }).click();
+    await expectVisible(saved.getByText('••••7q2w'));
+    expect(await saved.getByText('••••9f3k').count()).toBe(0);
+    // Put the first key back for the rest of the session.
+    await saved.getByRole('button', { name: 'Replace key' }).click();
+    await saved.getByLabel('New stream key').fill(YOUTUBE_KEY);
+    await saved.getByRole('form', { name: 'Replace stream key' }).getByRole('button', { name: 'Replace key' }).click();
+    await expectVisible(saved.getByText('••••9f3k'));
+  });
+
   it('explains a bad URL and a bad key next to their fields', async () => {
     const form = page.getByRole('form', { name: 'Add a destination' });
     await form.getByLabel('Platform').selectOption({ label: 'Custom RTMP/RTMPS' });

@@ -80,6 +80,8 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(viewport);
+    // From the top, so the sticky header sits where a visitor sees it.
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     const file = path.join(SCREENSHOT_DIR, `${name}-${size}.png`);
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
     files.push(file);

@@ -10,6 +10,12 @@ import type { ConnectionTestResult, SavedDestination } from '../../types';
 
 type Panel = 'none' | 'edit' | 'replace-key';
 
+const PLATFORM_LABELS: Record<SavedDestination['platform'], string> = {
+  youtube: 'YouTube',
+  twitch: 'Twitch',
+  custom: 'Custom RTMP',
+};
+
 interface Props {
   appId: string;
   destination: SavedDestination;
@@ -43,7 +49,7 @@ export function DestinationRow({ appId, destination, onChanged }: Props) {
     <li className="card destination" aria-labelledby={titleId}>
       <div className="destination-head">
         <h3 id={titleId}>{destination.name}</h3>
-        <span className={`platform platform-${destination.platform}`}>{destination.platform}</span>
+        <span className={`platform platform-${destination.platform}`}>{PLATFORM_LABELS[destination.platform]}</span>
       </div>
       <dl className="facts">
         <dt>Ingest URL</dt>

@@ -63,7 +63,7 @@ export function StreamDestinationsTable({ streamPath, stream, appName, onChanged
                 <td data-label="Ingest URL" className="mono">
                   {destination.url}
                 </td>
-                <td data-label="Key" className="mono">
+                <td data-label="Key" className="mono nowrap">
                   {maskedKey(destination.streamKeyMasked)}
                 </td>
                 <td data-label="State" className="dest-state" aria-live="polite">
