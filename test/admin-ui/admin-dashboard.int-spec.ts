@@ -118,9 +118,30 @@ describe('admin dashboard in a browser', () => {
     // The server's own checks (here: the host policy refusing a private address) land on the field too.
     await form.getByLabel('Ingest URL').fill('rtmp://127.0.0.1/live');
     await form.getByLabel('Stream key').fill('private-host-key');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expectVisible(form.getByRole('alert').filter({ hasText: 'loopback, private or link-local' }));
     await form.getByRole('button', { name: 'Save destination' }).click();
-    await expectVisible(form.getByRole('alert'));
+    await expectFieldError(form.getByLabel('Ingest URL'), 'private');
     expect(await page.getByRole('listitem', { name: 'Broken' }).count()).toBe(0);
+  });
+
+  it('deletes a destination only after asking', async () => {
+    const form = page.getByRole('form', { name: 'Add a destination' });
+    await form.getByLabel('Platform').selectOption({ label: 'Twitch' });
+    expect(await form.getByLabel('Ingest URL').inputValue()).toBe('rtmp://live.twitch.tv/app');
+    await form.getByLabel('Name').fill('Old Twitch');
+    await form.getByLabel('Stream key').fill('live_123456_twitchkey');
+    await form.getByRole('button', { name: 'Save destination' }).click();
+    const twitch = page.getByRole('listitem', { name: 'Old Twitch' });
+    await expectVisible(twitch.getByText('••••hkey'));
+
+    await twitch.getByRole('button', { name: 'Delete' }).click();
+    await twitch.getByRole('button', { name: 'Cancel' }).click();
+    await expectVisible(twitch.getByRole('button', { name: 'Delete' }));
+    await twitch.getByRole('button', { name: 'Delete' }).click();
+    await twitch.getByRole('button', { name: 'Yes, delete' }).click();
+    await twitch.waitFor({ state: 'detached' });
+    await expectVisible(page.getByRole('listitem', { name: 'My YouTube channel' }));
   });
 
   it('attaches the saved destination to a live stream and shows status changes as they happen', async () => {

@@ -80,6 +80,8 @@ export function AddDestinationForm({ appId, userId, onAdded }: { appId: string; 
 
   async function testConnection() {
     setTest(null);
+    setProblem(null);
+    setSaved(null);
     const urlError = checkIngestUrl(draft.ingestUrl);
     setErrors((current) => ({ ...current, ingestUrl: urlError }));
     if (urlError) return;
