@@ -89,3 +89,12 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   await page.setViewportSize(LAPTOP);
   return files;
 }
+
+/** Signs in through the real sign-in page and waits for the live-update connection. */
+export async function signIn(page: Page, baseUrl: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.live-dot-live').waitFor({ state: 'visible' });
+}
