@@ -204,6 +204,24 @@ describe('admin dashboard in a browser', () => {
     expect(view.destinations[0].enabled).toBe(false);
   });
 
+  it('adds a new URL and key to the live stream, then removes it', async () => {
+    const attach = page.getByRole('form', { name: 'Add a destination to this stream' });
+    await attach.getByRole('radio', { name: 'New URL and key' }).check();
+    await attach.getByLabel('Name').fill('Twitch backup');
+    await attach.getByLabel('Ingest URL').fill('rtmp://live.twitch.tv/app');
+    await attach.getByLabel('Stream key').fill('live_998877_backup');
+    await attach.getByRole('button', { name: 'Add to stream' }).click();
+    const row = page.locator('tr', { hasText: 'Twitch backup' });
+    await expectVisible(row.getByText('••••ckup'));
+    expect(await page.content()).not.toContain('live_998877_backup');
+
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await row.getByRole('button', { name: 'Yes, remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    const view = (await sdk(t.app, tenant.apiKey).get(`/api/managed-streams/${streamId}`)).body;
+    expect(view.destinations.map((d: { name: string }) => d.name)).toEqual(['My YouTube channel']);
+  });
+
   it('stops the stream after asking to confirm', async () => {
     await page.getByRole('button', { name: 'Stop stream' }).click();
     await page.getByRole('button', { name: 'Yes, stop it' }).click();
