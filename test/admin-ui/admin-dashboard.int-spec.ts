@@ -270,6 +270,8 @@ describe('admin dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Queues' }).click();
     const board = page.frameLocator('iframe[title="BullMQ queues board"]');
     await expectVisible(board.getByText('stream-lifecycle').first());
+    await board.getByText('Loading').first().waitFor({ state: 'hidden' });
+    await screenshots(page, 'queues');
   });
 
   it('signs out, after which the API refuses the old session', async () => {
