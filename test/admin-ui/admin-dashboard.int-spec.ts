@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { hashPassword } from '../../src/admin/auth/admin-password';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { buildAdminUi, launchBrowser, screenshots, TestBrowser } from './browser';
+import { buildAdminUi, launchBrowser, screenshots, TestBrowser, unlabelledFields } from './browser';
 import { HlsFixture, startHlsFixture } from './hls-fixture';
 
 // Each step drives a real browser; the first also builds the UI.
@@ -50,6 +50,7 @@ describe('admin dashboard in a browser', () => {
     await page.waitForURL(/\/admin\/login\?next=/);
     await expectVisible(page.getByRole('heading', { name: 'Restream admin' }));
     await screenshots(page, 'sign-in');
+    expect(await unlabelledFields(page)).toEqual([]);
 
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not the password');
@@ -89,6 +90,11 @@ describe('admin dashboard in a browser', () => {
     await expectVisible(saved.getByText('rtmp://a.rtmp.youtube.com/live2'));
     expect(await page.content()).not.toContain(YOUTUBE_KEY);
     await screenshots(page, 'destinations');
+    await saved.getByRole('button', { name: 'Edit' }).click();
+    expect(await unlabelledFields(page)).toEqual([]);
+    await saved.getByRole('button', { name: 'Replace key' }).click();
+    expect(await unlabelledFields(page)).toEqual([]);
+    await saved.getByRole('button', { name: 'Replace key', expanded: true }).click();
   });
 
   it('replaces a key without ever showing the old one', async () => {
@@ -194,6 +200,7 @@ describe('admin dashboard in a browser', () => {
     await page.getByRole('listitem', { name: USER }).getByRole('link', { name: 'Open stream' }).click();
     await expectVisible(page.locator('.events li').first());
     await screenshots(page, 'stream-detail');
+    expect(await unlabelledFields(page)).toEqual([]);
   });
 
   it('disables a destination on the live stream', async () => {

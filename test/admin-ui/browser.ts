@@ -98,3 +98,19 @@ export async function signIn(page: Page, baseUrl: string, password: string): Pro
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.live-dot-live').waitFor({ state: 'visible' });
 }
+
+/** Form controls on the page that a screen reader could not name (no <label>, no aria-label). */
+export async function unlabelledFields(page: Page): Promise<string[]> {
+  return page.locator('input:not([type="hidden"]), select, textarea').evaluateAll((elements) =>
+    // A page without fields would pass vacuously: report that instead.
+    (elements.length === 0 ? [null] : elements)
+      .filter((element) => {
+        if (element === null) return true;
+        const control = element as unknown as { labels: { length: number } | null; getAttribute(name: string): string | null };
+        return !control.labels?.length && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby');
+      })
+      .map((element) =>
+        element === null ? 'no form fields on the page' : (element as unknown as { outerHTML: string }).outerHTML,
+      ),
+  );
+}
