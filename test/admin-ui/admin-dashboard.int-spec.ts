@@ -203,6 +203,30 @@ describe('admin dashboard in a browser', () => {
     expect(await unlabelledFields(page)).toEqual([]);
   });
 
+  it('plays the preview with hls.js where the browser has no native HLS', async () => {
+    const other = await browser.context.newPage();
+    try {
+      // Chromium plays HLS natively; without it (Firefox, older Chromium) the page must use hls.js.
+      await other.addInitScript(() => {
+        const media = (globalThis as unknown as { HTMLMediaElement: { prototype: { canPlayType(type: string): string } } })
+          .HTMLMediaElement.prototype;
+        const native = media.canPlayType;
+        media.canPlayType = function (type: string) {
+          return type.includes('mpegurl') ? '' : native.call(this, type);
+        };
+      });
+      const hlsJsRequests: string[] = [];
+      other.on('request', (request) => {
+        if (/\/assets\/hls-[^/]+\.js$/.test(request.url())) hlsJsRequests.push(request.url());
+      });
+      await other.goto(url(`/admin/streams/${streamId}`));
+      await expectVisible(other.locator('.preview figcaption', { hasText: 'Playing' }));
+      expect(hlsJsRequests).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('disables a destination on the live stream', async () => {
     const row = page.locator('tr', { hasText: 'My YouTube channel' });
     await row.getByRole('button', { name: 'Disable My YouTube channel' }).click();
