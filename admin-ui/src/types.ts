@@ -56,6 +56,8 @@ export interface LiveDestination {
   status: DestinationStatus;
   lastError: string | null;
   attempts: number;
+  /** Set when the destination was attached from a saved one. */
+  savedDestinationId?: string | null;
 }
 
 export interface AdminStream {

@@ -200,6 +200,9 @@ describe('admin dashboard in a browser', () => {
     await page.getByRole('listitem', { name: USER }).getByRole('link', { name: 'Open stream' }).click();
     await expectVisible(page.locator('.events li').first());
     await screenshots(page, 'stream-detail');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshots(page, 'stream-detail-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(await unlabelledFields(page)).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ export function AddStreamDestinationForm({ streamPath, stream, apps, onAdded }: 
   const [errors, setErrors] = useState<DestinationErrors & { savedId?: string }>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const attached = new Set(stream.destinations.map((destination) => destination.savedDestinationId));
 
   useEffect(() => {
     if (!appId) return;
@@ -32,8 +33,7 @@ export function AddStreamDestinationForm({ streamPath, stream, apps, onAdded }: 
       .then((value) => {
         const list = listOf<SavedDestination>(value, 'destinations');
         setSaved(list);
-        const attached = new Set(stream.destinations.map((destination) => destination.name));
-        setSavedId(list.find((destination) => !attached.has(destination.name))?.id ?? list[0]?.id ?? '');
+        setSavedId(list.find((destination) => !attached.has(destination.id))?.id ?? list[0]?.id ?? '');
         if (list.length === 0) setMode('new');
       })
       .catch((error: unknown) => setProblem(errorMessage(error)));
@@ -113,6 +113,7 @@ export function AddStreamDestinationForm({ streamPath, stream, apps, onAdded }: 
               {saved?.map((destination) => (
                 <option key={destination.id} value={destination.id}>
                   {destination.name} — {destination.url} ({maskedKey(destination.streamKeyMasked)})
+                  {attached.has(destination.id) ? ' · already on this stream' : ''}
                 </option>
               ))}
             </select>
