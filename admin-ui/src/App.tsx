@@ -11,7 +11,9 @@ import { Link, navigate, useRoute } from './router';
 import { NAV_ITEMS, Route } from './routes';
 import type { Session } from './types';
 
-type SessionState = { kind: 'checking' } | { kind: 'signed-out'; problem?: string } | { kind: 'signed-in'; session: Session };
+type SignInNotice = { kind: 'info' | 'error'; text: string };
+type SessionState =
+  { kind: 'checking' } | { kind: 'signed-out'; notice?: SignInNotice } | { kind: 'signed-in'; session: Session };
 
 const TITLES: Record<Route['page'], string> = {
   login: 'Sign in',
@@ -35,7 +37,7 @@ export function App() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       setCsrfToken(null);
-      setState({ kind: 'signed-out', problem: 'Your session has ended. Please sign in again.' });
+      setState({ kind: 'signed-out', notice: { kind: 'info', text: 'Your session has ended. Please sign in again.' } });
     });
     api
       .get<Session>('/session', { quietUnauthorized: true })
@@ -43,7 +45,8 @@ export function App() {
       .catch((error: unknown) =>
         setState({
           kind: 'signed-out',
-          problem: error instanceof ApiError && error.status === 401 ? undefined : errorMessage(error),
+          // 401 is the usual signed-out answer; anything else (503: sign-in not configured) is worth showing.
+          notice: error instanceof ApiError && error.status === 401 ? undefined : { kind: 'error', text: errorMessage(error) },
         }),
       );
   }, [signedIn]);
@@ -68,7 +71,7 @@ export function App() {
 
   if (state.kind === 'checking') return <p className="loading-page">Loading…</p>;
   if (state.kind === 'signed-out' || route.page === 'login') {
-    return <SignInPage problem={state.kind === 'signed-out' ? state.problem : undefined} onSignedIn={signedIn} />;
+    return <SignInPage notice={state.kind === 'signed-out' ? state.notice : undefined} onSignedIn={signedIn} />;
   }
   return (
     <LiveEventsProvider>

@@ -4,7 +4,12 @@ import { Field } from '../components/Field';
 import { Notice } from '../components/Notice';
 import type { Session } from '../types';
 
-export function SignInPage({ problem, onSignedIn }: { problem?: string; onSignedIn: (session: Session) => void }) {
+interface Props {
+  notice?: { kind: 'info' | 'error'; text: string };
+  onSignedIn: (session: Session) => void;
+}
+
+export function SignInPage({ notice, onSignedIn }: Props) {
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +36,7 @@ export function SignInPage({ problem, onSignedIn }: { problem?: string; onSigned
       <form className="card signin-card" onSubmit={(event) => void submit(event)} aria-labelledby="signin-title" noValidate>
         <h1 id="signin-title">Restream admin</h1>
         <p className="muted">Sign in to manage restream destinations and watch live streams.</p>
-        {problem ? <Notice kind="info">{problem}</Notice> : null}
+        {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
         <Field label="Username">
           {(props) => (
             <input
