@@ -6,7 +6,7 @@ import { Notice } from '../components/Notice';
 import { StatusBadge } from '../components/StatusBadge';
 import { StreamStats } from '../components/StreamStats';
 import { useCoalescedRefresh } from '../hooks';
-import { useStreamEvents } from '../live-events';
+import { useLiveConnection, useStreamEvents } from '../live-events';
 import { Link } from '../router';
 import { applyStreamEvent, mergeEvents } from '../stream-updates';
 import type { AdminApp, AdminStreamDetail } from '../types';
@@ -35,6 +35,11 @@ export function StreamPage({ streamId }: { streamId: string }) {
     }
   }, [path]);
   const refresh = useCoalescedRefresh(load);
+  // After the live feed (re)connects, catch up on whatever happened while it was down.
+  const connection = useLiveConnection();
+  useEffect(() => {
+    if (connection === 'live') refresh();
+  }, [connection, refresh]);
 
   useEffect(() => {
     setStream(null);

@@ -4,7 +4,7 @@ import { Notice } from '../components/Notice';
 import { StatusBadge } from '../components/StatusBadge';
 import { StreamStats } from '../components/StreamStats';
 import { useCoalescedRefresh } from '../hooks';
-import { useStreamEvents } from '../live-events';
+import { useLiveConnection, useStreamEvents } from '../live-events';
 import { Link } from '../router';
 import { applyStreamEvent } from '../stream-updates';
 import type { AdminStream } from '../types';
@@ -24,6 +24,11 @@ export function StreamsPage() {
     }
   }, [filter]);
   const refresh = useCoalescedRefresh(load);
+  // After the live feed (re)connects, catch up on whatever happened while it was down.
+  const connection = useLiveConnection();
+  useEffect(() => {
+    if (connection === 'live') refresh();
+  }, [connection, refresh]);
 
   useEffect(() => {
     void load();
