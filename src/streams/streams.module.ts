@@ -29,6 +29,14 @@ import { StreamPresenter } from './stream-presenter';
     ManagedStreamsService,
     StreamDestinationsService,
   ],
-  exports: [ManagedStreamsRepository, StreamLifecycleService, StreamEventBus, StrategyDestinations, StrategiesModule],
+  exports: [
+    ManagedStreamsRepository,
+    StreamLifecycleService,
+    StreamEventBus,
+    StrategyDestinations,
+    StrategiesModule,
+    StreamDestinationsService,
+    StreamPresenter,
+  ],
 })
 export class StreamsModule {}

@@ -1,0 +1,62 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { StreamEventMessage } from '../../streams/stream-events';
+import { StreamEventBus } from '../../streams/stream-event-bus';
+import { AdminStreamsRepository } from './admin-streams.repository';
+
+export const HEARTBEAT_MS = 15_000;
+const REPLAY_LIMIT = 1000;
+
+/** Writes the dashboard's SSE connection: every stream's events, catching up after Last-Event-ID. */
+@Injectable()
+export class AdminEventStreamer implements OnModuleDestroy {
+  private readonly open = new Set<Response>();
+
+  constructor(
+    private readonly bus: StreamEventBus,
+    private readonly history: AdminStreamsRepository,
+  ) {}
+
+  /** An open dashboard tab must not hold the server up when it shuts down; browsers reconnect. */
+  onModuleDestroy(): void {
+    for (const response of this.open) response.end();
+    this.open.clear();
+  }
+
+  async stream(lastEventId: string | null, request: Request, response: Response): Promise<void> {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.write('retry: 3000\n\n');
+
+    let lastSent = lastEventId !== null && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : null;
+    let replaying = lastSent !== null;
+    const pending: StreamEventMessage[] = [];
+    const send = (event: StreamEventMessage): void => {
+      const id = BigInt(event.id);
+      if (lastSent !== null && id <= lastSent) return;
+      lastSent = id;
+      response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+
+    // Subscribe first, so nothing committed while the history is read is lost.
+    const unsubscribe = await this.bus.subscribeAll((event) => (replaying ? pending.push(event) : send(event)));
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    this.open.add(response);
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.open.delete(response);
+    });
+    if (!replaying || lastSent === null) return;
+    try {
+      (await this.history.eventsAfter(lastSent, REPLAY_LIMIT)).forEach(send);
+    } finally {
+      pending.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).forEach(send);
+      replaying = false;
+    }
+  }
+}
