@@ -87,11 +87,16 @@ export function ensureAdminUi() {
   if (!existsSync(config)) return;
   if (mtime(path.join(ROOT, 'dist', 'admin-ui', 'index.html')) >= newestMtime(source)) return;
   log('building the admin dashboard (npm run build:admin-ui)');
-  try {
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', config]);
-  } catch (error) {
+  // Vite's report goes to stderr: stdout belongs to the command (`npm run cli -- admin:hash-password`).
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', config], {
+    cwd: ROOT,
+    stdio: [0, 2, 2],
+    env: process.env,
+  });
+  if (result.status !== 0) {
     // The API runs without it: /admin then says how to build it.
-    log(`the admin dashboard did not build (${error.message}); /admin will answer 503 until it does`);
+    log(`the admin dashboard did not build (exit ${result.status ?? result.error?.message}); /admin answers 503 until it does`);
   }
 }
 
