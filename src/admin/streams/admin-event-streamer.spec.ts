@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import type { Request, Response } from 'express';
+import { strictFake } from '../../../test/support/strict-fake';
+import type { StreamEventBus } from '../../streams/stream-event-bus';
+import type { StreamEventMessage } from '../../streams/stream-events';
+import { AdminEventStreamer, HEARTBEAT_MS } from './admin-event-streamer';
+import type { AdminStreamsRepository } from './admin-streams.repository';
+
+function event(id: string, type: StreamEventMessage['type'] = 'stream.status'): StreamEventMessage {
+  return {
+    id,
+    streamId: 'ms_1',
+    destinationId: null,
+    appId: null,
+    type,
+    status: 'active',
+    reason: null,
+    data: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+function setup(history: StreamEventMessage[] = []) {
+  let listener: (event: StreamEventMessage) => void = () => undefined;
+  const unsubscribe = jest.fn();
+  const bus = strictFake<StreamEventBus>('StreamEventBus', {
+    subscribeAll: async (registered) => {
+      listener = registered;
+      return unsubscribe;
+    },
+  });
+  const eventsAfter = jest.fn(async () => history);
+  const repository = strictFake<AdminStreamsRepository>('AdminStreamsRepository', { eventsAfter });
+  const written: string[] = [];
+  const response = strictFake<Response>('Response', {
+    writeHead: (() => response) as unknown as Response['writeHead'],
+    write: ((chunk: string) => written.push(chunk) > 0) as Response['write'],
+    end: (() => response) as unknown as Response['end'],
+  });
+  const request = new EventEmitter() as unknown as Request;
+  return {
+    sut: new AdminEventStreamer(bus, repository),
+    mocks: { publish: (e: StreamEventMessage) => listener(e), unsubscribe, eventsAfter, written, request, response },
+  };
+}
+
+describe('AdminEventStreamer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('sends every event named by its type, and a heartbeat comment every 15 s until the client leaves', async () => {
+    const { sut, mocks } = setup();
+    await sut.stream(null, mocks.request, mocks.response);
+    mocks.publish(event('7', 'destination.status'));
+    expect(mocks.written).toEqual([
+      'retry: 3000\n\n',
+      `id: 7\nevent: destination.status\ndata: ${JSON.stringify(event('7', 'destination.status'))}\n\n`,
+    ]);
+    expect(mocks.eventsAfter).not.toHaveBeenCalled();
+
+    jest.advanceTimersByTime(HEARTBEAT_MS - 1);
+    expect(mocks.written).toHaveLength(2);
+    jest.advanceTimersByTime(1);
+    expect(mocks.written[2]).toBe(': heartbeat\n\n');
+    jest.advanceTimersByTime(HEARTBEAT_MS);
+    expect(mocks.written).toHaveLength(4);
+
+    mocks.request.emit('close');
+    expect(mocks.unsubscribe).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(HEARTBEAT_MS * 3);
+    expect(mocks.written).toHaveLength(4);
+  });
+
+  it('catches up after Last-Event-ID without repeating what arrives live meanwhile', async () => {
+    const { sut, mocks } = setup([event('11'), event('12')]);
+    await sut.stream('10', mocks.request, mocks.response);
+    mocks.publish(event('12'));
+    mocks.publish(event('13'));
+    const ids = mocks.written.filter((chunk) => chunk.startsWith('id: ')).map((chunk) => chunk.split('\n')[0]);
+    expect(ids).toEqual(['id: 11', 'id: 12', 'id: 13']);
+    expect(mocks.eventsAfter).toHaveBeenCalledWith(10n, expect.any(Number));
+  });
+
+  it('ends open feeds when the application shuts down', async () => {
+    const { sut, mocks } = setup();
+    const end = jest.spyOn(mocks.response, 'end');
+    await sut.stream(null, mocks.request, mocks.response);
+    sut.onModuleDestroy();
+    expect(end).toHaveBeenCalledTimes(1);
+  });
+});
