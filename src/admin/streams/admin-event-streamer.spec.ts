@@ -33,9 +33,9 @@ function setup(history: StreamEventMessage[] = []) {
   const repository = strictFake<AdminStreamsRepository>('AdminStreamsRepository', { eventsAfter });
   const written: string[] = [];
   const response = strictFake<Response>('Response', {
-    writeHead: (() => response) as unknown as Response['writeHead'],
+    writeHead: () => response,
     write: ((chunk: string) => written.push(chunk) > 0) as Response['write'],
-    end: (() => response) as unknown as Response['end'],
+    end: () => response,
   });
   const request = new EventEmitter() as unknown as Request;
   return {
