@@ -32,7 +32,7 @@ function setup(history: StreamEventMessage[] = []) {
   const eventsAfter = jest.fn(async () => history);
   const repository = strictFake<AdminStreamsRepository>('AdminStreamsRepository', { eventsAfter });
   const written: string[] = [];
-  const response = strictFake<Response>('Response', {
+  const response: Response = strictFake<Response>('Response', {
     writeHead: () => response,
     write: ((chunk: string) => written.push(chunk) > 0) as Response['write'],
     end: () => response,
