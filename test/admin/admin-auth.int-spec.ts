@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { QUEUES } from '../../src/jobs/queues';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ADMIN_PASSWORD, adminOverrides, sessionCookie, signIn } from './admin-client';
 
@@ -197,5 +198,25 @@ describe('admin dashboard without ADMIN_PASSWORD_HASH', () => {
         'admin sign-in is not configured: set ADMIN_PASSWORD_HASH (npm run cli -- admin:hash-password)',
       );
     }
+  });
+});
+
+describe('bull-board and QUEUES', () => {
+  let t: TestApp;
+  const queues = QUEUES as Record<string, string>;
+  beforeAll(async () => {
+    // A queue someone adds to QUEUES later, before any module registers it.
+    queues.adminBoardProbe = 'admin-board-probe';
+    t = await startTestApp(await adminOverrides());
+  });
+  afterAll(async () => {
+    delete queues.adminBoardProbe;
+    await t.close();
+  });
+
+  it('shows every queue named in QUEUES', async () => {
+    const admin = await signIn(t.app);
+    const res = await admin.get('/admin/queues/api/queues');
+    expect(res.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual(Object.values(queues).sort());
   });
 });

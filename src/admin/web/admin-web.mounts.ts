@@ -1,10 +1,10 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { getQueueToken } from '@nestjs/bullmq';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { getQueueToken, getSharedConfigToken } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import { Queue, type QueueOptions } from 'bullmq';
 import type { Express, NextFunction, Request, Response } from 'express';
 import path from 'node:path';
 import { APP_CONFIG } from '../../config/config.module';
@@ -28,7 +28,9 @@ function sameOriginFramesOnly(_request: Request, response: Response, next: NextF
  * dashboard. Runs after the controllers are registered, so /admin/api routes win.
  */
 @Injectable()
-export class AdminWebMounts implements OnModuleInit {
+export class AdminWebMounts implements OnModuleInit, OnModuleDestroy {
+  private readonly ownQueues: Queue[] = [];
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
@@ -42,6 +44,10 @@ export class AdminWebMounts implements OnModuleInit {
     app.use('/admin', adminUiMiddleware(this.uiDir()));
   }
 
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.ownQueues.map((queue) => queue.close()));
+  }
+
   uiDir(): string {
     return this.config.ADMIN_UI_DIR ?? path.join(projectRoot(), 'dist', 'admin-ui');
   }
@@ -49,9 +55,7 @@ export class AdminWebMounts implements OnModuleInit {
   /** Every queue named in QUEUES, so a queue added there appears on the board. */
   private bullBoardRouter(): Express {
     const serverAdapter = new ExpressAdapter().setBasePath(BULL_BOARD_PATH);
-    const queues = Object.values(QUEUES).map(
-      (name) => new BullMQAdapter(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })),
-    );
+    const queues = Object.values(QUEUES).map((name) => new BullMQAdapter(this.queueNamed(name)));
     createBullBoard({
       queues,
       // @bull-board/express 9.10.1 pins its own @bull-board/api 9.10.1 beside our 9.10.2: the same
@@ -60,5 +64,16 @@ export class AdminWebMounts implements OnModuleInit {
       options: { uiConfig: { boardTitle: 'Restream queues' } },
     });
     return serverAdapter.getRouter() as Express;
+  }
+
+  private queueNamed(name: string): Queue {
+    try {
+      return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    } catch {
+      // Named in QUEUES but registered by no module (yet): watch it with the shared BullMQ settings.
+      const queue = new Queue(name, this.moduleRef.get<QueueOptions>(getSharedConfigToken(), { strict: false }));
+      this.ownQueues.push(queue);
+      return queue;
+    }
   }
 }
