@@ -1,4 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from '../../../test/admin/fixtures/self-signed-tls';
 import { HANDSHAKE_SIZE } from './rtmp-handshake';
 import { RtmpProbe } from './rtmp-probe';
 
@@ -118,5 +120,33 @@ describe('RtmpProbe', () => {
     const report = await sut.probe(target(port, 'rtmps'), { timeoutMs: 2000 });
     expect(report).toMatchObject({ ok: false, tls: false, rtmpHandshake: 'failed', tlsError: expect.any(String) });
     expect(report.message).toContain('TLS with 127.0.0.1 failed');
+  });
+
+  describe('rtmps://', () => {
+    async function tlsRtmpServer() {
+      const rtmp = fakeRtmpServer([9, 9, 9, 9]);
+      const server = createTlsServer({ cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, rtmp.onConnection);
+      server.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server as unknown as Server);
+      return (server.address() as { port: number }).port;
+    }
+
+    it('negotiates TLS with a trusted certificate, then completes the handshake', async () => {
+      const port = await tlsRtmpServer();
+      const report = await sut.probe(target(port, 'rtmps'), { timeoutMs: 2000, ca: TEST_TLS_CERT });
+      expect(report).toMatchObject({ ok: true, tls: true, rtmpHandshake: 'ok', serverVersion: '9.9.9.9' });
+      expect(report.message).toBe(
+        `127.0.0.1:${port} accepted the RTMP handshake over TLS (server version 9.9.9.9); nothing was published`,
+      );
+    });
+
+    it('refuses a certificate nobody vouches for, and says so', async () => {
+      const port = await tlsRtmpServer();
+      const report = await sut.probe(target(port, 'rtmps'), { timeoutMs: 2000 });
+      expect(report).toMatchObject({ ok: false, tls: false, rtmpHandshake: 'failed', tcpConnectMs: expect.any(Number) });
+      expect(report.tlsError).toMatch(/self-signed certificate/);
+      expect(report.message).toContain('TLS with 127.0.0.1 failed');
+    });
   });
 });

@@ -120,7 +120,8 @@ export class RtmpProbe {
 
   private startTls(socket: Socket, host: string, timeoutMs: number, ca?: string | Buffer): Promise<TLSSocket> {
     return new Promise((resolve, reject) => {
-      const secure = tlsConnect({ socket, servername: isIP(host) ? undefined : host, rejectUnauthorized: true, ca });
+      // `host` is what the certificate must name (over a given socket it would default to localhost).
+      const secure = tlsConnect({ socket, host, servername: isIP(host) ? undefined : host, rejectUnauthorized: true, ca });
       secure.on('error', ignore);
       const timer = setTimeout(() => {
         secure.destroy();
