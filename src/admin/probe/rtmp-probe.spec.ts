@@ -128,7 +128,7 @@ describe('RtmpProbe', () => {
       const server = createTlsServer({ cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, rtmp.onConnection);
       server.on('tlsClientError', () => undefined);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push(server as unknown as Server);
+      servers.push(server);
       return (server.address() as { port: number }).port;
     }
 
