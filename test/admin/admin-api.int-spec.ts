@@ -283,7 +283,11 @@ describe('admin API', () => {
       await sse.ready;
       const stopped = await admin.post(`/admin/api/streams/${streamId}/stop`);
       expect(stopped.status).toBe(200);
-      expect(stopped.body).toMatchObject({ id: streamId, status: 'stopping', statusReason: 'stopped from the admin dashboard' });
+      expect(stopped.body).toMatchObject({
+        id: streamId,
+        status: 'stopping',
+        statusReason: 'stopped from the admin dashboard by admin',
+      });
       await sse.waitFor((e) => e.event === 'stream.status' && e.data.streamId === streamId && e.data.status === 'stopping');
       await relay(t.app).post('/stream-status', { userId: 'stop@example.com', streamId, status: 'stopped' });
       await sse.waitFor((e) => e.event === 'stream.status' && e.data.streamId === streamId && e.data.status === 'stopped');
@@ -326,8 +330,10 @@ describe('admin API', () => {
     expect(staticRelay.liveStreams).toBeGreaterThanOrEqual(1);
   });
 
-  it('never wrote a stream key, a session cookie or a CSRF token to the log (debug level)', () => {
+  it('never wrote a stream key, a session cookie or a CSRF token to the log (debug level), but who changed what', () => {
     expect(logs).toContain('request completed');
+    expect(logs).toMatch(/"admin":"admin".*"fields":\["name","streamKey"\].*"msg":"Admin changed a saved destination"/);
+    expect(logs).toMatch(/"admin":"admin".*"msg":"Admin stopped a stream"/);
     for (const secret of [
       YOUTUBE_KEY,
       REPLACED_KEY,

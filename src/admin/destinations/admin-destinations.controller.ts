@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminErrorFilter } from '../admin-error.filter';
-import { AdminSessionGuard } from '../auth/admin-session.guard';
+import { AdminSessionGuard, CurrentAdmin } from '../auth/admin-session.guard';
+import type { AdminSession } from '../auth/admin-sessions.store';
 import {
   AdminDestinationResponseDto,
   CreateAdminDestinationDto,
@@ -37,20 +38,25 @@ export class AdminDestinationsController {
 
   @Post('apps/:appId/destinations')
   @ZodResponse({ status: 201, type: AdminDestinationResponseDto })
-  create(@Param('appId') appId: string, @Body() body: CreateAdminDestinationDto) {
-    return this.destinations.create(appId, body);
+  create(@Param('appId') appId: string, @Body() body: CreateAdminDestinationDto, @CurrentAdmin() admin: AdminSession) {
+    return this.destinations.create(appId, body, admin.username);
   }
 
   @Patch('apps/:appId/destinations/:id')
   @ZodResponse({ status: 200, type: AdminDestinationResponseDto })
-  update(@Param('appId') appId: string, @Param('id') id: string, @Body() body: UpdateAdminDestinationDto) {
-    return this.destinations.update(appId, id, body);
+  update(
+    @Param('appId') appId: string,
+    @Param('id') id: string,
+    @Body() body: UpdateAdminDestinationDto,
+    @CurrentAdmin() admin: AdminSession,
+  ) {
+    return this.destinations.update(appId, id, body, admin.username);
   }
 
   @Delete('apps/:appId/destinations/:id')
   @HttpCode(204)
-  async delete(@Param('appId') appId: string, @Param('id') id: string): Promise<void> {
-    await this.destinations.delete(appId, id);
+  async delete(@Param('appId') appId: string, @Param('id') id: string, @CurrentAdmin() admin: AdminSession): Promise<void> {
+    await this.destinations.delete(appId, id, admin.username);
   }
 
   /** TCP (+TLS) and the RTMP handshake only: never publishes. */

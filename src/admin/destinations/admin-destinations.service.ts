@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { AppsService } from '../../apps/apps.service';
 import { NotFoundError } from '../../common/errors';
@@ -20,6 +20,8 @@ function present(appId: string, destination: SavedDestinationResponse): AdminDes
 /** Saved destinations of any app, through the same service (and rules) the SDK's API uses. */
 @Injectable()
 export class AdminDestinationsService {
+  private readonly logger = new Logger(AdminDestinationsService.name);
+
   constructor(
     private readonly apps: AppsService,
     private readonly saved: SavedDestinationsService,
@@ -30,21 +32,28 @@ export class AdminDestinationsService {
     return (await this.saved.list(appId, userId)).map((destination) => present(appId, destination));
   }
 
-  async create(appId: string, input: CreateInput): Promise<AdminDestinationResponse> {
+  async create(appId: string, input: CreateInput, admin: string): Promise<AdminDestinationResponse> {
     await this.requireApp(appId);
     const { ingestUrl, ...rest } = input;
-    return present(appId, await this.saved.create(appId, { ...rest, url: ingestUrl }));
+    const created = await this.saved.create(appId, { ...rest, url: ingestUrl });
+    this.logger.log({ admin, appId, destinationId: created.id }, 'Admin saved a destination');
+    return present(appId, created);
   }
 
-  async update(appId: string, id: string, input: UpdateInput): Promise<AdminDestinationResponse> {
+  async update(appId: string, id: string, input: UpdateInput, admin: string): Promise<AdminDestinationResponse> {
     await this.requireApp(appId);
     const { ingestUrl, ...rest } = input;
-    return present(appId, await this.saved.update(appId, id, { ...rest, url: ingestUrl }));
+    const updated = await this.saved.update(appId, id, { ...rest, url: ingestUrl });
+    // Which fields changed, never their values (one of them may be a key).
+    const fields = Object.keys(input).filter((field) => input[field as keyof UpdateInput] !== undefined);
+    this.logger.log({ admin, appId, destinationId: id, fields }, 'Admin changed a saved destination');
+    return present(appId, updated);
   }
 
-  async delete(appId: string, id: string): Promise<void> {
+  async delete(appId: string, id: string, admin: string): Promise<void> {
     await this.requireApp(appId);
     await this.saved.delete(appId, id);
+    this.logger.log({ admin, appId, destinationId: id }, 'Admin deleted a saved destination');
   }
 
   /** The ingest URL (without key) of a saved destination, for the connection test. */

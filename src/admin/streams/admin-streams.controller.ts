@@ -16,7 +16,8 @@ import {
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminErrorFilter } from '../admin-error.filter';
-import { AdminSessionGuard } from '../auth/admin-session.guard';
+import { AdminSessionGuard, CurrentAdmin } from '../auth/admin-session.guard';
+import type { AdminSession } from '../auth/admin-sessions.store';
 import { AdminEventStreamer } from './admin-event-streamer';
 import {
   AddAdminStreamDestinationDto,
@@ -48,13 +49,13 @@ export class AdminStreamsController {
 
   @Post('streams/:id/stop')
   @HttpCode(200)
-  stop(@Param('id') id: string) {
-    return this.streams.stop(id);
+  stop(@Param('id') id: string, @CurrentAdmin() admin: AdminSession) {
+    return this.streams.stop(id, admin.username);
   }
 
   @Post('streams/:id/destinations')
-  addDestination(@Param('id') id: string, @Body() body: AddAdminStreamDestinationDto) {
-    return this.streams.addDestination(id, body);
+  addDestination(@Param('id') id: string, @Body() body: AddAdminStreamDestinationDto, @CurrentAdmin() admin: AdminSession) {
+    return this.streams.addDestination(id, body, admin.username);
   }
 
   @Patch('streams/:id/destinations/:destinationId')
@@ -62,14 +63,19 @@ export class AdminStreamsController {
     @Param('id') id: string,
     @Param('destinationId') destinationId: string,
     @Body() body: UpdateAdminStreamDestinationDto,
+    @CurrentAdmin() admin: AdminSession,
   ) {
-    return this.streams.setDestinationEnabled(id, destinationId, body.enabled);
+    return this.streams.setDestinationEnabled(id, destinationId, body.enabled, admin.username);
   }
 
   @Delete('streams/:id/destinations/:destinationId')
   @HttpCode(204)
-  async removeDestination(@Param('id') id: string, @Param('destinationId') destinationId: string): Promise<void> {
-    await this.streams.removeDestination(id, destinationId);
+  async removeDestination(
+    @Param('id') id: string,
+    @Param('destinationId') destinationId: string,
+    @CurrentAdmin() admin: AdminSession,
+  ): Promise<void> {
+    await this.streams.removeDestination(id, destinationId, admin.username);
   }
 
   /** Server-Sent Events: every stream's events (event name = type), a heartbeat comment every 15 s. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { Clock } from '../../common/clock';
 import { ConflictError, NotFoundError } from '../../common/errors';
@@ -25,6 +25,8 @@ export interface AdminStreamDetail extends AdminStreamView {
  */
 @Injectable()
 export class AdminStreamsService {
+  private readonly logger = new Logger(AdminStreamsService.name);
+
   constructor(
     private readonly streams: AdminStreamsRepository,
     private readonly presenter: StreamPresenter,
@@ -45,13 +47,14 @@ export class AdminStreamsService {
     return { ...this.view(row), events, eventsHasMore: hasMore };
   }
 
-  async stop(streamId: string): Promise<AdminStreamView> {
+  async stop(streamId: string, admin: string): Promise<AdminStreamView> {
     const row = await this.require(streamId);
-    await this.lifecycle.stop(row, 'stopped from the admin dashboard');
+    await this.lifecycle.stop(row, `stopped from the admin dashboard by ${admin}`);
+    this.logger.log({ admin, streamId }, 'Admin stopped a stream');
     return this.view(await this.require(streamId));
   }
 
-  async addDestination(streamId: string, input: AddInput): Promise<AdminDestinationView> {
+  async addDestination(streamId: string, input: AddInput, admin: string): Promise<AdminDestinationView> {
     const { appId, ...destination } = input;
     const stream = await this.require(streamId);
     if (!stream.attachments.some((attachment) => attachment.appId === appId)) {
@@ -61,16 +64,26 @@ export class AdminStreamsService {
       );
     }
     const added = await this.streamDestinations.add(appId, streamId, destination);
+    this.logger.log({ admin, streamId, appId, destinationId: added.id }, 'Admin added a destination to a live stream');
     return { ...added, appId };
   }
 
-  async setDestinationEnabled(streamId: string, destinationId: string, enabled: boolean): Promise<AdminDestinationView> {
+  async setDestinationEnabled(
+    streamId: string,
+    destinationId: string,
+    enabled: boolean,
+    admin: string,
+  ): Promise<AdminDestinationView> {
     const appId = await this.ownerOf(streamId, destinationId);
-    return { ...(await this.streamDestinations.setEnabled(appId, streamId, destinationId, enabled)), appId };
+    const updated = await this.streamDestinations.setEnabled(appId, streamId, destinationId, enabled);
+    this.logger.log({ admin, streamId, appId, destinationId, enabled }, 'Admin switched a live destination');
+    return { ...updated, appId };
   }
 
-  async removeDestination(streamId: string, destinationId: string): Promise<void> {
-    await this.streamDestinations.remove(await this.ownerOf(streamId, destinationId), streamId, destinationId);
+  async removeDestination(streamId: string, destinationId: string, admin: string): Promise<void> {
+    const appId = await this.ownerOf(streamId, destinationId);
+    await this.streamDestinations.remove(appId, streamId, destinationId);
+    this.logger.log({ admin, streamId, appId, destinationId }, 'Admin removed a destination from a live stream');
   }
 
   private view(row: StreamRow): AdminStreamView {
