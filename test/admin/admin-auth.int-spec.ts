@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import IORedis from 'ioredis';
 import request from 'supertest';
+import { sha256Hex } from '../../src/common/crypto/secret-hash';
 import { QUEUES } from '../../src/jobs/queues';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ADMIN_PASSWORD, adminOverrides, sessionCookie, signIn } from './admin-client';
@@ -62,6 +64,13 @@ describe('admin sign-in, session, CSRF', () => {
     );
     expect(([] as string[]).concat(overHttps.headers['set-cookie'])[0]).toContain('Secure');
     expect(logs).not.toContain(sessionCookie(res).split('=')[1]);
+
+    // The session lives in Redis for as long as the cookie, under a hash of the cookie value.
+    const redis = new IORedis(t.config.REDIS_URL);
+    const ttl = await redis.ttl(`restream:admin:session:${sha256Hex(sessionCookie(res).split('=')[1])}`);
+    await redis.quit();
+    expect(ttl).toBeGreaterThan(43_190);
+    expect(ttl).toBeLessThanOrEqual(43_200);
   });
 
   it('answers the session and its CSRF token to the cookie holder only', async () => {

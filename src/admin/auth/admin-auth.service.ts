@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { safeEqual } from '../../common/crypto/secret-hash';
+import { safeEqual, sha256Hex } from '../../common/crypto/secret-hash';
 import { UnauthorizedError } from '../../common/errors';
 import { Random } from '../../common/random';
 import { APP_CONFIG } from '../../config/config.module';
@@ -69,6 +69,7 @@ export class AdminAuthService {
       username: this.config.ADMIN_USERNAME,
       csrfToken: this.random.token(32),
       createdAt: this.clock.now().toISOString(),
+      credentials: this.credentialsTag(passwordHash),
     };
     await this.sessions.save(sessionId, session, this.config.ADMIN_SESSION_TTL_SECONDS);
     this.logger.log({ clientIp }, 'Admin signed in');
@@ -81,11 +82,18 @@ export class AdminAuthService {
 
   /** The session behind a cookie; throws 503/401/403 as the dashboard's rules say. */
   async authenticate(request: SessionClaims): Promise<AdminSession> {
-    this.assertConfigured();
+    const passwordHash = this.assertConfigured();
     const session = request.sessionId ? await this.sessions.find(request.sessionId) : null;
     if (!session) throw new UnauthorizedError('Sign in to the dashboard first (no session or it has expired)');
+    if (session.credentials !== this.credentialsTag(passwordHash)) {
+      throw new UnauthorizedError('The admin credentials have changed since this sign-in: sign in again');
+    }
     const tokenMatches = request.csrfToken !== undefined && safeEqual(request.csrfToken, session.csrfToken);
     if (needsCsrfToken(request.method) && !tokenMatches && !request.sameOriginProof) throw new CsrfFailedError();
     return session;
+  }
+
+  private credentialsTag(passwordHash: string): string {
+    return sha256Hex(`${this.config.ADMIN_USERNAME}\n${passwordHash}`).slice(0, 16);
   }
 }

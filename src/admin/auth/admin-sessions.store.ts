@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { sha256Hex } from '../../common/crypto/secret-hash';
 import { REDIS } from '../../redis/redis.module';
 
-const sessionSchema = z.object({ username: z.string(), csrfToken: z.string(), createdAt: z.string() });
+const sessionSchema = z.object({
+  username: z.string(),
+  csrfToken: z.string(),
+  createdAt: z.string(),
+  /** Which admin credentials signed it in: changing the password or username ends older sessions. */
+  credentials: z.string(),
+});
 export type AdminSession = z.infer<typeof sessionSchema>;
 
 /**
