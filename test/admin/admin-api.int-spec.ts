@@ -281,6 +281,19 @@ describe('admin API', () => {
       const { streamId } = await liveStream('stop@example.com');
       const sse = openAdminEvents(t.baseUrl, admin.cookie);
       await sse.ready;
+      // Stats are not events: the feed forwards the changes it sees every 2 s.
+      await relay(t.app).post('/stream-status', {
+        userId: 'stop@example.com',
+        streamId,
+        status: 'active',
+        bitrate: 3300,
+        fps: 25,
+      });
+      const stats = await sse.waitFor((e) => e.event === 'stream.stats' && JSON.stringify(e.data).includes('"bitrateKbps":3300'));
+      expect(stats.id).toBeUndefined();
+      expect((stats.data as unknown as { streams: { id: string }[] }).streams).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: streamId, bitrateKbps: 3300, fps: 25, droppedFrames: 4 })]),
+      );
       const stopped = await admin.post(`/admin/api/streams/${streamId}/stop`);
       expect(stopped.status).toBe(200);
       expect(stopped.body).toMatchObject({

@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { strictFake } from '../../../test/support/strict-fake';
 import type { StreamEventBus } from '../../streams/stream-event-bus';
 import type { StreamEventMessage } from '../../streams/stream-events';
-import { AdminEventStreamer, HEARTBEAT_MS } from './admin-event-streamer';
+import type { Clock } from '../../common/clock';
+import { AdminEventStreamer, HEARTBEAT_MS, STATS_INTERVAL_MS } from './admin-event-streamer';
+import type { LiveStatsRow } from './live-stats';
 import type { AdminStreamsRepository } from './admin-streams.repository';
 
 function event(id: string, type: StreamEventMessage['type'] = 'stream.status'): StreamEventMessage {
@@ -20,7 +22,7 @@ function event(id: string, type: StreamEventMessage['type'] = 'stream.status'): 
   };
 }
 
-function setup(history: StreamEventMessage[] = []) {
+function setup(history: StreamEventMessage[] = [], liveStats: () => LiveStatsRow[] = () => []) {
   let listener: (event: StreamEventMessage) => void = () => undefined;
   const unsubscribe = jest.fn();
   const bus = strictFake<StreamEventBus>('StreamEventBus', {
@@ -30,7 +32,11 @@ function setup(history: StreamEventMessage[] = []) {
     },
   });
   const eventsAfter = jest.fn(async () => history);
-  const repository = strictFake<AdminStreamsRepository>('AdminStreamsRepository', { eventsAfter });
+  const repository = strictFake<AdminStreamsRepository>('AdminStreamsRepository', {
+    eventsAfter,
+    liveStats: async () => liveStats(),
+  });
+  const clock = strictFake<Clock>('Clock', { now: () => new Date('2026-01-01T10:01:00Z') });
   const written: string[] = [];
   const response: Response = strictFake<Response>('Response', {
     writeHead: () => response,
@@ -39,7 +45,7 @@ function setup(history: StreamEventMessage[] = []) {
   });
   const request = new EventEmitter() as unknown as Request;
   return {
-    sut: new AdminEventStreamer(bus, repository),
+    sut: new AdminEventStreamer(bus, repository, clock),
     mocks: { publish: (e: StreamEventMessage) => listener(e), unsubscribe, eventsAfter, written, request, response },
   };
 }
@@ -87,5 +93,38 @@ describe('AdminEventStreamer', () => {
     await sut.stream(null, mocks.request, mocks.response);
     sut.onModuleDestroy();
     expect(end).toHaveBeenCalledTimes(1);
+  });
+
+  it('forwards changed live stats as stream.stats, without an id, and nothing when they did not change', async () => {
+    let report = { bitrateKbps: 2500, statsUpdatedAt: new Date('2026-01-01T10:00:58Z') };
+    const row = (): LiveStatsRow => ({
+      id: 'ms_1',
+      startedAt: new Date('2026-01-01T10:00:00Z'),
+      endedAt: null,
+      fps: 30,
+      droppedFrames: 1,
+      viewers: 0,
+      ...report,
+    });
+    const { sut, mocks } = setup([], () => [row()]);
+    await sut.stream(null, mocks.request, mocks.response);
+    await jest.advanceTimersByTimeAsync(STATS_INTERVAL_MS);
+    const stats = {
+      id: 'ms_1',
+      uptimeSeconds: 60,
+      bitrateKbps: 2500,
+      fps: 30,
+      droppedFrames: 1,
+      viewers: 0,
+      statsUpdatedAt: '2026-01-01T10:00:58.000Z',
+    };
+    expect(mocks.written.slice(1)).toEqual([`event: stream.stats\ndata: ${JSON.stringify({ streams: [stats] })}\n\n`]);
+    await jest.advanceTimersByTimeAsync(STATS_INTERVAL_MS);
+    expect(mocks.written).toHaveLength(2);
+    report = { bitrateKbps: 3000, statsUpdatedAt: new Date('2026-01-01T10:00:59Z') };
+    await jest.advanceTimersByTimeAsync(STATS_INTERVAL_MS);
+    expect(mocks.written).toHaveLength(3);
+    expect(mocks.written[2]).toContain('"bitrateKbps":3000');
+    mocks.request.emit('close');
   });
 });

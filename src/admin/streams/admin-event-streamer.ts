@@ -1,20 +1,29 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Clock } from '../../common/clock';
 import type { StreamEventMessage } from '../../streams/stream-events';
 import { StreamEventBus } from '../../streams/stream-event-bus';
 import { AdminStreamsRepository } from './admin-streams.repository';
+import { changedLiveStats } from './live-stats';
 
 export const HEARTBEAT_MS = 15_000;
+/** Relays report stats every few seconds; the feed forwards what changed this often. */
+export const STATS_INTERVAL_MS = 2_000;
 const REPLAY_LIMIT = 1000;
 
-/** Writes the dashboard's SSE connection: every stream's events, catching up after Last-Event-ID. */
+/**
+ * Writes the dashboard's SSE connection: every stream's events, catching up after Last-Event-ID,
+ * and `stream.stats` messages (no id: they are not history) when live streams' stats change.
+ */
 @Injectable()
 export class AdminEventStreamer implements OnModuleDestroy {
+  private readonly logger = new Logger(AdminEventStreamer.name);
   private readonly open = new Set<Response>();
 
   constructor(
     private readonly bus: StreamEventBus,
     private readonly history: AdminStreamsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** An open dashboard tab must not hold the server up when it shuts down; browsers reconnect. */
@@ -45,9 +54,11 @@ export class AdminEventStreamer implements OnModuleDestroy {
     // Subscribe first, so nothing committed while the history is read is lost.
     const unsubscribe = await this.bus.subscribeAll((event) => (replaying ? pending.push(event) : send(event)));
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const stats = this.forwardStats(response);
     this.open.add(response);
     request.on('close', () => {
       clearInterval(heartbeat);
+      clearInterval(stats);
       unsubscribe();
       this.open.delete(response);
     });
@@ -58,5 +69,24 @@ export class AdminEventStreamer implements OnModuleDestroy {
       pending.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).forEach(send);
       replaying = false;
     }
+  }
+
+  private forwardStats(response: Response): NodeJS.Timeout {
+    let seen = new Map<string, string | null>();
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.history
+        .liveStats()
+        .then((rows) => {
+          const result = changedLiveStats(seen, rows, this.clock.now());
+          seen = result.seen;
+          if (result.changed.length > 0)
+            response.write(`event: stream.stats\ndata: ${JSON.stringify({ streams: result.changed })}\n\n`);
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'Could not read live stream stats'))
+        .finally(() => (busy = false));
+    }, STATS_INTERVAL_MS);
   }
 }

@@ -4,6 +4,7 @@ import { StreamRow, streamWithDestinations } from '../../streams/managed-streams
 import type { StreamEventMessage } from '../../streams/stream-events';
 import { toEventMessage } from '../../streams/stream-events.repository';
 import { LIVE_STREAM_STATUSES } from '../../streams/stream-status';
+import type { LiveStatsRow } from './live-stats';
 
 /** Reads across every app and stream, which only the dashboard does. */
 @Injectable()
@@ -21,6 +22,23 @@ export class AdminStreamsRepository {
 
   findById(id: string): Promise<StreamRow | null> {
     return this.prisma.managedStream.findUnique({ where: { id }, include: streamWithDestinations });
+  }
+
+  /** The stats of every live stream, in one light query (the dashboard's feed polls it). */
+  liveStats(): Promise<LiveStatsRow[]> {
+    return this.prisma.managedStream.findMany({
+      where: { status: { in: [...LIVE_STREAM_STATUSES] } },
+      select: {
+        id: true,
+        startedAt: true,
+        endedAt: true,
+        bitrateKbps: true,
+        fps: true,
+        droppedFrames: true,
+        viewers: true,
+        statsUpdatedAt: true,
+      },
+    });
   }
 
   /** A page of a stream's history strictly before `beforeId` (or the latest), oldest first. */
