@@ -127,4 +127,14 @@ describe('AdminEventStreamer', () => {
     expect(mocks.written[2]).toContain('"bitrateKbps":3000');
     mocks.request.emit('close');
   });
+
+  it('lets go of everything when the client left while it was subscribing', async () => {
+    const { sut, mocks } = setup();
+    const streaming = sut.stream(null, mocks.request, mocks.response);
+    mocks.request.emit('close');
+    await streaming;
+    expect(mocks.unsubscribe).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    expect(mocks.written).toEqual(['retry: 3000\n\n']);
+  });
 });

@@ -51,17 +51,25 @@ export class AdminEventStreamer implements OnModuleDestroy {
       response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
 
+    // The tab may close while we subscribe: whatever was set up by then is undone.
+    let release = (): void => undefined;
+    let closed = false;
+    request.on('close', () => {
+      closed = true;
+      release();
+    });
     // Subscribe first, so nothing committed while the history is read is lost.
     const unsubscribe = await this.bus.subscribeAll((event) => (replaying ? pending.push(event) : send(event)));
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const stats = this.forwardStats(response);
     this.open.add(response);
-    request.on('close', () => {
+    release = () => {
       clearInterval(heartbeat);
       clearInterval(stats);
       unsubscribe();
       this.open.delete(response);
-    });
+    };
+    if (closed) return release();
     if (!replaying || lastSent === null) return;
     try {
       (await this.history.eventsAfter(lastSent, REPLAY_LIMIT)).forEach(send);
