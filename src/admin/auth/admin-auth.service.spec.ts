@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { testConfig } from '../../../test/support/test-config';
 import { strictFake } from '../../../test/support/strict-fake';
 import type { Clock } from '../../common/clock';
@@ -48,8 +49,11 @@ function setup(options: { passwordHash?: string; failures?: FailureCount[]; user
 describe('AdminAuthService', () => {
   let passwordHash: string;
   beforeAll(async () => {
+    // Its sign-in log lines are checked by the integration tests; here they would only be noise.
+    Logger.overrideLogger(false);
     passwordHash = await hashPassword(PASSWORD, FAST);
   });
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
   it('signs in: a new session with its own CSRF token, for the configured lifetime; failures are forgotten', async () => {
     const { sut, mocks } = setup({ passwordHash });
