@@ -19,7 +19,7 @@ const config: Config = {
       ...shared,
       displayName: 'unit',
       // Pure logic and services with strict fakes: no database, no Redis, no FFmpeg.
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts', '<rootDir>/admin-ui/src/**/*.spec.ts'],
       testPathIgnorePatterns: ['<rootDir>/src/database/'],
     },
     {

@@ -8,7 +8,8 @@ import { LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
 prepare({ build: true });
 for (const [name, value] of Object.entries(readEnvFile(LOCAL_SECRETS_FILE))) process.env[name] ??= value;
 let stopPostgres = async () => {};
-if (!process.env.DATABASE_URL) {
+const needsDatabase = process.argv[2] !== 'admin:hash-password';
+if (needsDatabase && !process.env.DATABASE_URL) {
   const { ensurePostgres } = await import('./services/postgres.mjs');
   const postgres = await ensurePostgres({ log: () => {} });
   process.env.DATABASE_URL = postgres.url;

@@ -80,9 +80,30 @@ export function ensureBuild() {
   }
 }
 
+/** The dashboard (admin-ui/, Vite) built into dist/admin-ui, which the API serves under /admin. */
+export function ensureAdminUi() {
+  const source = path.join(ROOT, 'admin-ui');
+  const config = path.join(source, 'vite.config.ts');
+  if (!existsSync(config)) return;
+  if (mtime(path.join(ROOT, 'dist', 'admin-ui', 'index.html')) >= newestMtime(source)) return;
+  log('building the admin dashboard (npm run build:admin-ui)');
+  // Vite's report goes to stderr: stdout belongs to the command (`npm run cli -- admin:hash-password`).
+  const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', config], {
+    cwd: ROOT,
+    stdio: [0, 2, 2],
+    env: process.env,
+  });
+  if (result.status !== 0) {
+    // The API runs without it: /admin then says how to build it.
+    log(`the admin dashboard did not build (exit ${result.status ?? result.error?.message}); /admin answers 503 until it does`);
+  }
+}
+
 export function prepare({ build }) {
   ensureNodeVersion();
   ensureDependencies();
   ensurePrismaClient();
   if (build) ensureBuild();
+  ensureAdminUi();
 }

@@ -4,7 +4,7 @@
 // .data/secrets.env unless the environment provides them. The first run creates a demo app.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
@@ -35,6 +35,7 @@ async function main() {
   const secrets = loadOrCreateSecrets();
   // An empty variable (docker-compose's `${X:-}`) counts as unset.
   for (const [name, value] of Object.entries(secrets)) if (!process.env[name]) process.env[name] = value;
+  await ensureAdminPassword();
   const runRelay = process.env.RELAY_ENABLED !== 'false' && ensureRelayPackages(log);
   if (!runRelay && !process.env.RTMP_RELAY_URLS) {
     // Without our own agent, point streams at a relay expected on this machine's default ports.
@@ -100,6 +101,20 @@ function startRelayAgent() {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env,
   });
+}
+
+/** First run: a dashboard password, printed once; only its hash is kept (in .data/secrets.env). */
+async function ensureAdminPassword() {
+  if (process.env.ADMIN_PASSWORD_HASH) return;
+  const password = randomBytes(18).toString('base64url');
+  const require = createRequire(import.meta.url);
+  const { hashPassword } = require(path.join(ROOT, 'dist', 'src', 'admin', 'auth', 'admin-password.js'));
+  process.env.ADMIN_PASSWORD_HASH = await hashPassword(password);
+  appendFileSync(LOCAL_SECRETS_FILE, `ADMIN_PASSWORD_HASH=${process.env.ADMIN_PASSWORD_HASH}\n`);
+  log(
+    `admin dashboard: http://127.0.0.1:${process.env.PORT ?? 3000}/admin, user "${process.env.ADMIN_USERNAME || 'admin'}", ` +
+      `password (shown once, store it now): ${password}`,
+  );
 }
 
 async function createDemoAppOnFirstRun(databaseUrl) {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { prepare, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
+import { ensureBrowserPackages } from './services/browser-packages.mjs';
 
 prepare({ build: false });
 const args = process.argv.slice(2);
@@ -15,6 +16,8 @@ if (!unitOnly && !ensureRelayPackages((msg) => process.stderr.write(`[test] ${ms
   process.stderr.write('[test] cannot run the relay tests without them\n');
   process.exit(1);
 }
+// The dashboard's browser tests drive Debian's Chromium; without it only they fail, with this message.
+if (!unitOnly) ensureBrowserPackages((msg) => process.stderr.write(`[test] ${msg}\n`));
 const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const result = spawnSync(process.execPath, [jest, ...(process.env.CI ? ['--ci'] : []), ...args], { cwd: ROOT, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ZodValidationPipe } from 'nestjs-zod';
+import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
 import { CloudflareStatusModule } from './cloudflare-status/cloudflare-status.module';
 import { CommonModule } from './common/common.module';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule,
         ...(runsWorker ? [WorkerModule] : []),
         RateLimitModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },

@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from '../config/config.schema';
 import { DomainError } from '../common/errors';
 import { CliModule } from './cli.module';
 import { KeyRotationService } from './key-rotation.service';
+import { hashPassword } from '../admin/auth/admin-password';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -13,6 +14,7 @@ const USAGE = `Usage: npm run cli -- <command>
   apps:list                                                 list apps (never their keys)
   apps:rotate-key PACKAGE_NAME                              replace an app's API key; prints the new key once
   keys:rotate                                               re-encrypt stored stream keys with the current ENCRYPTION_KEYS entry
+  admin:hash-password                                       read a dashboard password from stdin; print ADMIN_PASSWORD_HASH
 `;
 
 function slug(name: string): string {
@@ -27,6 +29,8 @@ function slug(name: string): string {
 export interface CliOutput {
   out(text: string): void;
   err(text: string): void;
+  /** Standard input, read to its end (admin:hash-password). */
+  input?(): Promise<string>;
 }
 
 const stdio: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
@@ -53,6 +57,8 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     io.out(USAGE);
     return command ? 0 : 1;
   }
+  // Needs neither the configuration nor the database: it runs before both exist.
+  if (command === 'admin:hash-password') return printAdminPasswordHash(io);
   const context = await NestFactory.createApplicationContext(CliModule.forRoot(parseConfig(env)), { logger: false });
   try {
     switch (command) {
@@ -95,4 +101,23 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
   } finally {
     await context.close();
   }
+}
+
+const MIN_ADMIN_PASSWORD_LENGTH = 8;
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Type the dashboard password, then Enter and Ctrl-D:\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function printAdminPasswordHash(io: CliOutput): Promise<number> {
+  // One trailing newline belongs to `echo`, not to the password.
+  const password = (await (io.input ?? readStdin)()).replace(/\r?\n$/, '');
+  if (password.length < MIN_ADMIN_PASSWORD_LENGTH) {
+    throw new ConfigError(`admin:hash-password: give a password of at least ${MIN_ADMIN_PASSWORD_LENGTH} characters on stdin`);
+  }
+  io.out(`${await hashPassword(password)}\n`);
+  return 0;
 }

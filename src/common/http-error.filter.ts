@@ -45,7 +45,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     response.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  protected toBody(exception: unknown): ErrorBody {
     if (exception instanceof ZodValidationException) {
       const zodError = exception.getZodError();
       const issues = zodError instanceof ZodError ? zodIssues(zodError) : [];

@@ -12,6 +12,7 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers["x-relay-token"]',
   'req.headers.cookie',
+  'res.headers["set-cookie"]',
   'req.query.key',
   '*.streamKey',
   '*.key',

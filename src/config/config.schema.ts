@@ -99,6 +99,21 @@ export const configSchema = z
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
     APP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    ADMIN_USERNAME: z.string().trim().min(1).max(100).default('admin'),
+    // Empty counts as unset (docker-compose's `${X:-}`): the dashboard then answers 503.
+    ADMIN_PASSWORD_HASH: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(
+          /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/,
+          'must be scrypt$<N>$<r>$<p>$<saltB64>$<hashB64> (npm run cli -- admin:hash-password)',
+        )
+        .optional(),
+    ),
+    ADMIN_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(43_200),
+    ADMIN_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+    ADMIN_UI_DIR: z.string().min(1).optional().describe('The built dashboard; dist/admin-ui of the project by default'),
   })
   .superRefine((config, ctx) => {
     if ((config.CLOUDFLARE_ACCOUNT_ID === undefined) !== (config.CLOUDFLARE_API_TOKEN === undefined)) {

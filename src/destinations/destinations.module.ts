@@ -16,6 +16,6 @@ import { SavedDestinationsService } from './saved-destinations.service';
     SavedDestinationsService,
     DestinationInputResolver,
   ],
-  exports: [DestinationInputResolver, DestinationHostPolicy],
+  exports: [DestinationInputResolver, SavedDestinationsService, DestinationHostPolicy],
 })
 export class DestinationsModule {}

@@ -70,6 +70,11 @@ export class RelayRegistryService implements OnApplicationBootstrap {
     return this.relays.list();
   }
 
+  /** How many live streams each relay carries (the admin dashboard). */
+  liveStreamCounts(): Promise<Map<string, number>> {
+    return this.relays.assignedLiveCounts();
+  }
+
   findById(id: string): Promise<RelayRecord | null> {
     return this.relays.findById(id);
   }

@@ -15,6 +15,7 @@ type Listener = (event: StreamEventMessage) => void;
 export class StreamEventBus implements OnModuleDestroy {
   private readonly logger = new Logger(StreamEventBus.name);
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly everyStreamListeners = new Set<Listener>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<void> | null = null;
 
@@ -42,8 +43,16 @@ export class StreamEventBus implements OnModuleDestroy {
     };
   }
 
+  /** Every stream's events (the admin dashboard). */
+  async subscribeAll(listener: Listener): Promise<() => void> {
+    await this.ensureSubscribed();
+    this.everyStreamListeners.add(listener);
+    return () => this.everyStreamListeners.delete(listener);
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.listeners.clear();
+    this.everyStreamListeners.clear();
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
 
@@ -67,5 +76,6 @@ export class StreamEventBus implements OnModuleDestroy {
     const parsed = streamEventSchema.safeParse(payload);
     if (!parsed.success) return;
     for (const listener of this.listeners.get(parsed.data.streamId) ?? []) listener(parsed.data);
+    for (const listener of this.everyStreamListeners) listener(parsed.data);
   }
 }

@@ -44,6 +44,8 @@ import { RelayReassignmentService } from './relay-reassignment.service';
     DestinationProvisionResults,
     StrategiesModule,
     RelayReassignmentService,
+    StreamDestinationsService,
+    StreamPresenter,
   ],
 })
 export class StreamsModule {}

@@ -1,0 +1,45 @@
+import { formatBitrate, formatDuration, formatNumber, formatTime, uptimeSeconds } from '../format';
+import { useNow } from '../hooks';
+import type { AdminStream } from '../types';
+
+/** Strategy, transport and the encoder's numbers for one stream. */
+export function StreamStats({ stream }: { stream: AdminStream }) {
+  const now = useNow();
+  const live = !['stopping', 'stopped'].includes(stream.status);
+  return (
+    <dl className="stats">
+      <div>
+        <dt>Strategy</dt>
+        <dd title={stream.strategyReason ?? undefined}>{stream.strategy}</dd>
+      </div>
+      <div>
+        <dt>{stream.cloudflareLiveInputId ? 'Cloudflare input' : 'Relay'}</dt>
+        <dd className="mono">{stream.cloudflareLiveInputId ?? stream.relayId ?? '—'}</dd>
+      </div>
+      <div>
+        <dt>Uptime</dt>
+        <dd>{formatDuration(live ? uptimeSeconds(stream.startedAt, stream.uptimeSeconds, now) : stream.uptimeSeconds)}</dd>
+      </div>
+      <div>
+        <dt>Bitrate</dt>
+        <dd>{formatBitrate(stream.bitrateKbps)}</dd>
+      </div>
+      <div>
+        <dt>FPS</dt>
+        <dd>{formatNumber(stream.fps)}</dd>
+      </div>
+      <div>
+        <dt>Dropped frames</dt>
+        <dd>{formatNumber(stream.droppedFrames)}</dd>
+      </div>
+      <div>
+        <dt>Viewers</dt>
+        <dd>{formatNumber(stream.viewers)}</dd>
+      </div>
+      <div>
+        <dt>Stats updated</dt>
+        <dd>{stream.statsUpdatedAt ? formatTime(stream.statsUpdatedAt) : '—'}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,68 @@
+import type { AdminStream, DestinationStatus, StreamEvent } from './types';
+
+const DESTINATION_STATUSES: readonly string[] = ['idle', 'starting', 'broadcasting', 'errored', 'stopped'];
+
+export interface AppliedEvent {
+  streams: AdminStream[];
+  /** The event changed something the event alone does not describe (a new destination, a new stream). */
+  needsRefresh: boolean;
+}
+
+/**
+ * Applies a live stream event to the streams on screen at once; what an event cannot carry
+ * (a new destination's name, a stream that was not listed) is left to a refresh from the API.
+ */
+export function applyStreamEvent(streams: readonly AdminStream[], event: StreamEvent): AppliedEvent {
+  const index = streams.findIndex((stream) => stream.id === event.streamId);
+  if (index === -1) return { streams: [...streams], needsRefresh: true };
+  const stream = streams[index];
+  let updated: AdminStream = stream;
+  let needsRefresh = false;
+  switch (event.type) {
+    case 'stream.status':
+      updated = { ...stream, status: event.status ?? stream.status, statusReason: event.reason };
+      // Stats, startedAt and the relay come with the stream, not the event.
+      needsRefresh = true;
+      break;
+    case 'destination.status': {
+      const status = event.status;
+      const known = stream.destinations.some((destination) => destination.id === event.destinationId);
+      if (!known || !status || !DESTINATION_STATUSES.includes(status)) {
+        needsRefresh = true;
+        break;
+      }
+      updated = {
+        ...stream,
+        destinations: stream.destinations.map((destination) =>
+          destination.id === event.destinationId
+            ? {
+                ...destination,
+                status: status as DestinationStatus,
+                lastError: status === 'errored' ? event.reason : destination.lastError,
+                enabled: typeof event.data?.enabled === 'boolean' ? event.data.enabled : destination.enabled,
+              }
+            : destination,
+        ),
+      };
+      break;
+    }
+    case 'destination.removed':
+      updated = { ...stream, destinations: stream.destinations.filter((destination) => destination.id !== event.destinationId) };
+      break;
+    default:
+      needsRefresh = true;
+  }
+  const next = [...streams];
+  next[index] = updated;
+  return { streams: next, needsRefresh };
+}
+
+/** One history without duplicates, oldest first (events arrive from pages and from the live feed). */
+export function mergeEvents(a: readonly StreamEvent[], b: readonly StreamEvent[]): StreamEvent[] {
+  const byId = new Map<string, StreamEvent>();
+  for (const event of [...a, ...b]) byId.set(event.id, event);
+  // Ids are increasing numbers as strings: a shorter id is an older one when the times are equal.
+  return [...byId.values()].sort(
+    (x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.length - y.id.length || x.id.localeCompare(y.id),
+  );
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AdminErrorFilter } from '../admin-error.filter';
+import { AdminSessionGuard } from '../auth/admin-session.guard';
+import { AdminRelaysService } from './admin-relays.service';
+
+@ApiTags('admin')
+@UseFilters(AdminErrorFilter)
+@UseGuards(AdminSessionGuard)
+@Controller('admin/api/relays')
+export class AdminRelaysController {
+  constructor(private readonly relays: AdminRelaysService) {}
+
+  @Get()
+  list() {
+    return this.relays.list();
+  }
+}

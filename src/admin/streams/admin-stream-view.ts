@@ -1,0 +1,79 @@
+import type { StreamDestinationResponse } from '../../streams/managed-stream.schemas';
+import type { StreamRow } from '../../streams/managed-streams.repository';
+
+export interface AdminDestinationView {
+  id: string;
+  appId: string;
+  name: string;
+  url: string;
+  streamKeyMasked: string;
+  enabled: boolean;
+  status: StreamDestinationResponse['status'];
+  lastError: string | null;
+  attempts: number;
+  savedDestinationId: string | null;
+}
+
+export interface AdminStreamView {
+  id: string;
+  appIds: string[];
+  userId: string;
+  status: StreamRow['status'];
+  statusReason: string | null;
+  strategy: StreamRow['strategy'];
+  strategyReason: string | null;
+  relayId: string | null;
+  cloudflareLiveInputId: string | null;
+  /** Without the publish key: the dashboard watches, the glasses publish. */
+  ingestBaseUrl: string | null;
+  hlsUrl: string | null;
+  dashUrl: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  uptimeSeconds: number | null;
+  bitrateKbps: number | null;
+  fps: number | null;
+  droppedFrames: number | null;
+  viewers: number | null;
+  statsUpdatedAt: string | null;
+  destinations: AdminDestinationView[];
+}
+
+/** Pure: uptime from the first frame until it ended (or now). */
+export function uptimeSeconds(startedAt: Date | null, endedAt: Date | null, now: Date): number | null {
+  if (!startedAt) return null;
+  return Math.max(0, Math.floor(((endedAt ?? now).getTime() - startedAt.getTime()) / 1000));
+}
+
+/** Pure: one stream as operators see it, every app's destinations included (keys already masked). */
+export function adminStreamView(
+  row: StreamRow,
+  destination: (row: StreamRow['destinations'][number]) => StreamDestinationResponse,
+  now: Date,
+): AdminStreamView {
+  return {
+    id: row.id,
+    appIds: row.attachments.map((attachment) => attachment.appId),
+    userId: row.userId,
+    status: row.status,
+    statusReason: row.statusReason,
+    strategy: row.strategy,
+    strategyReason: row.strategyReason,
+    relayId: row.relayId,
+    cloudflareLiveInputId: row.cloudflareLiveInputId,
+    ingestBaseUrl: row.ingestBaseUrl,
+    hlsUrl: row.hlsUrl,
+    dashUrl: row.dashUrl,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    endedAt: row.endedAt?.toISOString() ?? null,
+    uptimeSeconds: uptimeSeconds(row.startedAt, row.endedAt, now),
+    bitrateKbps: row.bitrateKbps,
+    fps: row.fps,
+    droppedFrames: row.droppedFrames,
+    viewers: row.viewers,
+    statsUpdatedAt: row.statsUpdatedAt?.toISOString() ?? null,
+    destinations: row.destinations.map((d) => ({ ...destination(d), appId: d.appId })),
+  };
+}
