@@ -105,7 +105,7 @@ describe('admin API', () => {
     it('explains bad URLs and keys, and unknown apps', async () => {
       const badUrl = await admin.post(base(), { userId: 'u', name: 'X', ingestUrl: 'http://example.com/live', streamKey: 'k' });
       expect(badUrl.status).toBe(422);
-      expect(badUrl.body).toMatchObject({ code: 'invalid_input', issues: [{ path: 'url' }] });
+      expect(badUrl.body).toMatchObject({ code: 'invalid_url', issues: [{ path: 'url' }] });
       expect(badUrl.body.message).toContain('only rtmp:// and rtmps:// URLs are accepted');
       const badKey = await admin.post(base(), {
         userId: 'u',
