@@ -36,4 +36,17 @@ describe('parseConfig', () => {
       parseConfig({ ...valid, RTMP_RELAY_URLS: 'rtmp://a:1935', RTMP_RELAY_HLS_URLS: 'http://a:8888' }).RTMP_RELAY_URLS,
     ).toEqual(['rtmp://a:1935']);
   });
+
+  it('configures Cloudflare with both account id and token, treats empty values as unset, and names a half setup', () => {
+    const account = '0123456789abcdef0123456789abcdef';
+    expect(parseConfig({ ...valid, CLOUDFLARE_ACCOUNT_ID: account, CLOUDFLARE_API_TOKEN: 'token' })).toMatchObject({
+      CLOUDFLARE_ACCOUNT_ID: account,
+      CLOUDFLARE_API_BUDGET_PER_5_MIN: 1000,
+    });
+    expect(parseConfig({ ...valid, CLOUDFLARE_ACCOUNT_ID: '', CLOUDFLARE_API_TOKEN: '' }).CLOUDFLARE_ACCOUNT_ID).toBeUndefined();
+    expect(() => parseConfig({ ...valid, CLOUDFLARE_ACCOUNT_ID: account })).toThrow(/CLOUDFLARE_API_TOKEN: set both/);
+    expect(() => parseConfig({ ...valid, CLOUDFLARE_ACCOUNT_ID: 'nope', CLOUDFLARE_API_TOKEN: 't' })).toThrow(
+      /CLOUDFLARE_ACCOUNT_ID: must be a 32-character hex account id/,
+    );
+  });
 });

@@ -45,6 +45,10 @@ const encryptionKeys = z
     return keys;
   });
 
+/** Unset, or set to an empty string (as compose files do with `${VAR:-}`): both mean "not configured". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -69,15 +73,12 @@ export const configSchema = z
     BODY_LIMIT: z.string().default('64kb'),
     STREAM_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).default(30),
     // Cloudflare Stream: configured when both the account id and the API token are set.
-    CLOUDFLARE_ACCOUNT_ID: z
-      .string()
-      .regex(/^[0-9a-f]{32}$/, 'must be a 32-character hex account id')
-      .optional(),
-    CLOUDFLARE_API_TOKEN: z.string().min(1).optional(),
-    CLOUDFLARE_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CLOUDFLARE_ACCOUNT_ID: optional(z.string().regex(/^[0-9a-f]{32}$/, 'must be a 32-character hex account id')),
+    CLOUDFLARE_API_TOKEN: optional(z.string()),
+    CLOUDFLARE_API_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
     CLOUDFLARE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-    CLOUDFLARE_DELETE_RECORDING_AFTER_DAYS: z.coerce.number().int().min(30).max(1096).optional(),
-    CLOUDFLARE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    CLOUDFLARE_DELETE_RECORDING_AFTER_DAYS: optional(z.coerce.number().int().min(30).max(1096)),
+    CLOUDFLARE_WEBHOOK_SECRET: optional(z.string()),
     /** Our share of Cloudflare's 1,200 calls per 5 minutes (headroom for other users of the account). */
     CLOUDFLARE_API_BUDGET_PER_5_MIN: z.coerce.number().int().min(10).max(1200).default(1000),
     CLOUDFLARE_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(3),
