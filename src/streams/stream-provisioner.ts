@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
+import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { RelayStrategy } from '../strategies/relay.strategy';
@@ -26,6 +27,7 @@ export class StreamProvisioner {
     private readonly destinationResults: DestinationProvisionResults,
     private readonly streams: ManagedStreamsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async provision(row: StreamRow, destinations: readonly StrategyDestination[]): Promise<StreamRow> {
@@ -48,7 +50,7 @@ export class StreamProvisioner {
   /** Recent rejections of this user's glasses by Cloudflare steer auto towards hybrid. */
   async recentCloudflareError(userId: string): Promise<string | null> {
     if (!this.config.CLOUDFLARE_API_TOKEN) return null;
-    return this.streams.recentCloudflareError(userId, new Date(Date.now() - 24 * 3600 * 1000));
+    return this.streams.recentCloudflareError(userId, new Date(this.clock.now().getTime() - 24 * 3600 * 1000));
   }
 
   private async provisionWithFallback(
