@@ -41,13 +41,6 @@ export class CloudflareStreamsRepository {
     return rows as CloudflareStreamState[];
   }
 
-  findByLiveInputIds(ids: readonly string[]) {
-    return this.prisma.managedStream.findMany({
-      where: { cloudflareLiveInputId: { in: [...ids] } },
-      select: { id: true, status: true, cloudflareLiveInputId: true },
-    });
-  }
-
   findByIds(ids: readonly string[]) {
     return this.prisma.managedStream.findMany({
       where: { id: { in: [...ids] } },

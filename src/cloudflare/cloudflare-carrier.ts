@@ -104,10 +104,6 @@ export class CloudflareCarrier {
     }
   }
 
-  decryptIngest(cipher: string): string {
-    return this.encryption.decrypt(cipher, 'stream-key');
-  }
-
   /** A refused destination (4xx) is the destination's problem, not the stream's: record it and go on. */
   private async createOutputOrRecord(liveInputId: string, destination: StrategyDestination): Promise<DestinationProvisionResult> {
     const output = { url: destination.ingestUrl, streamKey: destination.streamKey, enabled: destination.enabled };
