@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
-import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
 import { CloudflareStrategy } from './cloudflare.strategy';
 import { RelayStrategy } from './relay.strategy';
 import type {
@@ -24,19 +22,17 @@ export class HybridStrategy implements StreamStrategy {
   constructor(
     private readonly relay: RelayStrategy,
     private readonly cloudflare: CloudflareStrategy,
-    private readonly carrier: CloudflareCarrier,
-    private readonly jobs: CloudflareJobsProducer,
   ) {}
 
   async provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult> {
     const relay = await this.relay.provision(stream);
-    const input = await this.carrier.provision(stream, destinations);
-    await this.jobs.schedulePlaybackPoll(stream.id);
+    const input = await this.cloudflare.provision(stream, destinations);
+    // The glasses push to the relay; Cloudflare's CDN serves playback once its live video appears,
+    // the relay's HLS until then.
     return {
       ...relay,
-      cloudflareLiveInputId: input.liveInputId,
-      cloudflareIngestCipher: input.ingestCipher,
-      // Cloudflare's CDN serves playback once its live video appears; the relay's HLS until then.
+      cloudflareLiveInputId: input.cloudflareLiveInputId,
+      cloudflareIngestCipher: input.cloudflareIngestCipher,
       destinations: input.destinations,
     };
   }
