@@ -62,7 +62,7 @@ export class MoveOffCloudflareService {
       Object.assign(patch, { cloudflareLiveInputId: null, cloudflareIngestCipher: null, cloudflareState: null });
       await this.cloudflareStreams.clearOutputs(row.id);
     }
-    const ingestUrl = `${relay.ingestBaseUrl}?key=${this.publishKeys.keyFor(row.id)}`;
+    const ingestUrl = this.publishKeys.publishUrl(relay.ingestBaseUrl, row.id);
     const data = { ingestUrl, strategy: target, cloudflareError: errorCode };
     // The glasses must reconnect to the new URL, so the stream waits for them again.
     const extra: NewStreamEvent[] =

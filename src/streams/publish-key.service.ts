@@ -15,6 +15,11 @@ export class PublishKeyService {
     return `pk_${hmacSha256(this.config.PUBLISH_KEY_SECRET, `publish:${streamId}`).toString('base64url')}`;
   }
 
+  /** The URL the glasses publish to on a relay: the stream's ingest URL with its key. */
+  publishUrl(ingestBaseUrl: string, streamId: string): string {
+    return `${ingestBaseUrl}?key=${this.keyFor(streamId)}`;
+  }
+
   hash(key: string): string {
     return sha256Hex(key);
   }

@@ -69,6 +69,6 @@ export class StreamPresenter {
     if (row.strategy === 'cloudflare') {
       return row.cloudflareIngestCipher ? this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key') : row.ingestBaseUrl;
     }
-    return `${row.ingestBaseUrl}?key=${this.publishKeys.keyFor(row.id)}`;
+    return this.publishKeys.publishUrl(row.ingestBaseUrl, row.id);
   }
 }
