@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { CloudflareApiBudget } from '../cloudflare/cloudflare-api-budget';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
 import { isPublishingState, LIVE_VIDEO_ENDED, parseCloudflareLiveStatus } from '../cloudflare/cloudflare-live-status';
-import { CloudflareStreamClient, LiveVideo } from '../cloudflare/cloudflare-stream.client';
+import { CloudflareStreamClient, LIVE_VIDEO_PAGE_SIZE, LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -53,7 +53,8 @@ export class CloudflareStatusSweepService {
     if (live.length === 0) return summary;
     const now = this.clock.now();
     const backgroundLimit = this.budget.limitFor('background');
-    let allowance = tickAllowance(backgroundLimit, await this.budget.backgroundRoom(), STATUS_SWEEP_TICK_MS);
+    let room = await this.budget.backgroundRoom();
+    let allowance = tickAllowance(backgroundLimit, room, STATUS_SWEEP_TICK_MS);
     const lastListingAt = Number(await this.redis.get(LAST_LISTING_KEY)) || null;
     const urgent = new Set<string>();
     const listedLive = new Set<string>();
@@ -68,15 +69,17 @@ export class CloudflareStatusSweepService {
       if (due && allowance >= listingPages(live.length)) {
         const videos = await this.client.listLiveVideos();
         await this.redis.set(LAST_LISTING_KEY, String(now.getTime()), 'PX', 10 * 60_000);
-        allowance -= Math.max(1, Math.ceil(videos.length / 1000));
+        const pagesUsed = Math.max(1, Math.ceil(videos.length / LIVE_VIDEO_PAGE_SIZE));
+        allowance -= pagesUsed;
+        room -= pagesUsed;
         summary.listed = true;
         await this.applyListing(live, videos, now, summary, urgent, listedLive);
       }
       // Per-input gets never eat into what the next few listings need: the listing covers everyone.
-      const room = (await this.budget.backgroundRoom()) - LISTINGS_HELD_BACK * listingPages(live.length);
+      const roomForGets = room - LISTINGS_HELD_BACK * listingPages(live.length);
       const ids = pickInputsToGet(live, urgent, {
         now: now.getTime(),
-        allowance: Math.min(allowance, room),
+        allowance: Math.min(allowance, roomForGets),
         targetAgeMs: this.config.CLOUDFLARE_STATUS_TARGET_AGE_SECONDS * 1000,
       });
       const byId = new Map(live.map((s) => [s.id, s]));
