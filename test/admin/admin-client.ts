@@ -1,6 +1,6 @@
-import http from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { openSse } from '../support/sse-reader';
 import { hashPassword } from '../../src/admin/auth/admin-password';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -43,57 +43,9 @@ export async function signIn(app: NestExpressApplication, forwardedFor = '198.51
   };
 }
 
-export interface SseEvent {
-  id: string;
-  event: string;
-  data: { type: string; streamId: string; status: string | null; destinationId: string | null; reason: string | null };
-}
+export type { SseEvent } from '../support/sse-reader';
 
 /** The dashboard's live feed over a real socket, with the session cookie as a browser sends it. */
 export function openAdminEvents(baseUrl: string, cookie: string) {
-  const events: SseEvent[] = [];
-  let raw = '';
-  let buffer = '';
-  let status = 0;
-  const req = http.get(`${baseUrl}/admin/api/events`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } });
-  const ready = new Promise<void>((resolve, reject) => {
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        raw += chunk;
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(
-            block
-              .split('\n')
-              .filter((line) => line && !line.startsWith(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-          );
-          if (fields.data) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-        }
-      });
-      resolve();
-    });
-    req.on('error', reject);
-  });
-  return {
-    events,
-    ready,
-    raw: () => raw,
-    status: () => status,
-    close: () => req.destroy(),
-    async waitFor(predicate: (event: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No matching event; got ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-  };
+  return openSse(`${baseUrl}/admin/api/events`, { Cookie: cookie });
 }

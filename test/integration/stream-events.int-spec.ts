@@ -1,63 +1,13 @@
-import http from 'node:http';
 import { publishOf, relay, sdk } from '../support/api-client';
+import { openSse } from '../support/sse-reader';
 import { startTestApp, TestApp } from '../support/test-app';
 
-interface SseEvent {
-  id: string;
-  event: string;
-  data: { type: string; status: string | null; destinationId: string | null; reason: string | null };
-}
-
-/** A minimal SSE reader over a real socket, as the SDK would connect. */
+/** The stream's events over a real socket, as the SDK would connect. */
 function openEvents(baseUrl: string, path: string, apiKey: string, lastEventId?: string) {
-  const events: SseEvent[] = [];
-  let buffer = '';
-  let status = 0;
-  const req = http.get(`${baseUrl}${path}`, {
-    headers: {
-      Authorization: `Bearer ${apiKey}`,
-      Accept: 'text/event-stream',
-      ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
-    },
+  return openSse(`${baseUrl}${path}`, {
+    Authorization: `Bearer ${apiKey}`,
+    ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(
-            block
-              .split('\n')
-              .filter((line) => line && !line.startsWith(':'))
-              .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-          );
-          if (fields.data) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
-        }
-      });
-      resolve();
-    });
-    req.on('error', reject);
-  });
-  return {
-    events,
-    ready,
-    status: () => status,
-    close: () => req.destroy(),
-    async waitFor(predicate: (event: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No matching event; got ${JSON.stringify(events.map((e) => e.event))}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-  };
 }
 
 describe('GET /api/managed-streams/:id/events (SSE)', () => {
