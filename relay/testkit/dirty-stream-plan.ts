@@ -1,4 +1,16 @@
 import { seededRandom, type SeededRandom } from './seeded-random';
+import {
+  AUDIO_FORMATS,
+  insideAny,
+  normalizeShape,
+  planSessions,
+  sessionAt,
+  type AudioFormat,
+  type PublishSession,
+  type ShapeOptions,
+  type StreamShape,
+  type VideoSize,
+} from './stream-shape';
 
 /**
  * Pure description of a dirty glasses stream: when each frame is sent (wall clock), what timestamp it
@@ -7,6 +19,8 @@ import { seededRandom, type SeededRandom } from './seeded-random';
  * Every episode (20 s, or the whole stream when shorter) holds each defect at least once:
  * a keyframe pair 70 ms apart, a keyframe gap over 5 s, a forward clock jump, and (unless disabled)
  * a backward one. Frame rate wanders in 9-15 fps segments of ~1 s with per-frame jitter.
+ * Shape options (stream-shape.ts) change the rest: size, constant fps, audio format or none, audio
+ * before video, audio pauses, size changes, publisher drops. Without them the plan is what it always was.
  */
 
 export const SHORT_KEYFRAME_GAP_MS = 70;
@@ -16,7 +30,7 @@ export const FPS_RANGE = { min: 9, max: 15 } as const;
 const EPISODE_MS = 20_000;
 const FRAME_JITTER = 0.15;
 
-export const PLAN_AUDIO = { codec: 'aac', sampleRate: 44100, channels: 1, samplesPerFrame: 1024 } as const;
+export const PLAN_AUDIO: AudioFormat = AUDIO_FORMATS.mono44;
 
 export interface FpsSegment {
   startMs: number;
@@ -45,16 +59,29 @@ export interface PlannedAudioFrame {
   dtsMs: number;
 }
 
+/** Frames rendered by one encoder at one size: a resize starts a new segment (and a new sequence header). */
+export interface VideoSegment {
+  firstFrame: number;
+  frameCount: number;
+  size: VideoSize;
+}
+
 export interface DirtyStreamPlan {
   seed: number;
   durationMs: number;
   fpsSegments: FpsSegment[];
   frames: PlannedFrame[];
+  /** The jumps that happen (with drops and a restarting clock, those while away or below 0 are left out). */
   jumps: TimestampJump[];
-  audio: typeof PLAN_AUDIO;
+  /** null: no audio track at all. */
+  audio: AudioFormat | null;
+  shape: StreamShape;
+  /** One per RTMP connection; a single one unless the shape has drops. */
+  sessions: PublishSession[];
+  videoSegments: VideoSegment[];
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends ShapeOptions {
   /** Default true. A backward jump only reaches a server intact through the node publisher. */
   backwardJumps?: boolean;
 }
@@ -63,14 +90,20 @@ export function planDirtyStream(seed: number, durationSec: number, options: Plan
   if (!(durationSec >= MIN_PLAN_DURATION_SEC)) {
     throw new RangeError(`duration must be at least ${MIN_PLAN_DURATION_SEC} s to hold every defect, got ${durationSec}`);
   }
-  const rng = seededRandom(seed);
   const durationMs = Math.round(durationSec * 1000);
+  const shape = normalizeShape(options, durationMs);
+  const rng = seededRandom(seed);
   const episodes = splitIntoEpisodes(durationMs);
-  const fpsSegments = planFpsSegments(rng, durationMs);
+  // A constant rate draws nothing here, so the default (wandering) plan keeps its random sequence.
+  const fpsSegments =
+    shape.fps === 'wander' ? planFpsSegments(rng, durationMs) : [{ startMs: 0, endMs: durationMs, fps: shape.fps }];
   const keyframeGaps = episodes.flatMap((e) => planEpisodeKeyframeGaps(rng, e.lengthMs));
-  const jumps = episodes.flatMap((e) => planEpisodeJumps(rng, e, options.backwardJumps ?? true));
-  const frames = walkFrames(rng, durationMs, fpsSegments, keyframeGaps, jumps);
-  return { seed, durationMs, fpsSegments, frames, jumps, audio: PLAN_AUDIO };
+  const planned = episodes.flatMap((e) => planEpisodeJumps(rng, e, options.backwardJumps ?? true));
+  const { sessions, jumps } = planClock(planned, shape, durationMs);
+  const clock = { sessions, jumps };
+  const frames = walkFrames(rng, durationMs, fpsSegments, keyframeGaps, shape, (wallMs) => deviceClockAt(clock, wallMs));
+  const videoSegments = planVideoSegments(frames, shape);
+  return { seed, durationMs, fpsSegments, frames, jumps, audio: shape.audio, shape, sessions, videoSegments };
 }
 
 /** Sum of the jumps that have happened by `wallMs`. */
@@ -78,14 +111,78 @@ export function clockOffsetAt(jumps: readonly TimestampJump[], wallMs: number): 
   return jumps.reduce((sum, j) => (wallMs >= j.atWallMs ? sum + j.deltaMs : sum), 0);
 }
 
-/** AAC frames (1024 samples) on the audio clock, stamped with the same jumping device clock as video. */
+/**
+ * The timestamp the glasses put on something sent at `wallMs`: the session's clock at its start, plus
+ * the wall time since, plus the jumps since. Without drops: `wallMs + clockOffsetAt(jumps, wallMs)`.
+ */
+export function deviceClockAt(plan: Pick<DirtyStreamPlan, 'sessions' | 'jumps'>, wallMs: number): number {
+  const session = [...plan.sessions].reverse().find((s) => wallMs >= s.startWallMs) ?? plan.sessions[0];
+  const jumped = plan.jumps.reduce(
+    (sum, j) => (j.atWallMs > session.startWallMs && j.atWallMs <= wallMs ? sum + j.deltaMs : sum),
+    0,
+  );
+  return session.clockAtStartMs + Math.round(wallMs - session.startWallMs) + jumped;
+}
+
+/**
+ * AAC frames (1024 samples) on the audio clock, stamped with the same jumping device clock as video.
+ * `index` counts frames on the continuous audio clock, so it also picks the rendered frame; frames
+ * while the publisher is away or audio pauses are left out.
+ */
 export function plannedAudioFrames(plan: DirtyStreamPlan): PlannedAudioFrame[] {
-  const frameMs = (plan.audio.samplesPerFrame * 1000) / plan.audio.sampleRate;
+  const audio = plan.audio;
+  if (!audio) return [];
+  const frameMs = (audio.samplesPerFrame * 1000) / audio.sampleRate;
   const count = Math.floor(plan.durationMs / frameMs);
-  return Array.from({ length: count }, (_, index) => {
+  const frames: PlannedAudioFrame[] = [];
+  for (let index = 0; index < count; index++) {
     const wallMs = index * frameMs;
-    return { index, wallMs, dtsMs: Math.round(wallMs) + clockOffsetAt(plan.jumps, wallMs) };
-  });
+    if (!sessionAt(plan.sessions, wallMs) || insideAny(plan.shape.audioPauses, wallMs)) continue;
+    frames.push({ index, wallMs, dtsMs: deviceClockAt(plan, wallMs) });
+  }
+  return frames;
+}
+
+/**
+ * Sessions and the jumps that apply. A clock that keeps running through a drop keeps every jump; a
+ * restarting one starts each session at 0, loses the jumps made while away, and leaves out a backward
+ * jump that would take it below 0 (the glasses' clock never goes negative).
+ */
+function planClock(
+  planned: readonly TimestampJump[],
+  shape: StreamShape,
+  durationMs: number,
+): { sessions: PublishSession[]; jumps: TimestampJump[] } {
+  const base = planSessions(shape.drops, durationMs);
+  if (shape.clockAfterDrop === 'continue') {
+    const sessions = base.map((s) => ({ ...s, clockAtStartMs: s.startWallMs + clockOffsetAt(planned, s.startWallMs) }));
+    return { sessions, jumps: [...planned] };
+  }
+  const jumps: TimestampJump[] = [];
+  for (const s of base) {
+    let offset = 0;
+    for (const j of planned.filter((j) => j.atWallMs > s.startWallMs && j.atWallMs < s.endWallMs)) {
+      if (j.atWallMs - s.startWallMs + offset + j.deltaMs < 0) continue;
+      offset += j.deltaMs;
+      jumps.push(j);
+    }
+  }
+  return { sessions: base.map((s) => ({ ...s, clockAtStartMs: 0 })), jumps };
+}
+
+/** A resize takes effect at the first frame at or after its time; two landing on one frame: the last wins. */
+function planVideoSegments(frames: readonly PlannedFrame[], shape: StreamShape): VideoSegment[] {
+  const starts = new Map<number, VideoSize>([[0, shape.size]]);
+  for (const r of shape.resizes) {
+    const first = frames.find((f) => f.wallMs >= r.atWallMs);
+    if (first) starts.set(first.index, r.size);
+  }
+  const ordered = [...starts.entries()].sort((a, b) => a[0] - b[0]);
+  return ordered.map(([firstFrame, size], i) => ({
+    firstFrame,
+    frameCount: (i + 1 < ordered.length ? ordered[i + 1][0] : frames.length) - firstFrame,
+    size,
+  }));
 }
 
 interface Episode {
@@ -151,21 +248,38 @@ function planEpisodeJumps(rng: SeededRandom, episode: Episode, backward: boolean
   return jumps;
 }
 
+/**
+ * Walks the wall clock frame by frame. Time is kept unrounded so a constant rate (e.g. 60 fps) does
+ * not drift; the wandering rate only ever adds whole milliseconds. Video starts after an audio-only
+ * lead, skips the drops, and the first frame after a return or at a resize is a keyframe.
+ */
 function walkFrames(
   rng: SeededRandom,
   durationMs: number,
   segments: readonly FpsSegment[],
   keyframeGaps: readonly number[],
-  jumps: readonly TimestampJump[],
+  shape: StreamShape,
+  clock: (wallMs: number) => number,
 ): PlannedFrame[] {
   const frames: PlannedFrame[] = [];
   const gaps = [...keyframeGaps];
-  let nextKeyAt = 0;
+  const resizeTimes = shape.resizes.map((r) => r.atWallMs);
+  let nextKeyAt = shape.videoStartMs;
   let forceKey = false;
-  for (let wallMs = 0; wallMs < durationMs;) {
+  for (let t = shape.videoStartMs; Math.round(t) < durationMs;) {
+    const drop = shape.drops.find((d) => t >= d.atWallMs && t < d.returnWallMs);
+    if (drop) {
+      t = drop.returnWallMs;
+      forceKey = true;
+      continue;
+    }
+    const wallMs = Math.round(t);
     const fps = segments.find((s) => wallMs < s.endMs)?.fps ?? FPS_RANGE.min;
-    let intervalMs = Math.round((1000 / fps) * rng.between(1 - FRAME_JITTER, 1 + FRAME_JITTER));
-    const keyframe = forceKey || wallMs >= nextKeyAt;
+    let intervalMs =
+      shape.fps === 'wander' ? Math.round((1000 / fps) * rng.between(1 - FRAME_JITTER, 1 + FRAME_JITTER)) : 1000 / shape.fps;
+    const resized = resizeTimes.length > 0 && wallMs >= resizeTimes[0];
+    while (resizeTimes.length > 0 && wallMs >= resizeTimes[0]) resizeTimes.shift();
+    const keyframe = forceKey || wallMs >= nextKeyAt || resized;
     forceKey = false;
     if (keyframe) {
       const gap = gaps.shift() ?? Math.round(rng.between(500, 3000));
@@ -176,8 +290,8 @@ function walkFrames(
         nextKeyAt = wallMs + gap;
       }
     }
-    frames.push({ index: frames.length, wallMs, dtsMs: wallMs + clockOffsetAt(jumps, wallMs), keyframe });
-    wallMs += intervalMs;
+    frames.push({ index: frames.length, wallMs, dtsMs: clock(wallMs), keyframe });
+    t += intervalMs;
   }
   return frames;
 }

@@ -1,5 +1,6 @@
-import { clockOffsetAt, plannedAudioFrames, type DirtyStreamPlan } from './dirty-stream-plan';
+import { deviceClockAt, plannedAudioFrames, type DirtyStreamPlan } from './dirty-stream-plan';
 import { isAudioFrame, isKeyframe, isSequenceHeader, isVideoFrame, type FlvFile, type FlvTag } from './flv-tags';
+import type { PublishSession } from './stream-shape';
 
 /**
  * Pure: turns FFmpeg's evenly stamped render of the plan into the dirty stream, tag by tag.
@@ -10,11 +11,18 @@ export interface TimedTag extends FlvTag {
   wallMs: number;
 }
 
+/** What one RTMP connection sends: decoder configuration first, then media. */
+export interface StreamSession extends PublishSession {
+  tags: TimedTag[];
+}
+
 export interface DirtyStream {
   plan: DirtyStreamPlan;
   hasAudio: boolean;
-  /** Sorted by wallMs; decoder configuration first. */
+  /** Every session's tags in order (sorted by wallMs; decoder configuration first in each session). */
   tags: TimedTag[];
+  /** One per publisher connection: more than one when the plan has drops. */
+  sessions: StreamSession[];
   /** How far wall clock and device clock advance per pass, so looped passes continue seamlessly. */
   loopSpan: { wallMs: number; timestampMs: number };
 }
@@ -22,32 +30,66 @@ export interface DirtyStream {
 export class RenderMismatchError extends Error {}
 
 export function retimeRender(render: FlvFile, plan: DirtyStreamPlan): DirtyStream {
-  const headers = render.tags.filter(isSequenceHeader);
-  const videoFrames = render.tags.filter(isVideoFrame);
-  const audioFrames = render.tags.filter(isAudioFrame);
-  if (videoFrames.length < plan.frames.length) {
-    throw new RenderMismatchError(`render has ${videoFrames.length} video frames, plan needs ${plan.frames.length}`);
+  return retimeRenders([render], plan);
+}
+
+/**
+ * `renders[i]` is the render of `plan.videoSegments[i]`; the first one also carries the audio.
+ * Sequence headers go out at the start of each session (AVC before the session's first frame, AAC
+ * before its first audio frame) and before the first frame of each later video segment.
+ */
+export function retimeRenders(renders: readonly FlvFile[], plan: DirtyStreamPlan): DirtyStream {
+  if (renders.length !== plan.videoSegments.length) {
+    throw new RenderMismatchError(`${renders.length} renders for ${plan.videoSegments.length} video segments`);
   }
-  const video = plan.frames.map((frame, i): TimedTag => {
-    const tag = videoFrames[i];
-    if (isKeyframe(tag) !== frame.keyframe) {
-      throw new RenderMismatchError(`frame ${i}: encoder ${isKeyframe(tag) ? 'made' : 'skipped'} a keyframe`);
+  const video = plan.videoSegments.flatMap((segment, s) => {
+    const frames = renders[s].tags.filter(isVideoFrame);
+    if (frames.length < segment.frameCount) {
+      throw new RenderMismatchError(`render ${s} has ${frames.length} video frames, plan needs ${segment.frameCount}`);
     }
-    return { ...tag, wallMs: frame.wallMs, timestampMs: frame.dtsMs };
+    const header = renders[s].tags.find((t) => t.kind === 'video' && isSequenceHeader(t));
+    if (!header) throw new RenderMismatchError(`render ${s} has no AVC sequence header`);
+    return plan.frames.slice(segment.firstFrame, segment.firstFrame + segment.frameCount).map((frame, i) => {
+      const tag = frames[i];
+      if (isKeyframe(tag) !== frame.keyframe) {
+        throw new RenderMismatchError(`frame ${frame.index}: encoder ${isKeyframe(tag) ? 'made' : 'skipped'} a keyframe`);
+      }
+      return { frame, header, tag: { ...tag, wallMs: frame.wallMs, timestampMs: frame.dtsMs } };
+    });
   });
-  const audioPlan = plannedAudioFrames(plan);
-  const audio = audioFrames
-    .slice(0, audioPlan.length)
-    .map((tag, i): TimedTag => ({ ...tag, wallMs: audioPlan[i].wallMs, timestampMs: audioPlan[i].dtsMs }));
+  const audioHeader = renders[0].tags.find((t) => t.kind === 'audio' && isSequenceHeader(t));
+  const audioFrames = renders[0].tags.filter(isAudioFrame);
+  const audio = plannedAudioFrames(plan)
+    .filter((a) => a.index < audioFrames.length)
+    .map((a): TimedTag => ({ ...audioFrames[a.index], wallMs: a.wallMs, timestampMs: a.dtsMs }));
   // The render's onMetaData is dropped: its frame rate and duration describe the render, not the stream.
-  const configuration = headers.map((tag): TimedTag => ({ ...tag, wallMs: 0, timestampMs: 0 }));
-  const media = [...video, ...audio].sort((a, b) => a.wallMs - b.wallMs);
+  const sessions = plan.sessions.map((session): StreamSession => {
+    const inSession = (t: { wallMs: number }): boolean => t.wallMs >= session.startWallMs && t.wallMs < session.endWallMs;
+    const configuration: TimedTag[] = [];
+    const sessionVideo = video.filter((v) => inSession(v.tag));
+    const videoTags = sessionVideo.flatMap((v, i) => {
+      const newSegment = i === 0 || v.header !== sessionVideo[i - 1].header;
+      if (newSegment) configuration.push({ ...v.header, wallMs: v.tag.wallMs, timestampMs: v.tag.timestampMs });
+      return [v.tag];
+    });
+    const audioTags = audio.filter(inSession);
+    if (audioHeader && audioTags.length > 0) {
+      configuration.push({ ...audioHeader, wallMs: audioTags[0].wallMs, timestampMs: audioTags[0].timestampMs });
+    }
+    return { ...session, tags: [...configuration, ...videoTags, ...audioTags].sort(byWallThenConfiguration) };
+  });
   return {
     plan,
     hasAudio: audio.length > 0,
-    tags: [...configuration, ...media],
-    loopSpan: { wallMs: plan.durationMs, timestampMs: plan.durationMs + clockOffsetAt(plan.jumps, plan.durationMs) },
+    tags: sessions.flatMap((s) => s.tags),
+    sessions,
+    loopSpan: { wallMs: plan.durationMs, timestampMs: deviceClockAt(plan, plan.durationMs) },
   };
+}
+
+/** Stable: at one wall time, sequence headers go before media (and otherwise keep their order). */
+function byWallThenConfiguration(a: TimedTag, b: TimedTag): number {
+  return a.wallMs - b.wallMs || Number(!isSequenceHeader(a)) - Number(!isSequenceHeader(b));
 }
 
 /** The tags of pass `pass` (0-based) when looping: configuration only once, then shifted media. */

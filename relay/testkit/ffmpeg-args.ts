@@ -1,4 +1,5 @@
 import type { DirtyStreamPlan } from './dirty-stream-plan';
+import { DEFAULT_VIDEO_SIZE, formatVideoSize, type AudioFormat, type VideoSize } from './stream-shape';
 
 /** Pure FFmpeg argument lists for the test kit. */
 
@@ -7,31 +8,78 @@ import type { DirtyStreamPlan } from './dirty-stream-plan';
  * time list hits the intended frame indices exactly); the timeline re-stamps every frame afterwards.
  */
 export const RENDER_FPS = 10;
-export const VIDEO_SIZE = '1280x720';
+export const VIDEO_SIZE = formatVideoSize(DEFAULT_VIDEO_SIZE);
 
 export interface RenderOptions {
   /** A TTF for the burned-in frame counter; without one the counter is left out. */
   fontFile?: string;
 }
 
+/**
+ * One FFmpeg render: the frames of one video segment (one size, one encoder, so one sequence header)
+ * and, for the first segment only, the whole stream's audio (the audio clock never restarts).
+ */
+export interface RenderJob {
+  seed: number;
+  size: VideoSize;
+  frameCount: number;
+  /** Indices within this render. */
+  keyframeIndices: number[];
+  /** Number of the render's first frame in the stream, for the burned-in counter. */
+  firstFrame: number;
+  audio: AudioFormat | null;
+  audioSeconds: number;
+}
+
+export function renderJobs(plan: DirtyStreamPlan): RenderJob[] {
+  return plan.videoSegments.map((segment, i) => {
+    const frames = plan.frames.slice(segment.firstFrame, segment.firstFrame + segment.frameCount);
+    return {
+      seed: plan.seed,
+      size: segment.size,
+      frameCount: segment.frameCount,
+      keyframeIndices: frames.filter((f) => f.keyframe).map((f) => f.index - segment.firstFrame),
+      firstFrame: segment.firstFrame,
+      audio: i === 0 ? plan.audio : null,
+      audioSeconds: plan.durationMs / 1000 + 1,
+    };
+  });
+}
+
+/** The single render of a plan without resizes (what every plan was before shapes). */
 export function renderArgs(plan: DirtyStreamPlan, outPath: string, options: RenderOptions = {}): string[] {
-  const frames = plan.frames.length;
-  const keyTimes = plan.frames.filter((f) => f.keyframe).map((f) => (f.index / RENDER_FPS).toFixed(1));
-  const audioSeconds = (plan.durationMs / 1000 + 1).toFixed(3);
+  const jobs = renderJobs(plan);
+  if (jobs.length !== 1) throw new RangeError(`the plan needs ${jobs.length} renders (it resizes): use renderJobs`);
+  return renderJobArgs(jobs[0], outPath, options);
+}
+
+export function renderJobArgs(job: RenderJob, outPath: string, options: RenderOptions = {}): string[] {
+  const keyTimes = job.keyframeIndices.map((i) => (i / RENDER_FPS).toFixed(1));
+  const { width, height } = job.size;
+  const isDefault = width === DEFAULT_VIDEO_SIZE.width && height === DEFAULT_VIDEO_SIZE.height;
+  // Scaled so the counter fits a small or portrait frame; 44 px at 720p, as it always was.
+  const fontSize = isDefault ? 44 : Math.max(12, Math.round(44 * Math.min(width / 1280, height / 720, 1)));
+  const frameNumber = job.firstFrame === 0 ? '%{frame_num}' : `%{eif:n+${job.firstFrame}:d}`;
   const counter = options.fontFile
-    ? `,drawtext=fontfile=${escapeFilterValue(options.fontFile)}:fontsize=44:fontcolor=white:box=1:boxcolor=black@0.6` +
-      `:x=40:y=40:text='glasses seed ${plan.seed}  frame %{frame_num}'`
+    ? `,drawtext=fontfile=${escapeFilterValue(options.fontFile)}:fontsize=${fontSize}:fontcolor=white:box=1:boxcolor=black@0.6` +
+      `:x=${Math.round(fontSize * 0.9)}:y=${Math.round(fontSize * 0.9)}:text='glasses seed ${job.seed}  frame ${frameNumber}'`
     : '';
+  const audio = job.audio;
   return [
     ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'],
-    ...['-f', 'lavfi', '-i', `testsrc2=size=${VIDEO_SIZE}:rate=${RENDER_FPS}${counter}`],
-    ...['-f', 'lavfi', '-i', `sine=frequency=440:beep_factor=4:sample_rate=${plan.audio.sampleRate}:duration=${audioSeconds}`],
-    ...['-map', '0:v', '-map', '1:a', '-frames:v', String(frames)],
+    ...['-f', 'lavfi', '-i', `testsrc2=size=${formatVideoSize(job.size)}:rate=${RENDER_FPS}${counter}`],
+    ...(audio
+      ? [
+          ...['-f', 'lavfi', '-i'],
+          `sine=frequency=440:beep_factor=4:sample_rate=${audio.sampleRate}:duration=${job.audioSeconds.toFixed(3)}`,
+        ]
+      : []),
+    ...['-map', '0:v', ...(audio ? ['-map', '1:a'] : []), '-frames:v', String(job.frameCount)],
     // Glasses-like H.264: Constrained Baseline, no B-frames, keyframes only where the plan puts them.
     ...['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p'],
     ...['-x264-params', 'keyint=infinite:scenecut=0:bframes=0', '-b:v', '1200k'],
     ...['-force_key_frames', keyTimes.join(',')],
-    ...['-c:a', 'aac', '-b:a', '64k', '-ac', String(plan.audio.channels), '-ar', String(plan.audio.sampleRate)],
+    ...(audio ? ['-c:a', 'aac', '-b:a', '64k', '-ac', String(audio.channels), '-ar', String(audio.sampleRate)] : []),
     ...['-f', 'flv', '-flvflags', 'no_duration_filesize', outPath],
   ];
 }
