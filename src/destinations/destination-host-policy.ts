@@ -40,10 +40,11 @@ export class DestinationHostPolicy {
     private readonly resolver: HostResolver,
   ) {}
 
-  async assertAllowed(host: string, field: string): Promise<void> {
+  /** `user` names what the host is for in the message ("destinations", "slate images"). */
+  async assertAllowed(host: string, field: string, user = 'destinations'): Promise<void> {
     if (this.config.ALLOW_PRIVATE_DESTINATIONS) return;
     if (await this.pointsInside(host)) {
-      const message = `host "${host}" is a loopback, private or link-local address, which destinations may not use`;
+      const message = `host "${host}" is a loopback, private or link-local address, which ${user} may not use`;
       throw new InvalidUrlError(`${field}: ${message}`, [{ path: field, message }]);
     }
   }

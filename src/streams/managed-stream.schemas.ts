@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  DEFAULT_SLATE_TEXT,
+  RECONNECT_WINDOW_DEFAULT_SECONDS,
+  RECONNECT_WINDOW_MAX_SECONDS,
+  SLATE_TEXT_MAX,
+  slateSchema,
+} from '../../relay/protocol/relay-protocol.schemas';
 import { createZodDto } from '../common/zod-dto';
 
 export const MAX_DESTINATIONS_PER_REQUEST = 10;
@@ -19,6 +26,35 @@ export const restreamDestinationInputSchema = z.object({
   enabled: z.boolean().optional(),
 });
 
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const reconnectWindowSecondsSchema = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(0, 'must be 0 (no slate) or more')
+  .max(RECONNECT_WINDOW_MAX_SECONDS, `must be at most ${RECONNECT_WINDOW_MAX_SECONDS} seconds`)
+  .describe(
+    'Seconds the destinations keep receiving a slate while the glasses are disconnected; the stream ends ' +
+      'when they do not come back in time. 0: no slate. Set when the stream starts; an app that joins does not change it.',
+  );
+
+export const slateInputSchema = z
+  .object({
+    text: z
+      .string()
+      .max(SLATE_TEXT_MAX, `must be at most ${SLATE_TEXT_MAX} characters`)
+      .refine((text) => !CONTROL_CHARACTERS.test(text), 'must not contain control characters (line breaks, tabs, ...)')
+      .optional()
+      .describe(`Caption of the slate card; default "${DEFAULT_SLATE_TEXT}"`),
+    imageUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .max(2048, 'must be at most 2048 characters')
+      .optional()
+      .describe('An image the slate shows; its host must be public'),
+  })
+  .describe('What the audience sees while the glasses are disconnected');
+
 export const createManagedStreamSchema = z
   .object({
     userId: userIdSchema,
@@ -34,6 +70,8 @@ export const createManagedStreamSchema = z
       .describe('Seconds'),
     restreamDestinations: z.array(restreamDestinationInputSchema).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
     savedDestinationIds: z.array(z.string().min(1).max(64)).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
+    reconnectWindowSeconds: reconnectWindowSecondsSchema.default(RECONNECT_WINDOW_DEFAULT_SECONDS),
+    slate: slateInputSchema.optional(),
   })
   .refine((body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST, {
     message: `at most ${MAX_DESTINATIONS_PER_REQUEST} destinations in all`,
@@ -98,6 +136,8 @@ export const managedStreamResponseSchema = z.object({
   webrtcUrl: z.string().nullable(),
   quality: z.string(),
   durationLimit: z.number().int().nullable(),
+  reconnectWindowSeconds: z.number().int().describe('Seconds the slate stays on air while the glasses are away; 0: none'),
+  slate: slateSchema,
   joined: z.boolean().describe('True when this request joined a stream another app had started'),
   apps: z.number().int().describe('How many apps are attached'),
   createdAt: z.string(),

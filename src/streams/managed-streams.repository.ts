@@ -33,6 +33,9 @@ export interface NewStreamRow {
   quality: string;
   enableWebRTC: boolean;
   durationLimit: number | null;
+  reconnectWindowSeconds: number;
+  slateText: string;
+  slateImageUrl: string | null;
   appId: string;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Random } from '../common/random';
+import { DestinationHostPolicy } from '../destinations/destination-host-policy';
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
 import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
@@ -21,6 +22,7 @@ import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
 import { RelayReassignmentService } from './relay-reassignment.service';
 import { StrategyDestinations } from './strategy-destinations';
+import { imageUrlHost, slateColumns } from './stream-slate';
 import { userPathSegment } from './user-path-segment';
 
 export interface StartStreamResult {
@@ -46,10 +48,15 @@ export class ManagedStreamsService {
     private readonly destinationResults: DestinationProvisionResults,
     private readonly cloudflareJobs: CloudflareJobsProducer,
     private readonly reassignment: RelayReassignmentService,
+    private readonly hostPolicy: DestinationHostPolicy,
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
     const destinations = await this.destinationInputs.resolve(appId, input.userId, input);
+    // Checked even when the request ends up joining (and its slate is ignored): a bad request is refused alike.
+    if (input.slate?.imageUrl) {
+      await this.hostPolicy.assertAllowed(imageUrlHost(input.slate.imageUrl), 'slate.imageUrl', 'slate images');
+    }
     // Creating is the common case, so try it first: the live-slot unique index tells us when the
     // user already streams (or another request just won the race), and then we join.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -136,6 +143,8 @@ export class ManagedStreamsService {
       quality: input.quality,
       enableWebRTC: input.enableWebRTC,
       durationLimit: input.durationLimit ?? null,
+      reconnectWindowSeconds: input.reconnectWindowSeconds,
+      ...slateColumns(input.slate),
     };
     const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };
     const strategyDestinations = destinations.map((d) => this.strategyDestinations.fromRow(d));

@@ -4,6 +4,7 @@ import { maskSecret } from '../common/masking';
 import type { ManagedStreamResponse, StreamDestinationResponse } from './managed-stream.schemas';
 import type { DestinationRow, StreamRow } from './managed-streams.repository';
 import { PublishKeyService } from './publish-key.service';
+import { slateOf } from './stream-slate';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
 @Injectable()
@@ -28,6 +29,8 @@ export class StreamPresenter {
       webrtcUrl: row.webrtcUrl,
       quality: row.quality,
       durationLimit: row.durationLimit,
+      reconnectWindowSeconds: row.reconnectWindowSeconds,
+      slate: slateOf(row),
       joined,
       apps: row.attachments.length,
       createdAt: row.createdAt.toISOString(),

@@ -33,6 +33,9 @@ describe('adminStreamView', () => {
       droppedFrames: 2,
       viewers: 1,
       statsUpdatedAt: new Date('2026-01-01T10:00:50Z'),
+      reconnectWindowSeconds: 45,
+      slateText: 'Back in a moment',
+      slateImageUrl: null,
       attachments: [{ appId: 'app_a' }, { appId: 'app_b' }],
       destinations: [{ id: 'dst_1', appId: 'app_b' }],
     } as unknown as StreamRow;
@@ -58,6 +61,8 @@ describe('adminStreamView', () => {
       uptimeSeconds: 60,
       bitrateKbps: 2500,
       statsUpdatedAt: '2026-01-01T10:00:50.000Z',
+      reconnectWindowSeconds: 45,
+      slate: { text: 'Back in a moment', imageUrl: null },
       destinations: [{ id: 'dst_1', appId: 'app_b', streamKeyMasked: '****abcd', status: 'broadcasting' }],
     });
   });

@@ -1,5 +1,7 @@
+import type { Slate } from '../../../relay/protocol/relay-protocol.schemas';
 import type { StreamDestinationResponse } from '../../streams/managed-stream.schemas';
 import type { StreamRow } from '../../streams/managed-streams.repository';
+import { slateOf } from '../../streams/stream-slate';
 
 export interface AdminDestinationView {
   id: string;
@@ -37,6 +39,9 @@ export interface AdminStreamView {
   droppedFrames: number | null;
   viewers: number | null;
   statsUpdatedAt: string | null;
+  /** Seconds the slate stays on air while the glasses are away; 0: none. */
+  reconnectWindowSeconds: number;
+  slate: Slate;
   destinations: AdminDestinationView[];
 }
 
@@ -74,6 +79,8 @@ export function adminStreamView(
     droppedFrames: row.droppedFrames,
     viewers: row.viewers,
     statsUpdatedAt: row.statsUpdatedAt?.toISOString() ?? null,
+    reconnectWindowSeconds: row.reconnectWindowSeconds,
+    slate: slateOf(row),
     destinations: row.destinations.map((d) => ({ ...destination(d), appId: d.appId })),
   };
 }
