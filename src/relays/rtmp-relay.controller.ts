@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { RelayTokenGuard } from '../auth/relay-token.guard';
@@ -10,11 +10,11 @@ import {
   HlsReadyDto,
   PublishAuthDto,
   PublishAuthResponseDto,
-  RelayDestinationsResponseDto,
   RelayHeartbeatDto,
   RelayHeartbeatResponseDto,
   RelayRegistrationDto,
   RelayResponseDto,
+  RelayStreamPlanDto,
   RelayStreamStatusDto,
 } from './rtmp-relay.schemas';
 
@@ -33,8 +33,9 @@ export class RtmpRelayController {
     private readonly registry: RelayRegistryService,
   ) {}
 
+  /** The stream's plan (window, slate, destinations); fetched again when destinationsVersion changes. */
   @Get('restream-destinations/:userId/:streamId')
-  @ZodResponse({ status: 200, type: RelayDestinationsResponseDto })
+  @ZodResponse({ status: 200, type: RelayStreamPlanDto })
   destinations(@Param('userId') userId: string, @Param('streamId') streamId: string) {
     return this.relayService.destinations(userId, streamId);
   }
@@ -53,9 +54,13 @@ export class RtmpRelayController {
     return { ok: true };
   }
 
-  /** 200 allows the publish, 403 refuses it (nginx-rtmp's on_publish reads only the status). */
+  /**
+   * 200 allows the publish and carries the stream's plan, 403 refuses it with the reason
+   * (nginx-rtmp's on_publish reads only the status).
+   */
   @Post('publish-auth')
-  @ZodResponse({ status: 200, type: PublishAuthResponseDto })
+  @ZodResponse({ status: 200, type: PublishAuthResponseDto, description: '`allowed: true` with the plan' })
+  @ApiResponse({ status: 403, type: PublishAuthResponseDto.Output, description: '`allowed: false` with the reason' })
   async publishAuth(@Body() body: PublishAuthDto, @Res({ passthrough: true }) response: Response) {
     const decision = await this.relayService.publishAuth(body.path, body.key, body.relayId);
     response.status(decision.allowed ? 200 : 403);

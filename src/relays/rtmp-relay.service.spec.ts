@@ -1,3 +1,4 @@
+import { publishAuthResponseSchema } from '../../relay/protocol/relay-protocol.schemas';
 import { strictFake } from '../../test/support/strict-fake';
 import { testConfig } from '../../test/support/test-config';
 import { Clock } from '../common/clock';
@@ -24,6 +25,14 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
       status: 'connecting',
       relayId: 'r1',
       publishKeyHash: publishKeys.hash(KEY),
+      strategy: 'relay',
+      quality: '720p',
+      destinationsVersion: 0,
+      reconnectWindowSeconds: 60,
+      slateText: 'Back soon',
+      slateImageUrl: null,
+      destinations: [],
+      attachments: [],
       ...stream,
     } as StreamRow);
   const mocks = {
@@ -51,8 +60,28 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
 describe('RtmpRelayService.publishAuth', () => {
   it("allows the stream's own key on its own path", async () => {
     const { sut, mocks } = setup({});
-    expect(await sut.publishAuth('live/useg/ms_1', KEY)).toEqual({ allowed: true, streamId: 'ms_1', userId: 'u@x' });
+    const answer = await sut.publishAuth('live/useg/ms_1', KEY);
+    expect(publishAuthResponseSchema.parse(answer)).toEqual(answer);
+    expect(answer).toEqual({
+      allowed: true,
+      streamId: 'ms_1',
+      userId: 'u@x',
+      plan: {
+        streamId: 'ms_1',
+        userId: 'u@x',
+        quality: '720p',
+        reconnectWindowSeconds: 60,
+        slate: { text: 'Back soon', imageUrl: null },
+        destinationsVersion: 0,
+        destinations: [],
+      },
+    });
     expect(mocks.lifecycle.transition).not.toHaveBeenCalled();
+  });
+
+  it('allows the glasses back on a stream that is reconnecting (its slate on air)', async () => {
+    const answer = await setup({ status: 'reconnecting' }).sut.publishAuth('live/useg/ms_1', KEY);
+    expect(answer).toMatchObject({ allowed: true, streamId: 'ms_1', plan: { reconnectWindowSeconds: 60 } });
   });
 
   it.each([

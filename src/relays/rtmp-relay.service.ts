@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type {
+  PublishAuthResponse,
+  RelayDestination,
+  RelayStreamPlan,
+  RelayStreamStatus,
+} from '../../relay/protocol/relay-protocol.schemas';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { NotFoundError } from '../common/errors';
-import type { DestinationStatus, StreamStatus } from '../generated/prisma/enums';
+import type { DestinationStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../streams/stream-event-bus';
@@ -13,24 +19,10 @@ import { StrategyDestinations } from '../streams/strategy-destinations';
 import { userPathSegment } from '../streams/user-path-segment';
 import type { NewStreamEvent } from '../streams/stream-events';
 import { RelayRegistryService } from './relay-registry.service';
-import type { RelayStreamStatus } from './rtmp-relay.schemas';
+import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
 export const CLOUDFLARE_DESTINATION_ID = 'cloudflare';
-
-export interface PublishDecision {
-  allowed: boolean;
-  streamId?: string;
-  userId?: string;
-  reason?: string;
-}
-
-/** What a relay's status report means for the stream, given where the stream is now. */
-export function streamStatusFromRelay(reported: RelayStreamStatus['status'], current: StreamStatus): StreamStatus {
-  if (reported !== 'stopped') return reported;
-  // The publisher left. Unless the stream is being stopped, the glasses may come back.
-  return current === 'stopping' ? 'stopped' : 'reconnecting';
-}
 
 /** The relay fleet's view of streams: publish authorisation, destinations, status reports. */
 @Injectable()
@@ -56,36 +48,40 @@ export class RtmpRelayService {
     return row;
   }
 
-  async destinations(user: string, streamId: string) {
-    const row = await this.requireStream(user, streamId);
-    const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
-    const live = !isEnded(row.status);
+  async destinations(user: string, streamId: string): Promise<RelayStreamPlan> {
+    return this.plan(await this.requireStream(user, streamId));
+  }
+
+  /** The stream's plan for its relay: window, slate and the destinations it feeds right now. */
+  plan(row: StreamRow): RelayStreamPlan {
+    return relayStreamPlan(row, this.relayDestinations(row));
+  }
+
+  private relayDestinations(row: StreamRow): RelayDestination[] {
+    if (isEnded(row.status)) return [];
     if (row.strategy === 'hybrid' && row.cloudflareIngestCipher) {
       // Hybrid: the relay's one destination is the Cloudflare live input; Cloudflare fans out.
       const url = this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key');
-      return {
-        streamId: row.id,
-        destinationsVersion: row.destinationsVersion,
-        destinations: live ? [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url }] : [],
-      };
+      return [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url }];
     }
-    return {
-      streamId: row.id,
-      destinationsVersion: row.destinationsVersion,
-      destinations: row.destinations
-        .filter((d) => live && d.enabled && attachedApps.has(d.appId))
-        .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl })),
-    };
+    const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
+    return row.destinations
+      .filter((d) => d.enabled && attachedApps.has(d.appId))
+      .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl }));
   }
 
-  async publishAuth(path: string, key: string, relayId?: string): Promise<PublishDecision> {
+  /**
+   * Any live stream may be published by its key, `reconnecting` ones included: that is the glasses
+   * coming back (within the reconnect window, while the relay shows the slate, or after a drop).
+   */
+  async publishAuth(path: string, key: string, relayId?: string): Promise<PublishAuthResponse> {
     const segments = path
       .split('?')[0]
       .split('/')
       .filter((segment) => segment.length > 0);
     if (segments.length < 2) return { allowed: false, reason: 'path must be live/{user}/{streamId}' };
     const [segment, streamId] = segments.slice(-2);
-    const row = await this.streams.findById(streamId);
+    let row = await this.streams.findById(streamId);
     if (!row || row.userPathSegment !== segment) return { allowed: false, reason: 'unknown stream' };
     if (!this.publishKeys.matches(key, row.publishKeyHash)) return { allowed: false, reason: 'wrong or missing key' };
     if (isEnded(row.status)) return { allowed: false, reason: `stream is ${row.status}` };
@@ -93,9 +89,9 @@ export class RtmpRelayService {
       // The glasses came in through another relay (their own relay is gone, or a balancer chose):
       // the stream follows them, with the new relay's URLs.
       const relay = await this.registry.findById(relayId);
-      if (relay) await this.reassignment.moveTo(row, relay, `published through relay ${relayId}`);
+      if (relay) row = await this.reassignment.moveTo(row, relay, `published through relay ${relayId}`);
     }
-    return { allowed: true, streamId: row.id, userId: row.userId };
+    return { allowed: true, streamId: row.id, userId: row.userId, plan: this.plan(row) };
   }
 
   async hlsReady(body: { userId: string; streamId: string; hlsUrl: string; dashUrl?: string }): Promise<void> {
@@ -118,7 +114,7 @@ export class RtmpRelayService {
 
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
-    const target = streamStatusFromRelay(report.status, row.status);
+    const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
     await this.lifecycle.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
       bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
       fps: report.fps ?? row.fps,

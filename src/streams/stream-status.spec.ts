@@ -1,5 +1,4 @@
 import { canTransitionStream, holdsLiveSlot } from './stream-status';
-import { streamStatusFromRelay } from '../relays/rtmp-relay.service';
 
 describe('stream status rules', () => {
   it('never leaves stopped and only finishes a stop', () => {
@@ -16,11 +15,5 @@ describe('stream status rules', () => {
     expect(holdsLiveSlot('active')).toBe(true);
     expect(holdsLiveSlot('error')).toBe(true);
     expect(holdsLiveSlot('stopping')).toBe(false);
-  });
-
-  it('reads a relay\'s "stopped" as a publisher that may return, unless we are stopping', () => {
-    expect(streamStatusFromRelay('stopped', 'active')).toBe('reconnecting');
-    expect(streamStatusFromRelay('stopped', 'stopping')).toBe('stopped');
-    expect(streamStatusFromRelay('active', 'connecting')).toBe('active');
   });
 });
