@@ -26,6 +26,7 @@ export class StreamMaintenanceRepository {
         updatedAt: true,
         startedAt: true,
         durationLimit: true,
+        reconnectWindowSeconds: true,
         events: { where: { type: 'stream.status' }, orderBy: { id: 'desc' }, take: 1, select: { createdAt: true } },
       },
       orderBy: { createdAt: 'asc' },
@@ -42,9 +43,20 @@ export class StreamMaintenanceRepository {
         updatedAt: { lt: olderThan },
         stream: { status: { not: 'active' } },
       },
-      select: { id: true, streamId: true, appId: true, status: true, updatedAt: true, stream: { select: { status: true } } },
+      select: {
+        id: true,
+        streamId: true,
+        appId: true,
+        status: true,
+        updatedAt: true,
+        stream: { select: { status: true, reconnectWindowSeconds: true } },
+      },
       take: SCAN_LIMIT,
     });
-    return rows.map(({ stream, ...row }) => ({ ...row, streamStatus: stream.status }));
+    return rows.map(({ stream, ...row }) => ({
+      ...row,
+      streamStatus: stream.status,
+      streamReconnectWindowSeconds: stream.reconnectWindowSeconds,
+    }));
   }
 }

@@ -18,6 +18,7 @@ function stream(overrides: Partial<StreamCandidate>): StreamCandidate {
     startedAt: ago(900),
     durationLimit: null,
     statusSince: ago(900),
+    reconnectWindowSeconds: 0,
     ...overrides,
   };
 }
@@ -57,6 +58,20 @@ describe('planStreamRepair', () => {
     expect(planStreamRepair(stream({ status: 'reconnecting', statusSince: ago(599) }), NOW, limits)).toBeNull();
   });
 
+  it('gives a stream on the slate its whole reconnect window (plus a margin) before ending it', () => {
+    const tight = { ...limits, reconnectTimeoutSeconds: 60 };
+    const onSlate = (window: number, since: number) =>
+      planStreamRepair(stream({ status: 'reconnecting', reconnectWindowSeconds: window, statusSince: ago(since) }), NOW, tight);
+    // 300 s window: the relay still holds the stream at 320 s; at 300 + 30 s margin the scan may end it.
+    expect(onSlate(300, 320)).toBeNull();
+    expect(onSlate(300, 331)).toMatchObject({ action: 'stop', reason: 'the glasses did not come back within 330 s' });
+    // A window shorter than the configured timeout never shortens it.
+    expect(onSlate(10, 59)).toBeNull();
+    expect(onSlate(10, 61)).toMatchObject({ reason: 'the glasses did not come back within 60 s' });
+    // No window: as before windows existed.
+    expect(onSlate(0, 61)).toMatchObject({ reason: 'the glasses did not come back within 60 s' });
+  });
+
   it('stops streams stuck initializing and finalises streams stuck stopping', () => {
     expect(planStreamRepair(stream({ status: 'initializing', startedAt: null, createdAt: ago(121) }), NOW, limits)).toMatchObject(
       {
@@ -79,6 +94,7 @@ describe('planDestinationRepair', () => {
     streamId: 'ms_1',
     appId: 'app_1',
     streamStatus: 'reconnecting' as const,
+    streamReconnectWindowSeconds: 0,
     status: 'starting' as const,
     updatedAt: ago(61),
   };
@@ -101,5 +117,9 @@ describe('planDestinationRepair', () => {
     expect(planDestinationRepair({ ...destination, updatedAt: ago(59) }, NOW, limits)).toBeNull();
     expect(planDestinationRepair({ ...destination, streamStatus: 'active' }, NOW, limits)).toBeNull();
     expect(planDestinationRepair({ ...destination, status: 'broadcasting' }, NOW, limits)).toBeNull();
+  });
+
+  it('leaves the destinations of a stream on the slate alone: the relay is feeding them', () => {
+    expect(planDestinationRepair({ ...destination, streamReconnectWindowSeconds: 60 }, NOW, limits)).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ export interface StreamCandidate {
   durationLimit: number | null;
   /** When the stream entered its current status (its last status event). */
   statusSince: Date;
+  /** Seconds the relay keeps the slate on air after the glasses drop; 0 = none. */
+  reconnectWindowSeconds: number;
 }
 
 export interface DestinationCandidate {
@@ -18,6 +20,7 @@ export interface DestinationCandidate {
   streamId: string;
   appId: string;
   streamStatus: StreamStatus;
+  streamReconnectWindowSeconds: number;
   status: DestinationStatus;
   updatedAt: Date;
 }
@@ -60,6 +63,22 @@ export function durationLimitReached(
 
 export const DURATION_LIMIT_REASON = 'duration limit reached';
 
+/** Slack for the relay's own timer and its report reaching us before we end a stream it still holds. */
+export const RECONNECT_WINDOW_MARGIN_SECONDS = 30;
+
+/**
+ * How long a stream may stay `reconnecting`. The relay ends the stream itself when its reconnect
+ * window runs out; the scan only catches streams whose relay went silent, and never cuts a window
+ * short (nor waits less than it did before windows existed).
+ */
+export function reconnectTimeoutSeconds(
+  reconnectWindowSeconds: number,
+  limits: Pick<RepairLimits, 'reconnectTimeoutSeconds'>,
+): number {
+  if (reconnectWindowSeconds <= 0) return limits.reconnectTimeoutSeconds;
+  return Math.max(limits.reconnectTimeoutSeconds, reconnectWindowSeconds + RECONNECT_WINDOW_MARGIN_SECONDS);
+}
+
 /** The one repair a stream needs now, if any. */
 export function planStreamRepair(stream: StreamCandidate, now: Date, limits: RepairLimits): StreamRepair | null {
   const repair = (action: StreamRepair['action'], reason: string): StreamRepair => ({
@@ -81,8 +100,9 @@ export function planStreamRepair(stream: StreamCandidate, now: Date, limits: Rep
   ) {
     return repair('stop', `the glasses did not publish within ${limits.publishTimeoutSeconds} s`);
   }
-  if (stream.status === 'reconnecting' && elapsedSeconds(stream.statusSince, now) > limits.reconnectTimeoutSeconds) {
-    return repair('stop', `the glasses did not come back within ${limits.reconnectTimeoutSeconds} s`);
+  const reconnectTimeout = reconnectTimeoutSeconds(stream.reconnectWindowSeconds, limits);
+  if (stream.status === 'reconnecting' && elapsedSeconds(stream.statusSince, now) > reconnectTimeout) {
+    return repair('stop', `the glasses did not come back within ${reconnectTimeout} s`);
   }
   if (durationLimitReached(stream, now)) return repair('stop', DURATION_LIMIT_REASON);
   return null;
@@ -91,7 +111,8 @@ export function planStreamRepair(stream: StreamCandidate, now: Date, limits: Rep
 /**
  * Destinations left `starting` on a stream that is not active go back to `idle` (or `stopped` when
  * the stream ended); destinations still `broadcasting` on an ended stream are `stopped`. Only
- * after a timeout, so a late report from the relay wins.
+ * after a timeout, so a late report from the relay wins. A `reconnecting` stream with a reconnect
+ * window counts as active: the relay keeps its destinations fed with the slate.
  */
 export function planDestinationRepair(
   destination: DestinationCandidate,
@@ -108,7 +129,10 @@ export function planDestinationRepair(
     to,
     reason,
   });
-  if (destination.status === 'starting' && destination.streamStatus !== 'active') {
+  const fed =
+    destination.streamStatus === 'active' ||
+    (destination.streamStatus === 'reconnecting' && destination.streamReconnectWindowSeconds > 0);
+  if (destination.status === 'starting' && !fed) {
     return ended
       ? repair('stopped', `the stream is ${destination.streamStatus}`)
       : repair('idle', `still starting while the stream is not active (${destination.streamStatus})`);
