@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { formatBitrate, formatDuration, loadPercent, maskedKey, uptimeSeconds } from './format';
+import { formatBitrate, formatDuration, formatReconnectWindow, loadPercent, maskedKey, uptimeSeconds } from './format';
 
 describe('dashboard formatting', () => {
   it('formats durations as the largest useful units', () => {
@@ -9,6 +9,12 @@ describe('dashboard formatting', () => {
     expect(formatDuration(3 * 3600 + 5 * 60 + 7)).toBe('3h 05m 07s');
     expect(formatDuration(null)).toBe('—');
     expect(formatDuration(-5)).toBe('—');
+  });
+
+  it('says how long the slate stays on air, or that there is none', () => {
+    expect(formatReconnectWindow(90)).toBe('1m 30s with the slate on air');
+    expect(formatReconnectWindow(0)).toBe('none (the stream waits without a slate)');
+    expect(formatReconnectWindow(undefined)).toBe('—');
   });
 
   it('ticks uptime from startedAt, falling back to the server figure', () => {

@@ -20,6 +20,13 @@ export function uptimeSeconds(startedAt: string | null, fallback: number | null,
   return fallback;
 }
 
+/** The reconnect window as operators read it: how long the slate stays on air, or that there is none. */
+export function formatReconnectWindow(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds <= 0) return 'none (the stream waits without a slate)';
+  return `${formatDuration(seconds)} with the slate on air`;
+}
+
 export function formatBitrate(kbps: number | null | undefined): string {
   if (kbps === null || kbps === undefined) return '—';
   return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbps` : `${Math.round(kbps)} kbps`;

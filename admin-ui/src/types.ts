@@ -80,6 +80,10 @@ export interface AdminStream {
   droppedFrames: number | null;
   viewers: number | null;
   statsUpdatedAt: string | null;
+  /** Seconds the relay keeps the slate on air while the glasses are away; 0: no slate. */
+  reconnectWindowSeconds: number;
+  /** What the audience sees meanwhile: a card with this text, or the app's image. */
+  slate: { text: string; imageUrl: string | null };
   destinations: LiveDestination[];
 }
 

@@ -5,6 +5,7 @@ import { HlsPreview } from '../components/HlsPreview';
 import { Notice } from '../components/Notice';
 import { StatusBadge } from '../components/StatusBadge';
 import { StreamStats } from '../components/StreamStats';
+import { formatReconnectWindow } from '../format';
 import { useCoalescedRefresh } from '../hooks';
 import { useLiveConnection, useStreamEvents } from '../live-events';
 import { Link } from '../router';
@@ -121,6 +122,22 @@ export function StreamPage({ streamId }: { streamId: string }) {
             <dd>{stream.appIds.map(appName).join(', ') || '—'}</dd>
             <dt>Ingest</dt>
             <dd className="mono">{stream.ingestBaseUrl ?? '—'}</dd>
+            <dt>Reconnect window</dt>
+            <dd>{formatReconnectWindow(stream.reconnectWindowSeconds)}</dd>
+            {stream.slate ? (
+              <>
+                <dt>Slate</dt>
+                <dd>
+                  {stream.slate.text || '(no caption)'}
+                  {stream.slate.imageUrl ? (
+                    <>
+                      {' · image '}
+                      <span className="mono">{stream.slate.imageUrl}</span>
+                    </>
+                  ) : null}
+                </dd>
+              </>
+            ) : null}
             {stream.strategyReason ? (
               <>
                 <dt>Why this strategy</dt>

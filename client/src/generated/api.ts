@@ -15,6 +15,8 @@ export interface CreateManagedStreamInput {
   durationLimit?: number;
   enableWebRTC?: boolean;
   quality?: '480p' | '720p' | '1080p';
+  /** Seconds the destinations keep receiving a slate while the glasses are disconnected; the stream ends when they do not come back in time. 0: no slate. Set when the stream starts; an app that joins does not change it. */
+  reconnectWindowSeconds?: number;
   restreamDestinations?: Array<{
     enabled?: boolean;
     name?: string;
@@ -24,6 +26,13 @@ export interface CreateManagedStreamInput {
     url: string;
   }>;
   savedDestinationIds?: Array<string>;
+  /** What the audience sees while the glasses are disconnected */
+  slate?: {
+    /** An image the slate shows; its host must be public */
+    imageUrl?: string;
+    /** Caption of the slate card; default "The camera is reconnecting…" */
+    text?: string;
+  };
   strategy?: 'auto' | 'relay' | 'cloudflare' | 'hybrid';
   /** The glasses user: an e-mail or any stable id */
   userId: string;
@@ -69,6 +78,12 @@ export interface ManagedStreamListResponse {
     /** True when this request joined a stream another app had started */
     joined: boolean;
     quality: string;
+    /** Seconds the slate stays on air while the glasses are away; 0: none */
+    reconnectWindowSeconds: number;
+    slate: {
+      imageUrl: string | null;
+      text: string;
+    };
     startedAt: string | null;
     stats: {
       bitrateKbps: number | null;
@@ -115,6 +130,12 @@ export interface ManagedStreamResponse {
   /** True when this request joined a stream another app had started */
   joined: boolean;
   quality: string;
+  /** Seconds the slate stays on air while the glasses are away; 0: none */
+  reconnectWindowSeconds: number;
+  slate: {
+    imageUrl: string | null;
+    text: string;
+  };
   startedAt: string | null;
   stats: {
     bitrateKbps: number | null;
