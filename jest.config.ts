@@ -14,12 +14,20 @@ const config: Config = {
   // The relay specs encode video in real time with FFmpeg: two at once on a 2-core machine starve
   // each other (and the checker then sees a struggling encoder), so test files run one at a time.
   maxWorkers: 1,
+  // Jest reads testTimeout from the root config only (a project's own is silently ignored): 30 s
+  // for every test that does not set its own, as the integration ones (real Postgres, FFmpeg) need.
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
       displayName: 'unit',
       // Pure logic and services with strict fakes: no database, no Redis, no FFmpeg.
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/relay/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts', '<rootDir>/admin-ui/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/relay/**/*.spec.ts',
+        '<rootDir>/client/**/*.spec.ts',
+        '<rootDir>/admin-ui/src/**/*.spec.ts',
+      ],
       testPathIgnorePatterns: ['<rootDir>/src/database/'],
     },
     {
@@ -35,7 +43,6 @@ const config: Config = {
       ],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 30_000,
     },
   ],
 };
