@@ -4,12 +4,13 @@
 // .data/secrets.env unless the environment provides them. The first run creates a demo app.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
 import { LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
+import { superviseChild } from './services/supervisor.mjs';
 
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
 const DATA_DIR = path.join(ROOT, '.data');
@@ -63,24 +64,29 @@ async function main() {
     env: process.env,
   });
   const relay = runRelay ? startRelayAgent() : null;
+  let shuttingDown = false;
+  // Stops the relay agent at once: from here on, an agent exit must not be answered with a restart.
+  const shutdown = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    void relay?.stop();
+    server.kill('SIGTERM');
+  };
   const stopAll = async (code) => {
-    if (relay && relay.exitCode === null) {
-      relay.kill('SIGTERM');
-      await new Promise((resolve) => relay.once('exit', resolve));
+    if (relay) {
+      await relay.stop();
+      stopLeftoverNginx();
     }
     await redis.stop().catch(() => {});
     await postgres.stop().catch(() => {});
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, shutdown);
   // `npm start` killed without its children (e.g. by `timeout`): we are reparented; stop too.
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) server.kill('SIGTERM');
+    if (process.ppid !== parent) shutdown();
   }, 1000).unref();
-  relay?.on('exit', (code, signal) => {
-    if (server.exitCode === null) log(`relay agent exited (${signal ?? code}); the API keeps running`);
-  });
   server.on('exit', (code, signal) => {
     log(`service exited (${signal ?? code})`);
     void stopAll(code ?? 0);
@@ -88,19 +94,50 @@ async function main() {
   log(`API on http://127.0.0.1:${process.env.PORT ?? 3000} (docs: /api/docs, health: /health)`);
 }
 
-/** The relay agent beside the API: nginx-rtmp on 1935, HLS on 8888, registered with the API. */
+/**
+ * The relay agent beside the API: nginx-rtmp on 1935, HLS on 8888, registered with the API.
+ * Restarted whenever it exits on its own (crash, kill -9): a new agent adopts the running nginx
+ * and resumes the live streams, so the API never goes on without a relay.
+ */
 function startRelayAgent() {
   const env = {
     ...process.env,
     RELAY_API_URL: `http://127.0.0.1:${process.env.PORT ?? 3000}`,
     RELAY_TOKEN: process.env.RELAY_TOKENS.split(',')[0].trim(),
-    RELAY_WORK_DIR: process.env.RELAY_WORK_DIR ?? path.join(DATA_DIR, 'relay'),
+    RELAY_WORK_DIR: relayWorkDir(),
   };
   log(`relay agent: RTMP on :${env.RELAY_RTMP_PORT ?? 1935}, HLS on :${env.RELAY_HLS_PORT ?? 8888}`);
-  return spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env,
+  return superviseChild({
+    name: 'relay agent',
+    spawnChild: () =>
+      spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        env,
+      }),
+    log,
+    // The agent ends its streams, then nginx, each within RELAY_STOP_GRACE_MS (5 s by default).
+    stopGraceMs: 20_000,
   });
+}
+
+const relayWorkDir = () => process.env.RELAY_WORK_DIR ?? path.join(DATA_DIR, 'relay');
+
+/**
+ * An agent that died (kill -9) leaves its nginx running for the next agent to adopt; when we shut
+ * down during the restart backoff there is no next agent, so that nginx is stopped here.
+ */
+function stopLeftoverNginx() {
+  // The pid file relay/src/nginx/nginx-server.ts gives nginx; the command line guards against a reused pid.
+  const pidFile = path.join(relayWorkDir(), 'run-nginx.pid');
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nginx')) return;
+    process.kill(pid, 'SIGTERM'); // nginx's fast shutdown, as the agent stops it
+    log(`stopped the nginx a killed relay agent left behind (pid ${pid})`);
+  } catch {
+    // already gone
+  }
 }
 
 /** First run: a dashboard password, printed once; only its hash is kept (in .data/secrets.env). */
