@@ -27,6 +27,8 @@ export interface ManagedProcess {
   stderrTail(): string;
   /** SIGINT, then SIGKILL after `graceMs`. Resolves once the process is gone. */
   stop(graceMs?: number): Promise<ExitInfo>;
+  /** SIGKILL at once: no chance to say goodbye on its sockets. */
+  kill(): void;
 }
 
 const STDERR_TAIL_BYTES = 8192;
@@ -59,6 +61,9 @@ export function startProcess(command: string, args: readonly string[], options: 
     isRunning: () => running,
     stderrTail: () => stderr,
     stop: (graceMs = 3000) => stopChild(child, exited, () => running, graceMs),
+    kill: () => {
+      if (running) child.kill('SIGKILL');
+    },
   };
   live.add(managed);
   return managed;

@@ -34,14 +34,17 @@ export function retimeRender(render: FlvFile, plan: DirtyStreamPlan): DirtyStrea
 }
 
 /**
- * `renders[i]` is the render of `plan.videoSegments[i]`; the first one also carries the audio.
+ * `renders[i]` is the render of `plan.videoSegments[i]`; the audio is in one more render after them,
+ * or else in the first (see renderJobs).
  * Sequence headers go out at the start of each session (AVC before the session's first frame, AAC
  * before its first audio frame) and before the first frame of each later video segment.
  */
 export function retimeRenders(renders: readonly FlvFile[], plan: DirtyStreamPlan): DirtyStream {
-  if (renders.length !== plan.videoSegments.length) {
-    throw new RenderMismatchError(`${renders.length} renders for ${plan.videoSegments.length} video segments`);
+  const segments = plan.videoSegments.length;
+  if (renders.length !== segments && renders.length !== segments + 1) {
+    throw new RenderMismatchError(`${renders.length} renders for ${segments} video segments`);
   }
+  const audioRender = renders[segments] ?? renders[0];
   const video = plan.videoSegments.flatMap((segment, s) => {
     const frames = renders[s].tags.filter(isVideoFrame);
     if (frames.length < segment.frameCount) {
@@ -57,11 +60,14 @@ export function retimeRenders(renders: readonly FlvFile[], plan: DirtyStreamPlan
       return { frame, header, tag: { ...tag, wallMs: frame.wallMs, timestampMs: frame.dtsMs } };
     });
   });
-  const audioHeader = renders[0].tags.find((t) => t.kind === 'audio' && isSequenceHeader(t));
-  const audioFrames = renders[0].tags.filter(isAudioFrame);
-  const audio = plannedAudioFrames(plan)
-    .filter((a) => a.index < audioFrames.length)
-    .map((a): TimedTag => ({ ...audioFrames[a.index], wallMs: a.wallMs, timestampMs: a.dtsMs }));
+  const audioHeader = audioRender.tags.find((t) => t.kind === 'audio' && isSequenceHeader(t));
+  const audioFrames = audioRender.tags.filter(isAudioFrame);
+  const audioPlan = plannedAudioFrames(plan);
+  const audioNeeded = audioPlan.length > 0 ? audioPlan[audioPlan.length - 1].index + 1 : 0;
+  if (audioFrames.length < audioNeeded) {
+    throw new RenderMismatchError(`render has ${audioFrames.length} audio frames, plan needs ${audioNeeded}`);
+  }
+  const audio = audioPlan.map((a): TimedTag => ({ ...audioFrames[a.index], wallMs: a.wallMs, timestampMs: a.dtsMs }));
   // The render's onMetaData is dropped: its frame rate and duration describe the render, not the stream.
   const sessions = plan.sessions.map((session): StreamSession => {
     const inSession = (t: { wallMs: number }): boolean => t.wallMs >= session.startWallMs && t.wallMs < session.endWallMs;

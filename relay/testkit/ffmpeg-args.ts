@@ -17,11 +17,14 @@ export interface RenderOptions {
 
 /**
  * One FFmpeg render: the frames of one video segment (one size, one encoder, so one sequence header)
- * and, for the first segment only, the whole stream's audio (the audio clock never restarts).
+ * and, with the first segment, the whole stream's audio (the audio clock never restarts). `-frames:v`
+ * ends the whole output, so when the first segment is too short to carry all the audio (a resize, a
+ * drop, an audio-only lead) the audio gets a render of its own (`frameCount` 0), after the video ones.
  */
 export interface RenderJob {
   seed: number;
   size: VideoSize;
+  /** 0: an audio-only render. */
   frameCount: number;
   /** Indices within this render. */
   keyframeIndices: number[];
@@ -32,7 +35,9 @@ export interface RenderJob {
 }
 
 export function renderJobs(plan: DirtyStreamPlan): RenderJob[] {
-  return plan.videoSegments.map((segment, i) => {
+  const audioSeconds = plan.durationMs / 1000 + 1;
+  const audioWithFirst = plan.videoSegments[0].frameCount / RENDER_FPS >= audioSeconds;
+  const video = plan.videoSegments.map((segment, i): RenderJob => {
     const frames = plan.frames.slice(segment.firstFrame, segment.firstFrame + segment.frameCount);
     return {
       seed: plan.seed,
@@ -40,16 +45,19 @@ export function renderJobs(plan: DirtyStreamPlan): RenderJob[] {
       frameCount: segment.frameCount,
       keyframeIndices: frames.filter((f) => f.keyframe).map((f) => f.index - segment.firstFrame),
       firstFrame: segment.firstFrame,
-      audio: i === 0 ? plan.audio : null,
-      audioSeconds: plan.durationMs / 1000 + 1,
+      audio: i === 0 && audioWithFirst ? plan.audio : null,
+      audioSeconds,
     };
   });
+  if (!plan.audio || audioWithFirst) return video;
+  const audioOnly = { ...video[0], frameCount: 0, keyframeIndices: [], firstFrame: 0, audio: plan.audio };
+  return [...video, audioOnly];
 }
 
 /** The single render of a plan without resizes (what every plan was before shapes). */
 export function renderArgs(plan: DirtyStreamPlan, outPath: string, options: RenderOptions = {}): string[] {
   const jobs = renderJobs(plan);
-  if (jobs.length !== 1) throw new RangeError(`the plan needs ${jobs.length} renders (it resizes): use renderJobs`);
+  if (jobs.length !== 1) throw new RangeError(`the plan needs ${jobs.length} renders: use renderJobs`);
   return renderJobArgs(jobs[0], outPath, options);
 }
 
@@ -59,26 +67,33 @@ export function renderJobArgs(job: RenderJob, outPath: string, options: RenderOp
   const isDefault = width === DEFAULT_VIDEO_SIZE.width && height === DEFAULT_VIDEO_SIZE.height;
   // Scaled so the counter fits a small or portrait frame; 44 px at 720p, as it always was.
   const fontSize = isDefault ? 44 : Math.max(12, Math.round(44 * Math.min(width / 1280, height / 720, 1)));
-  const frameNumber = job.firstFrame === 0 ? '%{frame_num}' : `%{eif:n+${job.firstFrame}:d}`;
+  const frameNumber = job.firstFrame === 0 ? '%{frame_num}' : `%{eif\\:n+${job.firstFrame}\\:d}`; // colons escaped for drawtext's option parser
   const counter = options.fontFile
     ? `,drawtext=fontfile=${escapeFilterValue(options.fontFile)}:fontsize=${fontSize}:fontcolor=white:box=1:boxcolor=black@0.6` +
       `:x=${Math.round(fontSize * 0.9)}:y=${Math.round(fontSize * 0.9)}:text='glasses seed ${job.seed}  frame ${frameNumber}'`
     : '';
   const audio = job.audio;
+  const video = job.frameCount > 0;
   return [
     ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'],
-    ...['-f', 'lavfi', '-i', `testsrc2=size=${formatVideoSize(job.size)}:rate=${RENDER_FPS}${counter}`],
+    ...(video ? ['-f', 'lavfi', '-i', `testsrc2=size=${formatVideoSize(job.size)}:rate=${RENDER_FPS}${counter}`] : []),
     ...(audio
       ? [
           ...['-f', 'lavfi', '-i'],
           `sine=frequency=440:beep_factor=4:sample_rate=${audio.sampleRate}:duration=${job.audioSeconds.toFixed(3)}`,
         ]
       : []),
-    ...['-map', '0:v', ...(audio ? ['-map', '1:a'] : []), '-frames:v', String(job.frameCount)],
-    // Glasses-like H.264: Constrained Baseline, no B-frames, keyframes only where the plan puts them.
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p'],
-    ...['-x264-params', 'keyint=infinite:scenecut=0:bframes=0', '-b:v', '1200k'],
-    ...['-force_key_frames', keyTimes.join(',')],
+    ...(video ? ['-map', '0:v'] : []),
+    ...(audio ? ['-map', `${video ? 1 : 0}:a`] : []),
+    ...(video
+      ? [
+          ...['-frames:v', String(job.frameCount)],
+          // Glasses-like H.264: Constrained Baseline, no B-frames, keyframes only where the plan puts them.
+          ...['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p'],
+          ...['-x264-params', 'keyint=infinite:scenecut=0:bframes=0', '-b:v', '1200k'],
+          ...['-force_key_frames', keyTimes.join(',')],
+        ]
+      : []),
     ...(audio ? ['-c:a', 'aac', '-b:a', '64k', '-ac', String(audio.channels), '-ar', String(audio.sampleRate)] : []),
     ...['-f', 'flv', '-flvflags', 'no_duration_filesize', outPath],
   ];

@@ -15,6 +15,8 @@ export interface NginxRtmpConfInput {
   modulePath: string;
   apps: readonly string[];
   host?: string;
+  /** One recording per publish (`<key>-<unix seconds>.flv`) instead of each publish overwriting `<key>.flv`. */
+  recordUnique?: boolean;
 }
 
 export function recordingDir(workDir: string, app: string): string {
@@ -35,7 +37,7 @@ export function buildNginxRtmpConf(input: NginxRtmpConfInput): string {
       // Every publish is recorded as <key>.flv exactly as received, for the cleanliness checker.
       '            record all;',
       `            record_path ${recordingDir(workDir, app)};`,
-      '            record_unique off;',
+      `            record_unique ${input.recordUnique ? 'on' : 'off'};`,
       '        }',
     ].join('\n'),
   );

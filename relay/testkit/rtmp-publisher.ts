@@ -13,8 +13,10 @@ import { parseRtmpUrl } from './rtmp-url';
 
 export interface RtmpPublisher {
   writeTag(tag: FlvTag): Promise<void>;
-  /** deleteStream, then close the socket. */
+  /** FCUnpublish and deleteStream, then close the socket. */
   close(): Promise<void>;
+  /** Destroys the socket without a word to the server, like a phone losing its uplink mid-write. */
+  abandon(): void;
 }
 
 const HANDSHAKE_SIZE = 1536;
@@ -59,6 +61,7 @@ export async function connectRtmpPublisher(url: string, timeoutMs = 5000): Promi
     return {
       writeTag: (tag) => session.sendMedia(tag, streamId),
       close: () => session.close(streamId),
+      abandon: () => session.abandon(),
     };
   } catch (error) {
     socket.destroy();
@@ -132,6 +135,11 @@ class Session {
       this.socket.end();
       await this.until(() => this.failure !== undefined, 'close', 3000).catch(() => this.socket.destroy());
     }
+  }
+
+  abandon(): void {
+    this.fail(new Error('RTMP connection abandoned'));
+    this.socket.destroy();
   }
 
   private onData(data: Buffer): void {

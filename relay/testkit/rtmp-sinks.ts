@@ -15,6 +15,8 @@ export interface RtmpSinks {
   urlFor(app: string, key: string): string;
   /** Path nginx records `key` to; without a key, the most recently written recording of `app`. */
   recordingFor(app: string, key?: string): string;
+  /** Every recording of `key`, oldest first: one per publish with `recordUnique`. */
+  recordingsFor(app: string, key: string): string[];
   errorLog(): string;
   /** Resolves once nginx has logged a player for `key` (join before publishing to get the first keyframe). */
   waitForPlayer(key: string, timeoutMs?: number): Promise<void>;
@@ -28,6 +30,8 @@ export interface RtmpSinkOptions {
   nginxPath?: string;
   modulePath?: string;
   startTimeoutMs?: number;
+  /** Keep one recording per publish (see recordingsFor) rather than the last one only. */
+  recordUnique?: boolean;
 }
 
 const HOST = '127.0.0.1';
@@ -42,7 +46,7 @@ export async function startRtmpSinks(options: RtmpSinkOptions): Promise<RtmpSink
   const confPath = join(workDir, 'nginx.conf');
   await Promise.all(options.apps.map((app) => mkdir(recordingDir(workDir, app), { recursive: true })));
   const modulePath = options.modulePath ?? findRtmpModule();
-  await writeFile(confPath, buildNginxRtmpConf({ port, workDir, modulePath, apps: options.apps, host: HOST }));
+  await writeFile(confPath, buildNginxRtmpConf({ port, workDir, modulePath, apps: options.apps, host: HOST, recordUnique: options.recordUnique }));
   // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
   const nginx = startProcess(options.nginxPath ?? 'nginx', ['-p', workDir, '-e', errorLogPath, '-c', confPath]);
   const errorLog = (): string => (existsSync(errorLogPath) ? readFileSync(errorLogPath, 'utf8') : '');
@@ -58,6 +62,7 @@ export async function startRtmpSinks(options: RtmpSinkOptions): Promise<RtmpSink
     workDir,
     urlFor: (app, key) => `rtmp://${HOST}:${port}/${app}/${key}`,
     recordingFor: (app, key) => (key ? join(recordingDir(workDir, app), `${key}.flv`) : latestRecording(workDir, app)),
+    recordingsFor: (app, key) => recordingsOf(workDir, app, key),
     errorLog,
     waitForPlayer: (key, timeoutMs = 5000) =>
       waitFor(() => errorLog().includes(`play: name='${key}'`), timeoutMs, `a player for ${key}`),
@@ -76,6 +81,17 @@ function latestRecording(workDir: string, app: string): string {
     .sort((a, b) => b.mtime - a.mtime);
   if (files.length === 0) throw new Error(`no recording yet for application "${app}" in ${dir}`);
   return files[0].path;
+}
+
+function recordingsOf(workDir: string, app: string, key: string): string[] {
+  const dir = recordingDir(workDir, app);
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${escaped}(-(\\d+))?\\.flv$`);
+  return readdirSync(dir)
+    .map((name) => ({ name, match: pattern.exec(name) }))
+    .filter((f) => f.match)
+    .sort((a, b) => Number(a.match?.[2] ?? 0) - Number(b.match?.[2] ?? 0))
+    .map((f) => join(dir, f.name));
 }
 
 export async function findFreePort(): Promise<number> {
