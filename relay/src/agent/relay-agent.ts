@@ -2,23 +2,20 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
-import { buildEncoderArgs } from '../ffmpeg/encoder-args';
-import { buildForwarderArgs } from '../ffmpeg/forwarder-args';
-import { feedProgress, INITIAL_PROGRESS_STATE, ProgressSnapshot } from '../ffmpeg/progress-parser';
 import { RelayMetrics } from '../metrics/relay-metrics';
 import { NginxServer } from '../nginx/nginx-server';
-import { CLEAN_APP, hlsRoot, LIVE_APP } from '../nginx/relay-nginx-conf';
-import { ManagedProcess } from '../process/managed-process';
+import { hlsRoot, LIVE_APP } from '../nginx/relay-nginx-conf';
 import { killOrphans } from '../process/orphans';
-import { DestinationTarget } from '../stream/destination-forwarder';
-import { StreamIdentity, StreamPipeline } from '../stream/stream-pipeline';
+import { playRtmp } from '../rtmp/rtmp-player';
+import { publishRtmp } from '../rtmp/rtmp-publisher';
+import { SlateRenderer } from '../stream/slate-renderer';
+import { StreamPipeline, type StreamIdentity } from '../stream/stream-pipeline';
 import { createControlServer } from './control-server';
-import { hlsBaseUrl, RelayConfig, rtmpBaseUrl } from './relay-config';
-
-type StreamQuality = '480p' | '720p' | '1080p';
-
-const PLAYER_WAIT_MS = 2000;
+import { ControlPlaneSync } from './control-plane-sync';
+import { FfmpegLauncher } from './ffmpeg-launcher';
+import { hlsBaseUrl, type RelayConfig, rtmpBaseUrl } from './relay-config';
 
 /** `{userSegment}/{streamId}` as nginx names a stream published to live/{userSegment}/{streamId}. */
 export function parseStreamName(name: string): { userSegment: string; streamId: string } | null {
@@ -27,27 +24,24 @@ export function parseStreamName(name: string): { userSegment: string; streamId: 
 }
 
 /**
- * The relay agent: supervises nginx-rtmp, authorises publishes through the API, runs one
- * pipeline per stream, keeps destinations in step with the API, and reports what it observes.
+ * The relay agent: supervises nginx-rtmp, authorises publishes through the API, and runs one
+ * pipeline per stream (its input, output clock, encoder and destination sessions), which outlives
+ * the glasses' drops for the stream's reconnect window.
  */
 export class RelayAgent {
   private readonly pipelines = new Map<string, StreamPipeline>();
   private readonly nginx: NginxServer;
-  private readonly api: ControlPlaneClient;
+  private readonly sync: ControlPlaneSync;
+  private readonly ffmpeg: FfmpegLauncher;
+  private readonly slates: SlateRenderer;
   readonly metrics = new RelayMetrics();
   private control: Server | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
-  private readonly pendingReports = new Set<string>();
-  private reportTimer: NodeJS.Timeout | null = null;
   private stopping = false;
-  private readonly loggedDestinationStates = new Map<string, string>();
 
   constructor(
     private readonly config: RelayConfig,
     private readonly log: Logger,
   ) {
-    this.api = new ControlPlaneClient(config.RELAY_API_URL, config.RELAY_TOKEN, config.RELAY_ID);
     this.nginx = new NginxServer(config.NGINX_PATH, {
       modulePath: config.NGINX_RTMP_MODULE,
       workDir: config.RELAY_WORK_DIR,
@@ -55,6 +49,22 @@ export class RelayAgent {
       rtmpPort: config.RELAY_RTMP_PORT,
       hlsPort: config.RELAY_HLS_PORT,
       controlPort: config.RELAY_CONTROL_PORT,
+    });
+    const api = new ControlPlaneClient(config.RELAY_API_URL, config.RELAY_TOKEN, config.RELAY_ID);
+    this.sync = new ControlPlaneSync(api, config, log, this.metrics, {
+      pipelines: () => this.pipelines.values(),
+      pipeline: (streamId) => this.pipelines.get(streamId),
+      onStopWanted: async (pipeline) => {
+        await this.nginx.dropPublisher(`${pipeline.stream.userSegment}/${pipeline.stream.streamId}`);
+        await this.endStream(pipeline, 'stopped by the API');
+      },
+      onDestinationsChanged: (pipeline) => this.refreshPlan(pipeline),
+    });
+    this.ffmpeg = new FfmpegLauncher(config.FFMPEG_PATH, this.runDir, log);
+    this.slates = new SlateRenderer({
+      ffmpegPath: config.FFMPEG_PATH,
+      cacheDir: path.join(config.RELAY_WORK_DIR, 'slates'),
+      onWarning: (message) => this.log.warn(message),
     });
   }
 
@@ -77,61 +87,59 @@ export class RelayAgent {
     });
     await this.nginx.start(() => void this.onNginxDied());
     if (this.nginx.adopted) this.log.info('adopted the nginx a previous agent started');
-    await this.registerUntilAccepted();
-    await this.reconcile();
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.config.RELAY_HEARTBEAT_MS);
-    this.statusTimer = setInterval(() => this.reportAll(), this.config.RELAY_STATUS_INTERVAL_MS);
-    this.log.info(
-      { relayId: this.config.RELAY_ID, rtmp: rtmpBaseUrl(this.config), hls: hlsBaseUrl(this.config) },
-      'relay agent ready',
-    );
+    await this.sync.start();
+    await this.resumeLivePublishers();
+    this.log.info({ relayId: this.config.RELAY_ID, rtmp: rtmpBaseUrl(this.config), hls: hlsBaseUrl(this.config) }, 'relay agent ready');
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    if (this.reportTimer) clearTimeout(this.reportTimer);
+    this.sync.stop();
     await Promise.all([...this.pipelines.values()].map((pipeline) => this.endStream(pipeline, 'relay shutting down')));
     await this.nginx.stop(this.config.RELAY_STOP_GRACE_MS);
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
   }
 
-  /** Streams already publishing when the agent (re)starts get a pipeline; nothing else runs. */
-  private async reconcile(): Promise<void> {
-    for (const name of await this.nginx.livePublishers()) {
+  /** Streams already publishing when the agent (re)starts are carried on. */
+  private async resumeLivePublishers(): Promise<void> {
+    for (const name of (await this.nginx.livePublishers()) ?? []) {
       const parsed = parseStreamName(name);
       if (!parsed || this.pipelines.has(parsed.streamId)) continue;
-      this.log.info({ streamId: parsed.streamId }, 'resuming a stream that was publishing before the agent restarted');
-      this.startPipeline({ ...parsed, userId: parsed.userSegment });
+      try {
+        const plan = await this.sync.api.streamPlan(parsed.userSegment, parsed.streamId);
+        this.log.info({ streamId: parsed.streamId }, 'resuming a stream that was publishing before the agent restarted');
+        await this.startPipeline({ ...parsed, userId: plan.userId }, plan);
+      } catch (error) {
+        this.log.warn({ streamId: parsed.streamId, error: (error as Error).message }, 'could not resume a live stream');
+      }
     }
   }
 
   private async onPublish(fields: URLSearchParams): Promise<boolean> {
     const name = fields.get('name') ?? '';
     const parsed = parseStreamName(name);
-    let existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
-    if (existing?.state === 'stopping') {
-      // The glasses reconnected before the previous publish's processes were gone: wait for them.
-      await existing.stop();
-      existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
-    }
-    if (!parsed || (existing && existing.state !== 'stopped')) {
+    const existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
+    if (!parsed || existing?.hasInput) {
       this.metrics.publishes.inc({ outcome: parsed ? 'duplicate' : 'bad-path' });
       this.log.warn({ name, reason: parsed ? 'already publishing' : 'not live/{user}/{stream}' }, 'publish refused');
       return false;
     }
-    const decision = await this.api.publishAuth(`${fields.get('app') ?? LIVE_APP}/${name}`, fields.get('key') ?? '');
+    const decision = await this.sync.api.publishAuth(`${fields.get('app') ?? LIVE_APP}/${name}`, fields.get('key') ?? '');
     this.metrics.publishes.inc({ outcome: decision.allowed ? 'allowed' : 'refused' });
     if (!decision.allowed) {
       this.log.warn({ streamId: parsed.streamId, reason: decision.reason }, 'publish refused');
       return false;
     }
-    this.startPipeline({ ...parsed, userId: decision.userId ?? parsed.userSegment });
-    // Let the publish start only once the encoder listens, so it gets the very first keyframe.
-    if (!(await this.nginx.waitForPlayer(name, PLAYER_WAIT_MS))) {
-      this.log.warn({ streamId: parsed.streamId }, 'encoder not attached yet; letting the publish start anyway');
+    const current = this.pipelines.get(parsed.streamId);
+    if (current && current.state !== 'stopping' && current.state !== 'stopped') {
+      // The glasses are back within the window: same encoder, same destination sessions.
+      this.log.info({ streamId: parsed.streamId }, 'publisher back');
+      current.updatePlan(decision.plan);
+      await current.attachInput();
+      return true;
     }
+    if (current) await current.stop('replaced by a new publish');
+    await this.startPipeline({ ...parsed, userId: decision.userId }, decision.plan);
     return true;
   }
 
@@ -139,228 +147,80 @@ export class RelayAgent {
     const parsed = parseStreamName(fields.get('name') ?? '');
     const pipeline = parsed ? this.pipelines.get(parsed.streamId) : undefined;
     this.log.info({ streamId: parsed?.streamId, known: Boolean(pipeline) }, 'publisher left');
-    if (pipeline) await this.endStream(pipeline, 'the publisher left');
+    pipeline?.publisherLeft();
   }
 
-  private startPipeline(stream: StreamIdentity): void {
-    const quality: StreamQuality = '720p';
-    const pipeline = new StreamPipeline(stream, {
-      createEncoder: (identity, onProgress, onExit) =>
-        this.ffmpeg(
-          `${identity.streamId}-encoder`,
-          buildEncoderArgs({
-            inputUrl: `rtmp://127.0.0.1:${this.config.RELAY_RTMP_PORT}/${LIVE_APP}/${identity.userSegment}/${identity.streamId}`,
-            hlsDir: this.hlsDir(identity),
-            cleanOutputUrl: this.cleanUrl(identity),
-            quality,
-          }),
-          onProgress,
-          onExit,
-        ),
-      forwarderDeps: (identity) => ({
-        createProcess: (target: DestinationTarget, onProgress: (snapshot: ProgressSnapshot) => void, onExit: () => void) =>
-          this.ffmpeg(
-            `${identity.streamId}-${target.id}`,
-            buildForwarderArgs({ sourceUrl: this.cleanUrl(identity), destinationUrl: target.url }),
-            onProgress,
-            onExit,
-          ),
-        onReconnect: (forwarder) => {
-          this.metrics.destinationReconnects.inc({ stream: identity.streamId, destination: forwarder.target.id });
-        },
+  /** The input is attached before this returns, so on_publish lets the glasses start only then. */
+  private async startPipeline(stream: StreamIdentity, plan: RelayStreamPlan): Promise<void> {
+    const context = { streamId: stream.streamId };
+    const pipeline: StreamPipeline = new StreamPipeline(stream, plan, {
+      openInput: (identity, handlers) =>
+        playRtmp(`rtmp://127.0.0.1:${this.config.RELAY_RTMP_PORT}/${LIVE_APP}/${identity.userSegment}/${identity.streamId}`, handlers),
+      encoder: {
+        createProcess: (options) => this.ffmpeg.create(`${stream.streamId}-encoder`, { ...context, process: 'encoder' }, options),
+        onStderrLine: () => undefined,
         now: () => Date.now(),
         graceMs: this.config.RELAY_STOP_GRACE_MS,
-      }),
+      },
+      connectDestination: (url, onClose) => publishRtmp(url, onClose),
+      renderSlate: (streamPlan, size) => this.slates.render(streamPlan.slate, size),
       hlsDir: (identity) => this.hlsDir(identity),
-      onChange: (changed) => this.scheduleReport(changed.stream.streamId),
-      onHlsReady: (ready) => void this.reportHlsReady(ready),
-      onEncoderRestart: () => this.metrics.processRestarts.inc({ kind: 'encoder' }),
+      onChange: (changed) => {
+        this.metrics.reconnectingStreams.set([...this.pipelines.values()].filter((p) => p.state === 'reconnecting').length);
+        this.sync.scheduleReport(changed.stream.streamId);
+      },
+      onHlsReady: (ready) => void this.sync.reportHlsReady(ready),
+      onEncoderRestart: (_, reason) => {
+        this.metrics.processRestarts.inc({ kind: 'encoder' });
+        this.log.warn({ ...context, reason }, 'encoder replaced; the destinations keep their sessions');
+      },
+      onDestinationReconnect: (_, destinationId) =>
+        this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId }),
+      onEnded: (ended, reason) => void this.endStream(ended, reason),
+      onWarning: (_, message) => this.log.warn(context, message),
       now: () => Date.now(),
-      graceMs: this.config.RELAY_STOP_GRACE_MS,
     });
     this.pipelines.set(stream.streamId, pipeline);
     this.metrics.activeStreams.set(this.pipelines.size);
-    // A new encoder starts a new playlist; segments of an earlier run would confuse players.
+    // A new stream starts a new playlist; segments of an earlier run would confuse players.
     rmSync(this.hlsDir(stream), { recursive: true, force: true });
     mkdirSync(this.hlsDir(stream), { recursive: true });
     pipeline.start();
-    this.scheduleReport(stream.streamId);
-    void this.refreshDestinations(pipeline);
+    this.sync.scheduleReport(stream.streamId);
+    await pipeline.attachInput();
   }
 
-  private ffmpeg(
-    label: string,
-    args: string[],
-    onProgress: (snapshot: ProgressSnapshot) => void,
-    onExit: () => void,
-  ): ManagedProcess {
-    let parser = INITIAL_PROGRESS_STATE;
-    return new ManagedProcess({
-      command: this.config.FFMPEG_PATH,
-      args,
-      pidFile: path.join(this.runDir, `${label}.pid`),
-      onStdout: (chunk) => {
-        const fed = feedProgress(parser, chunk);
-        parser = fed.state;
-        fed.snapshots.forEach(onProgress);
-      },
-      onExit,
-    });
-  }
-
-  private async refreshDestinations(pipeline: StreamPipeline): Promise<void> {
+  private async refreshPlan(pipeline: StreamPipeline): Promise<void> {
     try {
-      const answer = await this.api.destinations(pipeline.stream.userSegment, pipeline.stream.streamId);
-      await pipeline.setDestinations(answer.destinations, answer.destinationsVersion);
+      const plan = await this.sync.api.streamPlan(pipeline.stream.userSegment, pipeline.stream.streamId);
+      pipeline.updatePlan(plan);
+      await pipeline.setDestinations(plan.destinations, plan.destinationsVersion);
     } catch (error) {
-      this.log.warn(
-        { streamId: pipeline.stream.streamId, error: (error as Error).message },
-        'could not fetch destinations; will retry',
-      );
+      this.log.warn({ streamId: pipeline.stream.streamId, error: (error as Error).message }, 'could not fetch destinations; will retry');
     }
   }
 
   private async endStream(pipeline: StreamPipeline, reason: string): Promise<void> {
     const { streamId } = pipeline.stream;
-    await pipeline.stop();
-    if (this.pipelines.get(streamId) === pipeline) this.pipelines.delete(streamId);
-    this.log.info({ streamId, reason }, 'stream ended on this relay');
+    await pipeline.stop(reason);
+    if (this.pipelines.get(streamId) !== pipeline) return;
+    this.pipelines.delete(streamId);
+    this.log.info({ streamId, reason: pipeline.stopReason ?? reason }, 'stream ended on this relay');
     this.metrics.activeStreams.set(this.pipelines.size);
-    this.metrics.destinationState.reset();
-    await this.report(pipeline, reason);
-  }
-
-  private async heartbeat(): Promise<void> {
-    try {
-      const answer = await this.api.heartbeat({
-        load: this.pipelines.size,
-        capacity: this.config.RELAY_CAPACITY,
-        activeStreams: [...this.pipelines.keys()],
-      });
-      for (const stream of answer.streams) {
-        const pipeline = this.pipelines.get(stream.streamId);
-        if (!pipeline) continue;
-        if (stream.desired === 'stop') {
-          await this.nginx.dropPublisher(`${pipeline.stream.userSegment}/${stream.streamId}`);
-          await this.endStream(pipeline, 'stopped by the API');
-        } else if (stream.destinationsVersion !== pipeline.destinationsVersion) {
-          await this.refreshDestinations(pipeline);
-        }
-      }
-      const clients = await this.nginx.connectedClients();
-      if (clients !== null) this.metrics.rtmpConnections.set(clients);
-    } catch (error) {
-      this.log.warn({ error: (error as Error).message }, 'heartbeat failed');
-      if ((error as { status?: number }).status === 404) await this.registerUntilAccepted();
-    }
-  }
-
-  private async registerUntilAccepted(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.api.register({
-          rtmpUrl: rtmpBaseUrl(this.config),
-          hlsBaseUrl: hlsBaseUrl(this.config),
-          capacity: this.config.RELAY_CAPACITY,
-        });
-        return;
-      } catch (error) {
-        this.log.warn({ attempt, error: (error as Error).message }, 'could not register with the API; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * attempt)));
-      }
-    }
+    this.sync.forget(streamId);
+    await this.sync.report(pipeline, pipeline.stopReason ?? reason);
   }
 
   private async onNginxDied(): Promise<void> {
     if (this.stopping) return;
     this.metrics.processRestarts.inc({ kind: 'nginx' });
     this.log.error({ log: this.nginx.errorLog().slice(-1000) }, 'nginx died; restarting it');
-    await Promise.all([...this.pipelines.values()].map((pipeline) => this.endStream(pipeline, 'the RTMP server restarted')));
+    // The encoders and destination sessions do not depend on nginx: inputs just look gone.
+    for (const pipeline of this.pipelines.values()) pipeline.publisherLeft();
     await this.nginx.start(() => void this.onNginxDied());
-  }
-
-  private scheduleReport(streamId: string): void {
-    this.pendingReports.add(streamId);
-    this.reportTimer ??= setTimeout(() => {
-      this.reportTimer = null;
-      const ids = [...this.pendingReports];
-      this.pendingReports.clear();
-      for (const id of ids) {
-        const pipeline = this.pipelines.get(id);
-        if (pipeline) void this.report(pipeline);
-      }
-    }, 100);
-  }
-
-  private reportAll(): void {
-    for (const pipeline of this.pipelines.values()) void this.report(pipeline);
-  }
-
-  private async report(pipeline: StreamPipeline, reason?: string): Promise<void> {
-    // While stopping, say nothing: endStream reports once everything has ended.
-    if (pipeline.state === 'stopping' || (pipeline.state === 'stopped' && !reason)) return;
-    const { streamId, userId } = pipeline.stream;
-    const destinations = pipeline.destinationStatuses();
-    this.updateMetrics(pipeline, destinations);
-    const status = pipeline.state === 'running' ? 'active' : pipeline.state === 'starting' ? 'connecting' : 'stopped';
-    try {
-      await this.api.streamStatus({
-        userId,
-        streamId,
-        status,
-        ...(reason ? { reason } : {}),
-        ...(pipeline.stats.fps !== null ? { fps: pipeline.stats.fps } : {}),
-        ...(pipeline.stats.bitrateKbps !== null ? { bitrate: pipeline.stats.bitrateKbps } : {}),
-        droppedFrames: pipeline.stats.droppedFrames,
-        durationSeconds: Math.round((Date.now() - pipeline.startedAt) / 1000),
-        destinations: status === 'stopped' ? destinations.map((d) => ({ id: d.id, status: 'stopped' as const })) : destinations,
-      });
-    } catch (error) {
-      this.log.warn({ streamId, error: (error as Error).message }, 'status report failed');
-    }
-  }
-
-  private updateMetrics(pipeline: StreamPipeline, destinations: ReturnType<StreamPipeline['destinationStatuses']>): void {
-    const stream = pipeline.stream.streamId;
-    for (const destination of destinations) {
-      const summary = `${destination.status}:${destination.error ?? ''}`;
-      if (this.loggedDestinationStates.get(destination.id) === summary) continue;
-      this.loggedDestinationStates.set(destination.id, summary);
-      this.log.info(
-        { streamId: stream, destinationId: destination.id, state: destination.status, error: destination.error },
-        'destination state',
-      );
-    }
-    this.metrics.encoderFps.set({ stream }, pipeline.stats.fps ?? 0);
-    this.metrics.encoderBitrate.set({ stream }, pipeline.stats.bitrateKbps ?? 0);
-    this.metrics.droppedFrames.set({ stream }, pipeline.stats.droppedFrames);
-    this.metrics.duplicatedFrames.set({ stream }, pipeline.stats.duplicatedFrames);
-    this.metrics.encoderLag.set({ stream }, pipeline.stats.lagSeconds ?? 0);
-    for (const destination of destinations) {
-      for (const state of ['starting', 'broadcasting', 'errored', 'stopped'] as const) {
-        this.metrics.destinationState.set({ stream, destination: destination.id, state }, destination.status === state ? 1 : 0);
-      }
-    }
-  }
-
-  private async reportHlsReady(pipeline: StreamPipeline): Promise<void> {
-    const { streamId, userId, userSegment } = pipeline.stream;
-    try {
-      await this.api.hlsReady({
-        userId,
-        streamId,
-        hlsUrl: `${hlsBaseUrl(this.config)}/hls/${userSegment}/${streamId}/index.m3u8`,
-      });
-    } catch (error) {
-      this.log.warn({ streamId, error: (error as Error).message }, 'hls-ready report failed');
-    }
   }
 
   private hlsDir(stream: { userSegment: string; streamId: string }): string {
     return path.join(hlsRoot(this.config.RELAY_WORK_DIR), stream.userSegment, stream.streamId);
-  }
-
-  private cleanUrl(stream: { streamId: string }): string {
-    return `rtmp://127.0.0.1:${this.config.RELAY_RTMP_PORT}/${CLEAN_APP}/${stream.streamId}`;
   }
 }

@@ -1,15 +1,16 @@
 import type { z } from 'zod';
-import type {
+import {
   publishAuthResponseSchema,
-  relayDestinationsResponseSchema,
   relayHeartbeatResponseSchema,
-  RelayStreamStatus,
-} from '../../../src/relays/rtmp-relay.schemas';
-
-export type PublishDecision = z.infer<typeof publishAuthResponseSchema>;
-export type RelayDestinations = z.infer<typeof relayDestinationsResponseSchema>;
-export type HeartbeatAnswer = z.infer<typeof relayHeartbeatResponseSchema>;
-export type StreamStatusReport = RelayStreamStatus;
+  relayStreamPlanSchema,
+  type HlsReady,
+  type PublishAuthResponse,
+  type RelayHeartbeat,
+  type RelayHeartbeatResponse,
+  type RelayRegistration,
+  type RelayStreamPlan,
+  type RelayStreamStatus,
+} from '../../protocol/relay-protocol.schemas';
 
 export class ControlPlaneError extends Error {
   constructor(
@@ -22,7 +23,7 @@ export class ControlPlaneError extends Error {
 
 const TIMEOUT_MS = 5000;
 
-/** The relay's side of the relay-facing API (the paths the fleet uses). */
+/** The relay's side of the relay-facing API (the paths the fleet uses); every answer is validated. */
 export class ControlPlaneClient {
   constructor(
     private readonly baseUrl: string,
@@ -30,40 +31,50 @@ export class ControlPlaneClient {
     private readonly relayId: string,
   ) {}
 
-  register(body: { rtmpUrl: string; hlsBaseUrl: string; capacity: number; region?: string }): Promise<unknown> {
-    return this.request('POST', '/api/rtmp-relay/relays', { id: this.relayId, ...body });
+  async register(body: Omit<RelayRegistration, 'id'>): Promise<void> {
+    await this.request('POST', '/api/rtmp-relay/relays', { id: this.relayId, ...body });
   }
 
-  heartbeat(body: { load: number; capacity: number; activeStreams: string[] }): Promise<HeartbeatAnswer> {
-    return this.request('POST', `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/heartbeat`, body);
+  async heartbeat(body: RelayHeartbeat): Promise<RelayHeartbeatResponse> {
+    const path = `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/heartbeat`;
+    return this.parse(relayHeartbeatResponseSchema, await this.request('POST', path, body), path);
   }
 
   /** A refusal is an answer (403), not an error. */
-  async publishAuth(path: string, key: string): Promise<PublishDecision> {
+  async publishAuth(path: string, key: string): Promise<PublishAuthResponse> {
+    const url = '/api/rtmp-relay/publish-auth';
     try {
-      return await this.request('POST', '/api/rtmp-relay/publish-auth', { path, key, relayId: this.relayId });
+      return this.parse(publishAuthResponseSchema, await this.request('POST', url, { path, key, relayId: this.relayId }), url);
     } catch (error) {
       if (error instanceof ControlPlaneError && error.status === 403) return { allowed: false, reason: error.message };
       throw error;
     }
   }
 
-  destinations(userSegment: string, streamId: string): Promise<RelayDestinations> {
-    return this.request(
-      'GET',
-      `/api/rtmp-relay/restream-destinations/${encodeURIComponent(userSegment)}/${encodeURIComponent(streamId)}`,
-    );
+  /** The stream's plan: quality, reconnect window, slate and destinations (with keys). */
+  async streamPlan(userSegment: string, streamId: string): Promise<RelayStreamPlan> {
+    const path = `/api/rtmp-relay/restream-destinations/${encodeURIComponent(userSegment)}/${encodeURIComponent(streamId)}`;
+    return this.parse(relayStreamPlanSchema, await this.request('GET', path), '/api/rtmp-relay/restream-destinations');
   }
 
-  hlsReady(body: { userId: string; streamId: string; hlsUrl: string }): Promise<unknown> {
-    return this.request('POST', '/api/rtmp-relay/hls-ready', body);
+  async hlsReady(body: HlsReady): Promise<void> {
+    await this.request('POST', '/api/rtmp-relay/hls-ready', body);
   }
 
-  streamStatus(body: StreamStatusReport): Promise<unknown> {
-    return this.request('POST', '/api/rtmp-relay/stream-status', body);
+  async streamStatus(body: RelayStreamStatus): Promise<void> {
+    await this.request('POST', '/api/rtmp-relay/stream-status', body);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ControlPlaneError(`${what}: unexpected answer (${issue?.path.join('.') || '(root)'}: ${issue?.message})`, null);
+    }
+    return result.data;
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { 'x-relay-token': this.token, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -71,15 +82,20 @@ export class ControlPlaneClient {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    let parsed: unknown = null;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      parsed = text;
+    }
     if (!response.ok) {
-      const message = parsed && typeof parsed === 'object' && 'message' in parsed ? String(parsed.message) : text;
+      const message = parsed && typeof parsed === 'object' && 'message' in parsed ? String(parsed.message) : text.slice(0, 200);
       const reason = parsed && typeof parsed === 'object' && 'reason' in parsed ? String(parsed.reason) : null;
       throw new ControlPlaneError(
         reason ?? `${method} ${path.split('/').slice(0, 4).join('/')} answered ${response.status}: ${message}`,
         response.status,
       );
     }
-    return parsed as T;
+    return parsed;
   }
 }

@@ -1,16 +1,16 @@
-import { buildEncoderArgs, QUALITY_PROFILES, type EncoderArgsInput } from './encoder-args';
+import { buildEncoderArgs, type EncoderArgsInput } from './encoder-args';
+import { outputSize, QUALITY_PROFILES } from './output-format';
 
 const INPUT: EncoderArgsInput = {
-  inputUrl: 'rtmp://127.0.0.1:1935/live/user-7/stream-42',
   hlsDir: '/var/lib/relay/hls/stream-42',
-  cleanOutputUrl: 'rtmp://127.0.0.1:1935/clean/stream-42',
   quality: '720p',
+  size: { width: 1280, height: 720 },
+  startMs: 0,
 };
 
 function setup(overrides: Partial<EncoderArgsInput> = {}) {
   const args = buildEncoderArgs({ ...INPUT, ...overrides });
   const inputAt = args.indexOf('-i');
-  /** The value following `flag`, which must appear exactly once. */
   const value = (flag: string): string => {
     const at = args.indexOf(flag);
     expect(args.lastIndexOf(flag)).toBe(at);
@@ -18,115 +18,73 @@ function setup(overrides: Partial<EncoderArgsInput> = {}) {
     return args[at + 1];
   };
   const before = (flag: string): boolean => args.indexOf(flag) >= 0 && args.indexOf(flag) < inputAt;
-  const after = (flag: string): boolean => args.lastIndexOf(flag) > inputAt;
-  const inputValue = (flag: string): string | undefined => (before(flag) ? args[args.indexOf(flag) + 1] : undefined);
-  const outputValue = (flag: string): string | undefined => (after(flag) ? args[args.lastIndexOf(flag) + 1] : undefined);
   const tee = args[args.length - 1];
-  return { args, value, before, after, inputValue, outputValue, tee };
+  return { args, value, before, tee };
 }
 
 describe('buildEncoderArgs', () => {
-  it('reads the glasses stream with the application and stream name spelled out', () => {
-    const { args, value, before } = setup();
-    expect(value('-i')).toBe(INPUT.inputUrl);
-    expect(value('-rtmp_app')).toBe('live');
-    expect(value('-rtmp_playpath')).toBe('user-7/stream-42');
-    expect(before('-rtmp_app') && before('-rtmp_playpath')).toBe(true);
-    expect(args).toEqual(expect.arrayContaining(['-map', '0:v:0', '-map', '0:a:0']));
+  it("reads the output clock's FLV on stdin and keeps stdout for media, progress on fd 3", () => {
+    const { value, before, args } = setup();
+    expect(value('-i')).toBe('pipe:0');
+    expect(args[args.indexOf('-f') + 1]).toBe('flv');
+    expect(before('-f')).toBe(true);
+    expect(value('-progress')).toBe('pipe:3');
+    expect(args).toEqual(expect.arrayContaining(['-map', '0:v:0', '-map', '0:a:0', '-nostdin', '-nostats']));
+    // The clock restamps everything: no wall-clock stamping in the encoder any more.
+    expect(args).not.toContain('-use_wallclock_as_timestamps');
+    expect(args).not.toContain('-copyts'); // with CFR it would fill from zero to the first timestamp
   });
 
-  it('stamps on arrival, probes only until both streams are known, and times out dead reads', () => {
-    const { args, value, before, inputValue } = setup();
-    expect(value('-use_wallclock_as_timestamps')).toBe('1');
-    // No frame-threading delay in the decoder.
-    expect(inputValue('-flags')).toBe('low_delay');
-    expect(value('-fpsprobesize')).toBe('0');
-    expect(Number(value('-analyzeduration'))).toBeGreaterThan(5_000_000); // outlasts the glasses' keyframe gaps
-    expect(value('-rw_timeout')).toBe('5000000');
-    for (const flag of ['-use_wallclock_as_timestamps', '-fpsprobesize', '-analyzeduration', '-probesize', '-rw_timeout']) {
-      expect(before(flag)).toBe(true);
-    }
-    // nobuffer would drop the packets read while probing, possibly the only keyframe for seconds.
-    expect(args).not.toContain('nobuffer');
-    // The RTMP protocol's -timeout is a listen timeout; it would turn the client into a server.
-    expect(args).not.toContain('-timeout');
-  });
-
-  it('reports progress on stdout and keeps stderr quiet', () => {
-    const { value, args } = setup();
-    expect(value('-progress')).toBe('pipe:1');
-    expect(args).toEqual(expect.arrayContaining(['-nostats', '-nostdin', '-hide_banner']));
-    expect(value('-loglevel')).toBe('warning');
+  it('holds one size for the life of the stream: scaled to fit, padded, square pixels', () => {
+    expect(setup().value('-vf')).toBe(
+      'scale=w=1280:h=720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1',
+    );
+    expect(setup({ size: { width: 720, height: 1280 } }).value('-vf')).toContain('pad=720:1280');
   });
 
   it('makes constant 30 fps with an IDR every 2 s and nowhere else', () => {
-    const { value, after } = setup();
+    const { value } = setup();
     expect(value('-r')).toBe('30');
     expect(value('-fps_mode')).toBe('cfr');
     expect(value('-g')).toBe('60');
     expect(value('-keyint_min')).toBe('60');
     expect(value('-sc_threshold')).toBe('0');
     expect(value('-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
-    expect(after('-r') && after('-g')).toBe(true);
   });
 
-  it('encodes H.264 High with x264 veryfast/zerolatency (no B-frames, no lookahead) and AAC 48 kHz stereo', () => {
-    const { value } = setup();
-    expect(value('-c:v')).toBe('libx264');
-    expect(value('-preset')).toBe('veryfast');
-    expect(value('-tune')).toBe('zerolatency');
-    expect(value('-profile:v')).toBe('high');
-    expect(value('-pix_fmt')).toBe('yuv420p');
-    expect(value('-af')).toBe('aresample=async=1');
-    expect(value('-c:a')).toBe('aac');
-    expect(value('-ar')).toBe('48000');
-    expect(value('-ac')).toBe('2');
+  it.each(['480p', '720p', '1080p'] as const)('encodes %s at its bitrate and level', (quality) => {
+    const profile = QUALITY_PROFILES[quality];
+    const { value } = setup({ quality, size: outputSize(quality, null) });
+    expect(value('-b:v')).toBe(`${profile.videoKbps}k`);
+    expect(value('-maxrate')).toBe(`${profile.videoKbps}k`);
+    expect(value('-level:v')).toBe(profile.level);
   });
 
-  it.each([
-    ['480p', 854, 480, '1200k', '3.1'],
-    ['720p', 1280, 720, '2500k', '3.1'],
-    ['1080p', 1920, 1080, '4500k', '4.1'],
-  ] as const)('caps %s at %ix%i, %s, level %s', (quality, width, height, rate, level) => {
-    const { value } = setup({ quality });
-    expect(value('-b:v')).toBe(rate);
-    expect(value('-maxrate')).toBe(rate);
-    expect(value('-bufsize')).toBe(rate);
-    expect(value('-level:v')).toBe(level);
-    // Fits the box, keeps the aspect ratio, never scales up.
-    expect(value('-vf')).toBe(
-      `scale=w=min(iw\\,${width}):h=min(ih\\,${height}):force_original_aspect_ratio=decrease:force_divisible_by=2`,
-    );
-    expect(QUALITY_PROFILES[quality].videoKbps).toBe(Number.parseInt(rate, 10));
+  it('puts a restarted encoder back on the stream clock', () => {
+    expect(setup({ startMs: 45_250 }).value('-output_ts_offset')).toBe('45.250');
+    expect(setup().value('-output_ts_offset')).toBe('0.000');
   });
 
-  it('fans one encode out with tee: HLS into hlsDir and FLV to the clean application', () => {
-    const { value, outputValue, tee } = setup();
-    expect(value('-f')).toBe('tee');
-    // The FLV slave needs SPS/PPS as extradata; tee itself does not ask for it.
-    expect(outputValue('-flags')).toBe('+global_header');
-    const [hls, flv] = tee.split('|');
-    expect(hls).toBe(
-      '[f=hls:onfail=ignore:hls_time=2:hls_list_size=5:hls_flags=delete_segments+independent_segments' +
-        ':hls_start_number_source=epoch:hls_segment_filename=/var/lib/relay/hls/stream-42/segment_%d.ts]' +
-        '/var/lib/relay/hls/stream-42/index.m3u8',
-    );
-    expect(flv).toBe('[f=flv:onfail=abort:flvflags=no_duration_filesize]rtmp://127.0.0.1:1935/clean/stream-42');
+  it('writes HLS (continuing the playlist after a restart) and FLV on stdout from one encode', () => {
+    const { tee } = setup();
+    expect(tee).toContain('[f=hls:onfail=ignore:hls_time=2');
+    expect(tee).toContain('append_list');
+    expect(tee).toContain('/var/lib/relay/hls/stream-42/index.m3u8');
+    expect(tee).toMatch(/\|\[f=flv:onfail=abort:flvflags=no_duration_filesize\]pipe:1$/);
   });
 
-  it('escapes awkward directories for the tee muxer and ignores a trailing slash', () => {
-    expect(setup({ hlsDir: '/srv/hls/' }).tee).toContain(']/srv/hls/index.m3u8|');
-    expect(setup({ hlsDir: '/srv/a b:c' }).tee).toContain(
-      'hls_segment_filename=/srv/a\\\\\\ b\\\\:c/segment_%d.ts]/srv/a\\ b:c/index.m3u8|',
-    );
+  it('refuses what would corrupt its arguments', () => {
+    expect(() => setup({ hlsDir: 'relative/dir' })).toThrow(/absolute/);
+    expect(() => setup({ hlsDir: '/tmp/100%' })).toThrow(/%/);
+    expect(() => setup({ size: { width: 1281, height: 720 } })).toThrow(/even/);
   });
+});
 
-  it.each([
-    [{ hlsDir: 'relative/dir' }, /hlsDir/],
-    [{ hlsDir: '/srv/100%' }, /hlsDir/],
-    [{ cleanOutputUrl: 'rtmp://127.0.0.1/clean/a/b' }, /cleanOutputUrl/],
-    [{ inputUrl: 'rtmp://127.0.0.1/live' }, /application/],
-  ])('refuses %o', (overrides, message) => {
-    expect(() => buildEncoderArgs({ ...INPUT, ...overrides })).toThrow(message);
+describe('outputSize', () => {
+  it('applies the quality box to the long side and keeps portrait input portrait', () => {
+    expect(outputSize('720p', { width: 1280, height: 720 })).toEqual({ width: 1280, height: 720 });
+    expect(outputSize('720p', { width: 720, height: 1280 })).toEqual({ width: 720, height: 1280 });
+    expect(outputSize('1080p', { width: 640, height: 480 })).toEqual({ width: 1920, height: 1080 });
+    expect(outputSize('480p', null)).toEqual({ width: 854, height: 480 });
   });
 });

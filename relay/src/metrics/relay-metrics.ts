@@ -51,10 +51,9 @@ export class RelayMetrics {
     labelNames: ['stream'],
     registers: [this.registry],
   });
-  readonly encoderLag = new Gauge({
-    name: 'relay_encoder_lag_seconds',
-    help: 'How far the encoder output trails real time since it started',
-    labelNames: ['stream'],
+  readonly reconnectingStreams = new Gauge({
+    name: 'relay_reconnecting_streams',
+    help: 'Streams whose glasses are gone while the slate keeps their destinations fed',
     registers: [this.registry],
   });
   readonly processRestarts = new Counter({

@@ -10,7 +10,6 @@ export interface RelayNginxConfInput {
 }
 
 export const LIVE_APP = 'live';
-export const CLEAN_APP = 'clean';
 
 export function hlsRoot(workDir: string): string {
   return path.join(workDir, 'hls');
@@ -18,11 +17,11 @@ export function hlsRoot(workDir: string): string {
 
 /**
  * Pure: the relay's nginx.conf. Glasses publish to `live` (each publish authorised by the agent's
- * on_publish callback); the one encoder per stream publishes the clean stream to `clean`, which
- * the per-destination forwarders read. Only loopback may play either application. HTTP serves
- * HLS to viewers and /stat and /control to the agent alone. One foreground process, so the
- * agent supervises a single pid. nginx-rtmp keeps no GOP cache, hence wait_key/wait_video for
- * players that join a running stream (a forwarder retrying its destination).
+ * on_publish callback); the agent plays each publish from loopback and carries it from there (its
+ * encoder's output goes to the destinations from the agent itself, not through nginx). HTTP serves
+ * HLS to viewers and /stat and /control to the agent alone. One foreground process, so the agent
+ * supervises a single pid. nginx-rtmp keeps no GOP cache, hence wait_key/wait_video for a player
+ * that joins a running publish (an agent restarted mid-stream).
  */
 export function buildRelayNginxConf(input: RelayNginxConfInput): string {
   const { workDir, controlPort } = input;
@@ -53,16 +52,6 @@ rtmp {
             # so FFmpeg's short probe finds the video stream.
             wait_key on;
             wait_video on;
-            allow play 127.0.0.1;
-            deny play all;
-        }
-
-        application ${CLEAN_APP} {
-            live on;
-            wait_key on;
-            wait_video on;
-            allow publish 127.0.0.1;
-            deny publish all;
             allow play 127.0.0.1;
             deny play all;
         }

@@ -32,7 +32,16 @@ export interface ManagedProcessOptions {
   args: readonly string[];
   /** Written while the process lives, so an agent restarted after a crash can find orphans. */
   pidFile?: string;
+  /** Text on stdout (e.g. FFmpeg's -progress pipe:1). */
   onStdout?: (chunk: string) => void;
+  /** Bytes on stdout (e.g. media); takes the place of onStdout. */
+  onStdoutBytes?: (chunk: Buffer) => void;
+  /** Text on file descriptor 3 (e.g. FFmpeg's -progress pipe:3 when stdout carries media). */
+  onFd3?: (chunk: string) => void;
+  /** Each complete line of stderr, as it comes. */
+  onStderrLine?: (line: string) => void;
+  /** Give the process a stdin pipe to write to (else /dev/null). */
+  stdin?: boolean;
   onExit?: (exit: ProcessExit) => void;
   stderrLines?: number;
 }
@@ -64,11 +73,26 @@ export class ManagedProcess {
 
   start(): void {
     this.move('starting');
-    const child = spawn(this.options.command, [...this.options.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdio: ('ignore' | 'pipe')[] = [this.options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+    if (this.options.onFd3) stdio.push('pipe');
+    const child = spawn(this.options.command, [...this.options.args], { stdio });
     this.child = child;
-    child.stdout?.setEncoding('utf8');
+    // A closed pipe shows up as the process's exit; its EPIPE must not crash the agent.
+    child.stdin?.on('error', () => undefined);
+    if (this.options.onStdoutBytes) {
+      const onBytes = this.options.onStdoutBytes;
+      child.stdout?.on('data', (chunk: Buffer) => onBytes(chunk));
+    } else {
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (chunk: string) => this.options.onStdout?.(chunk));
+    }
+    const fd3 = child.stdio[3];
+    if (this.options.onFd3 && fd3 && 'setEncoding' in fd3) {
+      const onFd3 = this.options.onFd3;
+      fd3.setEncoding('utf8');
+      fd3.on('data', (chunk: string) => onFd3(chunk));
+    }
     child.stderr?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => this.options.onStdout?.(chunk));
     child.stderr?.on('data', (chunk: string) => this.keepStderr(chunk));
     child.once('spawn', () => {
       if (this.current !== 'starting') return;
@@ -111,6 +135,22 @@ export class ManagedProcess {
     this.signal('SIGKILL');
   }
 
+  /** Writes to the process's stdin; false when the pipe is full (wait for `onDrain`) or gone. */
+  write(data: Buffer): boolean {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed || !stdin.writable) return false;
+    return stdin.write(data);
+  }
+
+  get stdinBacklog(): number {
+    return this.child?.stdin?.writableLength ?? 0;
+  }
+
+  /** Closes stdin: an FFmpeg reading it finishes its outputs and exits. */
+  endInput(): void {
+    this.child?.stdin?.end();
+  }
+
   waitForExit(): Promise<ProcessExit> {
     return this.exited;
   }
@@ -140,6 +180,7 @@ export class ManagedProcess {
     this.partialStderr = lines.pop() ?? '';
     for (const line of lines) {
       if (line.trim().length === 0) continue;
+      this.options.onStderrLine?.(line);
       this.stderr.push(line);
       if (this.stderr.length > (this.options.stderrLines ?? 20)) this.stderr.shift();
     }

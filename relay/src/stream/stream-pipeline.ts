@@ -1,22 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ProgressSnapshot } from '../ffmpeg/progress-parser';
-import { backoffDelay, ENCODER_BACKOFF } from '../process/backoff';
-import type { ManagedProcess } from '../process/managed-process';
-import { DestinationForwarder, DestinationTarget, ForwarderDeps } from './destination-forwarder';
+import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
+import { avcPictureSize, isAvcSequenceHeader } from '../flv/codec-config';
+import type { FlvTag } from '../flv/flv-tags';
+import { HLS_PLAYLIST } from '../ffmpeg/encoder-args';
+import { outputSize, type PictureSize } from '../ffmpeg/output-format';
+import type { PlayedMessage, RtmpPlayer } from '../rtmp/rtmp-player';
+import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
+import { DestinationPublisher, type DestinationTarget } from './destination-publisher';
+import { EncoderRunner, type EncoderStats } from './encoder-runner';
+import { MediaFanout } from './media-fanout';
+import { FIRST_PICTURE_WAIT_MS, OutputClock } from './output-clock';
+import type { SlateMedia } from './slate-renderer';
 
 /**
- * States of a stream on this relay:
- *   starting → running       (the encoder produces frames)
- *   starting → stopping, running → stopping   (publisher left, or the API stopped the stream)
- *   running  → starting      (the encoder died; restarted with backoff)
- *   stopping → stopped
+ * States of a stream on this relay (desired: on air until stopped or the window runs out):
+ *   starting     → live | reconnecting | stopping   (first picture; publisher gone before it; stop)
+ *   live         → reconnecting | stopping          (glasses gone or silent: the slate is on air)
+ *   reconnecting → live | stopping                  (glasses back; window over or stop)
+ *   stopping     → stopped
+ * The encoder and every destination session live through `reconnecting`: the audience sees the slate.
  */
-export type PipelineState = 'starting' | 'running' | 'stopping' | 'stopped';
+export type PipelineState = 'starting' | 'live' | 'reconnecting' | 'stopping' | 'stopped';
 
 const TRANSITIONS: Record<PipelineState, readonly PipelineState[]> = {
-  starting: ['running', 'stopping'],
-  running: ['starting', 'stopping'],
+  starting: ['live', 'reconnecting', 'stopping'],
+  live: ['reconnecting', 'stopping'],
+  reconnecting: ['live', 'stopping'],
   stopping: ['stopped'],
   stopped: [],
 };
@@ -24,161 +34,220 @@ const TRANSITIONS: Record<PipelineState, readonly PipelineState[]> = {
 export interface StreamIdentity {
   streamId: string;
   userSegment: string;
-  /** The API's userId; learned from publish-auth. */
+  /** The API's userId. */
   userId: string;
 }
 
-export interface EncoderStats {
-  fps: number | null;
-  bitrateKbps: number | null;
-  droppedFrames: number;
-  duplicatedFrames: number;
-  /** How far the encoder's output time trails the time since it started. */
-  lagSeconds: number | null;
-}
-
 export interface PipelineDeps {
-  createEncoder(stream: StreamIdentity, onProgress: (snapshot: ProgressSnapshot) => void, onExit: () => void): ManagedProcess;
-  forwarderDeps(stream: StreamIdentity): Omit<ForwarderDeps, 'onChange' | 'onReconnect'> & Pick<ForwarderDeps, 'onReconnect'>;
+  openInput(stream: StreamIdentity, handlers: { onMessage(m: PlayedMessage): void; onClose(e: Error): void }): Promise<RtmpPlayer>;
+  encoder: Omit<ConstructorParameters<typeof EncoderRunner>[0], 'onOutput' | 'onRunning' | 'onRestart' | 'input'>;
+  connectDestination(url: string, onClose: (error: Error) => void): Promise<RtmpPublishSession>;
+  renderSlate(plan: RelayStreamPlan, size: PictureSize): Promise<SlateMedia>;
   hlsDir(stream: StreamIdentity): string;
   onChange(pipeline: StreamPipeline): void;
   onHlsReady(pipeline: StreamPipeline): void;
-  onEncoderRestart(pipeline: StreamPipeline): void;
+  onEncoderRestart(pipeline: StreamPipeline, reason: string): void;
+  onDestinationReconnect(pipeline: StreamPipeline, destinationId: string): void;
+  /** The pipeline ended by itself (the reconnect window ran out). */
+  onEnded(pipeline: StreamPipeline, reason: string): void;
+  onWarning(pipeline: StreamPipeline, message: string): void;
   now(): number;
-  graceMs: number;
 }
 
-/** One stream on this relay: one encoder (HLS + the clean local stream), one forwarder per destination. */
+const TICK_MS = 20;
+
 export class StreamPipeline {
   private current: PipelineState = 'starting';
-  private encoder: ManagedProcess | null = null;
-  private encoderStartedAt = 0;
-  /** The encoder's output position; forwarders compare theirs with it to tell a stall from a pause. */
-  private encoderOutTimeMs: number | null = null;
-  private encoderAttempt = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly clock: OutputClock;
+  private readonly encoder: EncoderRunner;
+  private readonly fanout: MediaFanout;
+  private readonly publishers = new Map<string, DestinationPublisher>();
+  private input: RtmpPlayer | null = null;
+  private size: PictureSize | null = null;
+  private slate: SlateMedia | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private sizeTimer: NodeJS.Timeout | null = null;
+  private windowTimer: NodeJS.Timeout | null = null;
   private hlsTimer: NodeJS.Timeout | null = null;
   private hlsReported = false;
-  private readonly forwarders = new Map<string, DestinationForwarder>();
   private stopping: Promise<void> | null = null;
+  stopReason: string | null = null;
   destinationsVersion = -1;
   readonly startedAt: number;
-  stats: EncoderStats = { fps: null, bitrateKbps: null, droppedFrames: 0, duplicatedFrames: 0, lagSeconds: null };
 
   constructor(
     readonly stream: StreamIdentity,
+    private plan: RelayStreamPlan,
     private readonly deps: PipelineDeps,
   ) {
     this.startedAt = deps.now();
+    this.fanout = new MediaFanout(() => this.publishers.values(), deps.now);
+    this.encoder = new EncoderRunner({
+      ...deps.encoder,
+      input: () => this.clock.primeNewEncoder(),
+      onOutput: (tag) => this.fanout.push(tag),
+      onRunning: () => deps.onChange(this),
+      onRestart: (reason) => {
+        this.fanout.encoderRestarted();
+        deps.onEncoderRestart(this, reason);
+      },
+    });
+    this.clock = new OutputClock({
+      now: deps.now,
+      write: (tag) => this.encoder.write(tag),
+      slate: () => this.slate,
+      onInput: (state) => this.onInput(state),
+    });
   }
 
   get state(): PipelineState {
     return this.current;
   }
 
-  destinationStatuses(): { id: string; status: 'starting' | 'broadcasting' | 'errored' | 'stopped'; error?: string }[] {
-    return [...this.forwarders.values()].map((forwarder) => forwarder.status);
+  get hasInput(): boolean {
+    return this.input !== null;
+  }
+
+  get quality(): RelayStreamPlan['quality'] {
+    return this.plan.quality;
+  }
+
+  get stats(): EncoderStats {
+    return this.encoder.stats;
+  }
+
+  destinationStatuses(): DestinationPublisher['status'][] {
+    return [...this.publishers.values()].map((publisher) => publisher.status);
   }
 
   start(): void {
-    this.launchEncoder();
+    this.tickTimer = setInterval(() => this.clock.tick(), TICK_MS);
+    this.sizeTimer = setTimeout(() => this.decideSize(null), FIRST_PICTURE_WAIT_MS);
     this.hlsTimer = setInterval(() => this.checkHls(), 200);
+    void this.setDestinations(this.plan.destinations, this.plan.destinationsVersion);
   }
 
-  /** Starts forwarders for new destinations and stops those that went away. */
+  /** A publish started (first or again): from its first keyframe the glasses are on air. */
+  async attachInput(): Promise<void> {
+    if (this.stopping) return;
+    this.input?.close();
+    this.clock.publisherBack();
+    this.input = await this.deps.openInput(this.stream, {
+      onMessage: (message) => this.onInputMessage(message),
+      onClose: () => undefined, // nginx's on_publish_done says when the publisher left
+    });
+  }
+
+  /** The publisher left: the slate goes on air, and the window starts (or, without one, the stream ends). */
+  publisherLeft(): void {
+    this.input?.close();
+    this.input = null;
+    if (this.stopping) return;
+    if (this.plan.reconnectWindowSeconds === 0) this.end('the publisher left');
+    else this.clock.publisherLeft();
+  }
+
+  /** Starts publishers for new destinations and stops those that went away. */
   async setDestinations(targets: readonly DestinationTarget[], version: number): Promise<void> {
-    if (this.current === 'stopping' || this.current === 'stopped') return;
+    if (this.stopping) return;
     this.destinationsVersion = version;
     const wanted = new Map(targets.map((target) => [target.id, target]));
     const stopping: Promise<void>[] = [];
-    for (const [id, forwarder] of this.forwarders) {
+    for (const [id, publisher] of this.publishers) {
       const target = wanted.get(id);
-      if (!target || target.url !== forwarder.target.url) {
-        this.forwarders.delete(id);
-        stopping.push(forwarder.stop());
+      if (!target || target.url !== publisher.target.url) {
+        this.publishers.delete(id);
+        stopping.push(publisher.stop());
       }
     }
     for (const target of targets) {
-      if (this.forwarders.has(target.id)) continue;
-      const forwarder = new DestinationForwarder(target, {
-        ...this.deps.forwarderDeps(this.stream),
+      if (this.publishers.has(target.id)) continue;
+      const publisher = new DestinationPublisher(target, {
+        connect: (url, onClose) => this.deps.connectDestination(url, onClose),
+        startTags: () => this.fanout.startTags(),
         onChange: () => this.deps.onChange(this),
-        sourceOutTimeMs: () => this.encoderOutTimeMs,
+        onReconnect: () => this.deps.onDestinationReconnect(this, target.id),
+        now: this.deps.now,
       });
-      this.forwarders.set(target.id, forwarder);
-      forwarder.start();
+      this.publishers.set(target.id, publisher);
+      publisher.start();
     }
     await Promise.all(stopping);
     this.deps.onChange(this);
   }
 
-  /** Idempotent: every caller gets the same stop, finished when all processes have ended. */
-  stop(): Promise<void> {
-    this.stopping ??= this.stopNow();
+  updatePlan(plan: RelayStreamPlan): void {
+    this.plan = { ...plan, quality: this.plan.quality };
+  }
+
+  /** Idempotent: every caller gets the same stop, finished when every session and process has ended. */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= this.stopNow(reason);
     return this.stopping;
   }
 
-  private async stopNow(): Promise<void> {
+  private async stopNow(reason: string): Promise<void> {
+    this.stopReason = reason;
     this.move('stopping');
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.hlsTimer) clearInterval(this.hlsTimer);
-    const encoder = this.encoder;
-    this.encoder = null;
-    await Promise.all([...[...this.forwarders.values()].map((forwarder) => forwarder.stop()), encoder?.stop(this.deps.graceMs)]);
-    this.forwarders.clear();
+    for (const timer of [this.tickTimer, this.hlsTimer]) if (timer) clearInterval(timer);
+    for (const timer of [this.sizeTimer, this.windowTimer]) if (timer) clearTimeout(timer);
+    this.input?.close();
+    this.input = null;
+    // The encoder first, so its last pictures reach the destinations before their sessions end.
+    await this.encoder.stop();
+    await Promise.all([...this.publishers.values()].map((publisher) => publisher.stop()));
     this.move('stopped');
     this.deps.onChange(this);
   }
 
-  private launchEncoder(): void {
-    this.encoderAttempt++;
-    this.encoderStartedAt = this.deps.now();
-    this.encoderOutTimeMs = null;
-    const encoder = this.deps.createEncoder(
-      this.stream,
-      (snapshot) => this.onProgress(snapshot),
-      () => this.onEncoderExit(encoder),
-    );
-    this.encoder = encoder;
-    encoder.start();
-  }
-
-  private onProgress(snapshot: ProgressSnapshot): void {
-    const elapsedMs = this.deps.now() - this.encoderStartedAt;
-    if (snapshot.outTimeMs !== null) this.encoderOutTimeMs = snapshot.outTimeMs;
-    this.stats = {
-      fps: snapshot.fps,
-      bitrateKbps: snapshot.bitrateKbps,
-      droppedFrames: snapshot.dropFrames ?? this.stats.droppedFrames,
-      duplicatedFrames: snapshot.dupFrames ?? this.stats.duplicatedFrames,
-      lagSeconds: snapshot.outTimeMs === null ? null : Math.max(0, (elapsedMs - snapshot.outTimeMs) / 1000),
-    };
-    if (this.current === 'starting' && (snapshot.frame ?? 0) > 0) {
-      this.encoderAttempt = 0;
-      this.move('running');
-      this.deps.onChange(this);
+  private onInputMessage(message: PlayedMessage): void {
+    if (message.kind === 'video' && this.size === null && isAvcSequenceHeader(message.payload)) {
+      this.decideSize(avcPictureSize(message.payload));
     }
+    this.clock.input(message.kind, message.timestamp, message.payload);
   }
 
-  private onEncoderExit(encoder: ManagedProcess): void {
-    if (encoder !== this.encoder || this.current === 'stopping' || this.current === 'stopped') return;
-    this.encoder = null;
-    if (this.current === 'running') this.move('starting');
-    this.deps.onEncoderRestart(this);
-    this.deps.onChange(this);
-    this.restartTimer = setTimeout(
-      () => {
-        this.restartTimer = null;
-        if (this.current === 'starting') this.launchEncoder();
+  /** The output size is chosen once, from the first picture's shape (or landscape without one). */
+  private decideSize(first: PictureSize | null): void {
+    if (this.size || this.stopping) return;
+    if (this.sizeTimer) clearTimeout(this.sizeTimer);
+    this.size = outputSize(this.plan.quality, first);
+    const size = this.size;
+    this.deps.renderSlate(this.plan, size).then(
+      (slate) => {
+        this.slate = slate;
+        this.clock.tick();
       },
-      backoffDelay(this.encoderAttempt, ENCODER_BACKOFF),
+      (error: unknown) => this.deps.onWarning(this, `slate not rendered: ${(error as Error).message}`),
     );
+    this.encoder.start(size, this.plan.quality, this.deps.hlsDir(this.stream));
+  }
+
+  private onInput(state: 'live' | 'lost'): void {
+    if (this.stopping) return;
+    if (state === 'live') {
+      if (this.windowTimer) clearTimeout(this.windowTimer);
+      this.windowTimer = null;
+      if (this.current !== 'live') this.move('live');
+    } else {
+      if (this.current !== 'reconnecting') this.move('reconnecting');
+      // Without a window only the publisher leaving ends the stream (publisherLeft).
+      const windowSeconds = this.plan.reconnectWindowSeconds;
+      if (windowSeconds > 0) {
+        this.windowTimer ??= setTimeout(() => this.end(`the glasses did not come back within ${windowSeconds} s`), windowSeconds * 1000);
+      }
+    }
+    this.deps.onChange(this);
+  }
+
+  private end(reason: string): void {
+    void this.stop(reason).then(() => this.deps.onEnded(this, reason));
   }
 
   /** hls-ready means a player can start: the playlist names at least one finished segment. */
   private checkHls(): void {
     if (this.hlsReported) return;
-    const playlist = path.join(this.deps.hlsDir(this.stream), 'index.m3u8');
+    const playlist = path.join(this.deps.hlsDir(this.stream), HLS_PLAYLIST);
     if (!existsSync(playlist)) return;
     if (!/\.ts\s*$/m.test(readFileSync(playlist, 'utf8'))) return;
     this.hlsReported = true;
@@ -191,3 +260,5 @@ export class StreamPipeline {
     this.current = next;
   }
 }
+
+export type { FlvTag };

@@ -1,5 +1,4 @@
 import { ChunkReader, encodeChunks, MessageType, setChunkSizeMessage, type RtmpMessage } from './rtmp-chunks';
-import { parseRtmpUrl } from './rtmp-url';
 
 const message = (overrides: Partial<RtmpMessage> = {}): RtmpMessage => ({
   csid: 6,
@@ -83,27 +82,5 @@ describe('ChunkReader', () => {
 
   it('rejects a chunk stream that starts without a full header', () => {
     expect(() => new ChunkReader().push(Buffer.from([0x83, 0, 0, 1]))).toThrow(/starts with a type-2 header/);
-  });
-});
-
-describe('parseRtmpUrl', () => {
-  it('splits application and stream key the way publishers do', () => {
-    expect(parseRtmpUrl('rtmp://a.rtmp.youtube.com/live2/abcd-efgh')).toEqual({
-      host: 'a.rtmp.youtube.com',
-      port: 1935,
-      app: 'live2',
-      streamName: 'abcd-efgh',
-      tcUrl: 'rtmp://a.rtmp.youtube.com:1935/live2',
-    });
-    expect(parseRtmpUrl('rtmp://127.0.0.1:19350/ingest/user/42?token=x')).toMatchObject({
-      port: 19350,
-      app: 'ingest',
-      streamName: 'user/42?token=x',
-    });
-  });
-
-  it('refuses URLs it cannot publish to', () => {
-    expect(() => parseRtmpUrl('rtmps://h/app/key')).toThrow(/only plain rtmp/);
-    expect(() => parseRtmpUrl('rtmp://h/app')).toThrow(/needs \/<app>\/<stream key>/);
   });
 });

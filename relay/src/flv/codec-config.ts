@@ -1,0 +1,142 @@
+/**
+ * Pure: what the relay needs to know from the glasses' codec configuration: the picture size from the
+ * AVC sequence header (SPS) and the AAC sample rate from its AudioSpecificConfig. FLV tag bodies in.
+ */
+
+export interface PictureSize {
+  width: number;
+  height: number;
+}
+
+export function isAvcSequenceHeader(body: Buffer): boolean {
+  return body.length >= 2 && (body[0] & 0x0f) === 7 && body[1] === 0;
+}
+
+export function isAvcFrame(body: Buffer): boolean {
+  return body.length >= 2 && (body[0] & 0x0f) === 7 && body[1] === 1;
+}
+
+export function isKeyframeBody(body: Buffer): boolean {
+  return body.length >= 1 && body[0] >> 4 === 1;
+}
+
+export function isAacBody(body: Buffer): boolean {
+  return body.length >= 2 && body[0] >> 4 === 10;
+}
+
+export function isAacSequenceHeader(body: Buffer): boolean {
+  return isAacBody(body) && body[1] === 0;
+}
+
+const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+/** Sample rate of an AAC sequence header tag body, or null when it cannot be read. */
+export function aacSampleRate(body: Buffer): number | null {
+  if (!isAacSequenceHeader(body) || body.length < 4) return null;
+  const index = ((body[2] & 0x07) << 1) | (body[3] >> 7);
+  return AAC_RATES[index] ?? null;
+}
+
+/** Picture size of an AVC sequence header tag body (first SPS), or null when it cannot be read. */
+export function avcPictureSize(body: Buffer): PictureSize | null {
+  if (!isAvcSequenceHeader(body) || body.length < 5 + 8) return null;
+  const record = body.subarray(5);
+  if ((record[5] & 0x1f) < 1) return null;
+  const spsLength = record.readUInt16BE(6);
+  const sps = record.subarray(8, 8 + spsLength);
+  if (sps.length !== spsLength || spsLength < 4) return null;
+  try {
+    return spsPictureSize(unescapeRbsp(sps.subarray(1)));
+  } catch {
+    return null;
+  }
+}
+
+function unescapeRbsp(nal: Buffer): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < nal.length; i++) {
+    if (i >= 2 && nal[i] === 3 && nal[i - 1] === 0 && nal[i - 2] === 0) continue;
+    out.push(nal[i]);
+  }
+  return Buffer.from(out);
+}
+
+class BitReader {
+  private bit = 0;
+  constructor(private readonly data: Buffer) {}
+  u(n: number): number {
+    let value = 0;
+    for (let i = 0; i < n; i++) {
+      const byte = this.data[this.bit >> 3];
+      if (byte === undefined) throw new RangeError('SPS ends early');
+      value = value * 2 + ((byte >> (7 - (this.bit & 7))) & 1);
+      this.bit++;
+    }
+    return value;
+  }
+  ue(): number {
+    let zeros = 0;
+    while (this.u(1) === 0) if (++zeros > 31) throw new RangeError('bad Exp-Golomb code');
+    return 2 ** zeros - 1 + this.u(zeros);
+  }
+  se(): number {
+    const k = this.ue();
+    return k % 2 === 1 ? (k + 1) / 2 : -k / 2;
+  }
+}
+
+const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]);
+
+function spsPictureSize(rbsp: Buffer): PictureSize {
+  const r = new BitReader(rbsp);
+  const profile = r.u(8);
+  r.u(16); // constraint flags, level
+  r.ue(); // seq_parameter_set_id
+  let chromaFormat = 1;
+  if (HIGH_PROFILES.has(profile)) {
+    chromaFormat = r.ue();
+    if (chromaFormat === 3) r.u(1);
+    r.ue(); // bit depth luma
+    r.ue(); // bit depth chroma
+    r.u(1);
+    if (r.u(1)) {
+      for (let i = 0; i < (chromaFormat === 3 ? 12 : 8); i++) {
+        if (r.u(1)) skipScalingList(r, i < 6 ? 16 : 64);
+      }
+    }
+  }
+  r.ue(); // log2_max_frame_num_minus4
+  const pocType = r.ue();
+  if (pocType === 0) r.ue();
+  else if (pocType === 1) {
+    r.u(1);
+    r.se();
+    r.se();
+    const cycle = r.ue();
+    for (let i = 0; i < cycle; i++) r.se();
+  }
+  r.ue(); // max_num_ref_frames
+  r.u(1);
+  const widthInMbs = r.ue() + 1;
+  const heightInMapUnits = r.ue() + 1;
+  const frameMbsOnly = r.u(1);
+  if (!frameMbsOnly) r.u(1);
+  r.u(1);
+  let crop = { left: 0, right: 0, top: 0, bottom: 0 };
+  if (r.u(1)) crop = { left: r.ue(), right: r.ue(), top: r.ue(), bottom: r.ue() };
+  const cropUnitX = chromaFormat === 0 || chromaFormat === 3 ? 1 : 2;
+  const cropUnitY = (chromaFormat === 1 ? 2 : 1) * (2 - frameMbsOnly);
+  const width = widthInMbs * 16 - cropUnitX * (crop.left + crop.right);
+  const height = (2 - frameMbsOnly) * heightInMapUnits * 16 - cropUnitY * (crop.top + crop.bottom);
+  if (width <= 0 || height <= 0) throw new RangeError('SPS gives no picture');
+  return { width, height };
+}
+
+function skipScalingList(r: BitReader, size: number): void {
+  let last = 8;
+  let next = 8;
+  for (let j = 0; j < size; j++) {
+    if (next !== 0) next = (last + r.se() + 256) % 256;
+    last = next === 0 ? last : next;
+  }
+}

@@ -1,0 +1,191 @@
+import type { StreamQuality } from '../../protocol/relay-protocol.schemas';
+import { buildEncoderArgs } from '../ffmpeg/encoder-args';
+import type { PictureSize } from '../ffmpeg/output-format';
+import { feedProgress, INITIAL_PROGRESS_STATE } from '../ffmpeg/progress-parser';
+import { FlvStreamReader } from '../flv/flv-stream-reader';
+import { serializeFlvHeader, serializeFlvTag, type FlvTag } from '../flv/flv-tags';
+import { backoffDelay, type BackoffPolicy } from '../process/backoff';
+import type { ManagedProcess, ManagedProcessOptions } from '../process/managed-process';
+
+export interface EncoderStats {
+  fps: number | null;
+  bitrateKbps: number | null;
+  droppedFrames: number;
+  duplicatedFrames: number;
+}
+
+export interface EncoderRunnerOptions {
+  /** Creates (not starts) the FFmpeg process. */
+  createProcess(options: Pick<ManagedProcessOptions, 'args' | 'onStdoutBytes' | 'onFd3' | 'onStderrLine' | 'onExit' | 'stdin'>): ManagedProcess;
+  /** Writes what a fresh encoder needs first (through `write`); returns the stream time it starts at. */
+  input(): number;
+  onOutput(tag: FlvTag): void;
+  /** The first output of a (re)started encoder. */
+  onRunning(): void;
+  onRestart(reason: string): void;
+  onStderrLine(line: string): void;
+  now(): number;
+  graceMs: number;
+}
+
+/** An encoder that produced output and then none for this long is stuck (e.g. SIGSTOP): it is replaced. */
+export const ENCODER_STALL_MS = 1200;
+/** A new encoder that produced nothing for this long is replaced. */
+export const ENCODER_START_TIMEOUT_MS = 8000;
+/** The first restart is immediate: the destinations are waiting. */
+export const ENCODER_RESTART_BACKOFF: BackoffPolicy = { initialMs: 50, maxMs: 5000, jitter: 0.3 };
+/** Input kept for an encoder that does not read it (stuck, or not yet started). */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Desired: one encoder running from `start` until `stop`. Observed: the process, whether it has
+ * produced output, and when it last did. Any unrequested exit or stall replaces it (capped jittered
+ * backoff), fed again from the output clock so its output carries on where the last one stopped.
+ */
+export class EncoderRunner {
+  private process: ManagedProcess | null = null;
+  private wanted: { size: PictureSize; quality: StreamQuality; hlsDir: string } | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private attempt = 0;
+  private startedAt = 0;
+  private lastOutputAt: number | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private killReason: string | null = null;
+  stats: EncoderStats = { fps: null, bitrateKbps: null, droppedFrames: 0, duplicatedFrames: 0 };
+
+  constructor(private readonly options: EncoderRunnerOptions) {}
+
+  get running(): boolean {
+    return this.process !== null && this.lastOutputAt !== null;
+  }
+
+  start(size: PictureSize, quality: StreamQuality, hlsDir: string): void {
+    if (this.wanted) return;
+    this.wanted = { size, quality, hlsDir };
+    this.watchdog = setInterval(() => this.checkProgress(), 250);
+    this.launch(false);
+  }
+
+  /** One tag of the output clock's stream; kept until an encoder reads it. */
+  write(tag: FlvTag): void {
+    const bytes = serializeFlvTag(tag);
+    if (this.process) {
+      // A stuck encoder is replaced by the watchdog; until then its input is not worth keeping.
+      if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(bytes);
+      return;
+    }
+    if (this.pendingBytes + bytes.length > MAX_PENDING_BYTES) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  /** Ends the input: FFmpeg finishes its outputs (HLS end list, the last pictures) and exits. */
+  async stop(): Promise<void> {
+    this.wanted = null;
+    if (this.watchdog) clearInterval(this.watchdog);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const process = this.process;
+    this.process = null;
+    if (!process) return;
+    process.endInput();
+    const exited = await Promise.race([
+      process.waitForExit().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.options.graceMs)),
+    ]);
+    if (!exited) await process.stop(1000);
+  }
+
+  private launch(restart: boolean): void {
+    if (!this.wanted) return;
+    this.attempt++;
+    this.killReason = null;
+    this.lastOutputAt = null;
+    this.startedAt = this.options.now();
+    if (restart) {
+      // A fresh encoder starts from the clock's present: what the last one did not read is dropped.
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    const startMs = restart ? this.options.input() : this.firstPendingTs();
+    const reader = new FlvStreamReader();
+    let progress = INITIAL_PROGRESS_STATE;
+    const process = this.options.createProcess({
+      args: buildEncoderArgs({ ...this.wanted, startMs }),
+      stdin: true,
+      onStdoutBytes: (chunk) => {
+        if (process !== this.process) return;
+        let tags: FlvTag[];
+        try {
+          tags = reader.push(chunk);
+        } catch (error) {
+          this.kill(`unreadable encoder output: ${(error as Error).message}`);
+          return;
+        }
+        if (tags.length === 0) return;
+        const first = this.lastOutputAt === null;
+        this.lastOutputAt = this.options.now();
+        if (first) {
+          this.attempt = 0;
+          this.options.onRunning();
+        }
+        for (const tag of tags) this.options.onOutput(tag);
+      },
+      onFd3: (chunk) => {
+        const fed = feedProgress(progress, chunk);
+        progress = fed.state;
+        for (const snapshot of fed.snapshots) {
+          this.stats = {
+            fps: snapshot.fps,
+            bitrateKbps: snapshot.bitrateKbps,
+            droppedFrames: snapshot.dropFrames ?? this.stats.droppedFrames,
+            duplicatedFrames: snapshot.dupFrames ?? this.stats.duplicatedFrames,
+          };
+        }
+      },
+      onStderrLine: (line) => this.options.onStderrLine(line),
+      onExit: (exit) => this.onExit(process, exit.code, exit.signal),
+    });
+    this.process = process;
+    process.start();
+    process.write(serializeFlvHeader({ hasAudio: true, hasVideo: true }));
+    for (const bytes of this.pending) process.write(bytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private firstPendingTs(): number {
+    const first = this.pending[0];
+    return first ? ((first[7] << 24) | first.readUIntBE(4, 3)) >>> 0 : 0;
+  }
+
+  private checkProgress(): void {
+    if (!this.process) return;
+    const now = this.options.now();
+    if (this.lastOutputAt !== null && now - this.lastOutputAt > ENCODER_STALL_MS) {
+      this.kill(`the encoder stalled (no output for ${ENCODER_STALL_MS} ms)`);
+    } else if (this.lastOutputAt === null && now - this.startedAt > ENCODER_START_TIMEOUT_MS) {
+      this.kill(`the encoder produced nothing within ${ENCODER_START_TIMEOUT_MS / 1000} s`);
+    }
+  }
+
+  private kill(reason: string): void {
+    this.killReason ??= reason;
+    this.process?.kill();
+  }
+
+  private onExit(process: ManagedProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (process !== this.process || !this.wanted) return;
+    this.process = null;
+    const reason = this.killReason ?? `the encoder exited (${signal ?? `code ${code}`})`;
+    this.options.onRestart(reason);
+    this.restartTimer = setTimeout(
+      () => {
+        this.restartTimer = null;
+        this.launch(true);
+      },
+      backoffDelay(this.attempt, ENCODER_RESTART_BACKOFF),
+    );
+  }
+}
