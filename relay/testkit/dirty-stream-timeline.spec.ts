@@ -1,5 +1,5 @@
-import { planDirtyStream, plannedAudioFrames } from './dirty-stream-plan';
-import { RenderMismatchError, retimeRender, tagsForPass } from './dirty-stream-timeline';
+import { planDirtyStream, plannedAudioFrames, type DirtyStreamPlan } from './dirty-stream-plan';
+import { RenderMismatchError, retimeRender, retimeRenders, tagsForPass, type TimedTag } from './dirty-stream-timeline';
 import { isKeyframe, isSequenceHeader, type FlvFile, type FlvTag } from './flv-tags';
 import { aacFrame, aacHeader, avcFrame, avcHeader } from './flv-tags.fixtures';
 
@@ -98,5 +98,80 @@ describe('tagsForPass', () => {
     const step = (nextVideo?.timestampMs ?? 0) - (lastVideo?.timestampMs ?? 0);
     expect(step).toBeGreaterThan(0);
     expect(step).toBeLessThan(200);
+  });
+});
+
+describe('retimeRenders with shapes', () => {
+  /** A render of one video segment (its own header, marked with `segment`), optionally with audio. */
+  function segmentRender(plan: DirtyStreamPlan, segment: number, audioFrames: number): FlvFile {
+    const { firstFrame, frameCount } = plan.videoSegments[segment];
+    const keyframes = plan.frames.slice(firstFrame, firstFrame + frameCount).map((f) => f.keyframe);
+    const render = fakeRender(keyframes, audioFrames);
+    const header = render.tags.find((t) => t.kind === 'video' && isSequenceHeader(t));
+    if (header) header.data = Buffer.concat([avcHeader(), Buffer.from([segment])]);
+    return render;
+  }
+  const audioOnly = (count: number): FlvFile => ({ ...fakeRender([], count), hasVideo: false });
+  const label = (t: TimedTag): string =>
+    `${t.kind}${isSequenceHeader(t) ? `-header${t.kind === 'video' ? t.data[t.data.length - 1] : ''}` : ''}@${Math.round(t.wallMs)}/${t.timestampMs}`;
+
+  it('sends a new AVC header before the first frame of each later segment, then a keyframe', () => {
+    const plan = planDirtyStream(3, 12, {
+      resizes: [
+        { atSec: 4, size: '640x480' },
+        { atSec: 7, size: '640x480' },
+      ],
+    });
+    const renders = [0, 1, 2].map((s) => segmentRender(plan, s, 0));
+    const stream = retimeRenders([...renders, audioOnly(600)], plan);
+    const headers = stream.tags.filter((t) => t.kind === 'video' && isSequenceHeader(t));
+    expect(headers.map((t) => t.data[t.data.length - 1])).toEqual([0, 1, 2]);
+    for (const [i, header] of headers.entries()) {
+      const frame = plan.frames[plan.videoSegments[i].firstFrame];
+      expect(header).toMatchObject({ wallMs: frame.wallMs, timestampMs: frame.dtsMs });
+      const next = stream.tags.slice(stream.tags.indexOf(header) + 1).find((t) => t.kind === 'video');
+      expect(next && isKeyframe(next)).toBe(true);
+    }
+  });
+
+  it('with drops: one session per connection, each opening with its sequence headers at the restarted clock', () => {
+    const plan = planDirtyStream(5, 10, {
+      drops: [
+        { atSec: 3, forSec: 2 },
+        { atSec: 6.5, forSec: 1.5, abrupt: true },
+      ],
+    });
+    const stream = retimeRenders([segmentRender(plan, 0, 0), audioOnly(500)], plan);
+    expect(stream.sessions.map((s) => s.end)).toEqual(['clean', 'abrupt', 'final']);
+    for (const s of stream.sessions) {
+      const firstFrame = s.tags.find((t) => t.kind === 'video' && !isSequenceHeader(t));
+      expect(label(s.tags[0])).toBe(`video-header0@${s.startWallMs}/0`);
+      expect(firstFrame && [label(firstFrame), isKeyframe(firstFrame)]).toEqual([`video@${s.startWallMs}/0`, true]);
+      const firstAudio = s.tags.findIndex((t) => t.kind === 'audio');
+      expect(isSequenceHeader(s.tags[firstAudio])).toBe(true);
+      expect(s.tags[firstAudio].timestampMs).toBe(Math.round(s.tags[firstAudio].wallMs - s.startWallMs));
+      expect(s.tags.every((t) => t.wallMs >= s.startWallMs && t.wallMs < s.endWallMs)).toBe(true);
+    }
+    expect(stream.tags).toEqual(stream.sessions.flatMap((s) => s.tags));
+  });
+
+  it('audio before video: the AAC header at 0, the AVC header only with the first frame', () => {
+    const plan = planDirtyStream(3, 12, { audioOnlyForSec: 3 });
+    const stream = retimeRenders([segmentRender(plan, 0, 0), audioOnly(600)], plan);
+    expect(stream.tags.slice(0, 2).map(label)).toEqual(['audio-header@0/0', 'audio@0/0']);
+    const videoHeader = stream.tags.find((t) => t.kind === 'video' && isSequenceHeader(t));
+    expect(videoHeader?.wallMs).toBe(plan.frames[0].wallMs);
+  });
+
+  it('no audio: video tags only', () => {
+    const plan = planDirtyStream(3, 12, { audio: 'none' });
+    const stream = retimeRenders([segmentRender(plan, 0, 0)], plan);
+    expect(stream.hasAudio).toBe(false);
+    expect(stream.tags.every((t) => t.kind === 'video')).toBe(true);
+  });
+
+  it('refuses an audio render shorter than the plan', () => {
+    const plan = planDirtyStream(3, 12, { audioOnlyForSec: 3 });
+    expect(() => retimeRenders([segmentRender(plan, 0, 0), audioOnly(100)], plan)).toThrow(/audio frames/);
   });
 });

@@ -1,5 +1,14 @@
 import { planDirtyStream } from './dirty-stream-plan';
-import { cleanEncodeArgs, copyPublishArgs, escapeFilterValue, probeArgs, renderArgs, RENDER_FPS } from './ffmpeg-args';
+import {
+  cleanEncodeArgs,
+  copyPublishArgs,
+  escapeFilterValue,
+  probeArgs,
+  renderArgs,
+  renderJobArgs,
+  renderJobs,
+  RENDER_FPS,
+} from './ffmpeg-args';
 
 const after = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
@@ -72,5 +81,41 @@ describe('other argument lists', () => {
 
   it('escapes filter option values', () => {
     expect(escapeFilterValue("a:b,c'd\\e")).toBe("a\\:b\\,c\\'d\\\\e");
+  });
+});
+
+describe('renderJobs', () => {
+  it('is one render carrying the audio for a default plan', () => {
+    const jobs = renderJobs(planDirtyStream(4, 12));
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].audio).not.toBeNull();
+  });
+
+  it('renders each size segment on its own and the audio apart when the first segment is too short for it', () => {
+    const plan = planDirtyStream(4, 12, { size: '720x1280', resizes: [{ atSec: 5, size: '640x480' }], audio: 'stereo48' });
+    const jobs = renderJobs(plan);
+    expect(jobs.map((j) => [j.size, j.frameCount, j.audio?.sampleRate ?? null])).toEqual([
+      [{ width: 720, height: 1280 }, plan.videoSegments[0].frameCount, null],
+      [{ width: 640, height: 480 }, plan.videoSegments[1].frameCount, null],
+      [expect.anything(), 0, 48000],
+    ]);
+    const second = renderJobArgs(jobs[1], 'o.flv', { fontFile: '/f.ttf' });
+    expect(second.join(' ')).toContain('testsrc2=size=640x480');
+    expect(second.join(' ')).toContain(`%{eif\\:n+${plan.videoSegments[1].firstFrame}\\:d}`);
+    expect(after(second, '-force_key_frames')?.split(',')[0]).toBe('0.0');
+    expect(second).not.toContain('-c:a');
+    const audioOnly = renderJobArgs(jobs[2], 'a.flv');
+    expect(audioOnly.join(' ')).not.toContain('testsrc2');
+    expect(audioOnly).not.toContain('-frames:v');
+    expect(after(audioOnly, '-map')).toBe('0:a');
+    expect(after(audioOnly, '-ac')).toBe('2');
+    expect(() => renderArgs(plan, 'o.flv')).toThrow(/renderJobs/);
+  });
+
+  it('leaves audio out entirely without an audio track', () => {
+    const [job] = renderJobs(planDirtyStream(4, 12, { audio: 'none' }));
+    const args = renderJobArgs(job, 'o.flv');
+    expect(args.join(' ')).not.toContain('sine=');
+    expect(args).not.toContain('-c:a');
   });
 });

@@ -24,6 +24,12 @@ describe('buildNginxRtmpConf', () => {
       expect(conf).toContain(`record_path ${recordingDir('/tmp/w', app)};`);
     }
     expect(conf.match(/record all;/g)).toHaveLength(2);
+    expect(conf.match(/record_unique off;/g)).toHaveLength(2);
+  });
+
+  it('can keep one recording per publish', () => {
+    const unique = buildNginxRtmpConf({ port: 1935, workDir: '/tmp/w', modulePath: '/m.so', apps: ['a'], recordUnique: true });
+    expect(unique).toContain('record_unique on;');
   });
 
   it('rejects bad input', () => {
