@@ -31,7 +31,7 @@ function recordingSinks(): { calls: string[]; openSink: (s: StreamSession) => Pr
     openSink: (session) => {
       calls.push(`open ${session.index}`);
       return Promise.resolve({
-        writeTag: (t) => Promise.resolve(void calls.push(`write ${session.index}@${t.wallMs}`)),
+        writeTag: (t) => Promise.resolve(void calls.push(`write ${session.index}@${t.timestampMs}`)),
         close: () => Promise.resolve(void calls.push(`close ${session.index}`)),
         abandon: () => void calls.push(`abandon ${session.index}`),
       });

@@ -46,7 +46,10 @@ export async function startRtmpSinks(options: RtmpSinkOptions): Promise<RtmpSink
   const confPath = join(workDir, 'nginx.conf');
   await Promise.all(options.apps.map((app) => mkdir(recordingDir(workDir, app), { recursive: true })));
   const modulePath = options.modulePath ?? findRtmpModule();
-  await writeFile(confPath, buildNginxRtmpConf({ port, workDir, modulePath, apps: options.apps, host: HOST, recordUnique: options.recordUnique }));
+  await writeFile(
+    confPath,
+    buildNginxRtmpConf({ port, workDir, modulePath, apps: options.apps, host: HOST, recordUnique: options.recordUnique }),
+  );
   // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
   const nginx = startProcess(options.nginxPath ?? 'nginx', ['-p', workDir, '-e', errorLogPath, '-c', confPath]);
   const errorLog = (): string => (existsSync(errorLogPath) ? readFileSync(errorLogPath, 'utf8') : '');

@@ -10,6 +10,7 @@ describe('parseSimulateArgs', () => {
       publisher: 'node',
       outFile: undefined,
       report: false,
+      shape: {},
     });
   });
 
@@ -36,6 +37,7 @@ describe('parseSimulateArgs', () => {
       publisher: 'ffmpeg',
       outFile: 'x.flv',
       report: true,
+      shape: {},
     });
   });
 
@@ -44,6 +46,68 @@ describe('parseSimulateArgs', () => {
       rtmpUrl: undefined,
       outFile: 'dirty.flv',
     });
+  });
+
+  it('reads the shape flags', () => {
+    const argv = [
+      'rtmp://h/a/k',
+      ...['--duration', '30', '--size', '720x1280', '--fps', '60', '--no-audio'],
+      ...['--resize-at', '5', '--resize-to', '640x480', '--resize-at', '9', '--resize-to', '640x480'],
+      ...['--drop-at', '12', '--drop-at', '20', '--drop-for', '2', '--abrupt', '--clock', 'continue'],
+    ];
+    expect(parseSimulateArgs(argv).shape).toEqual({
+      size: '720x1280',
+      fps: 60,
+      audio: 'none',
+      resizes: [
+        { atSec: 5, size: '640x480' },
+        { atSec: 9, size: '640x480' },
+      ],
+      drops: [
+        { atSec: 12, forSec: 2, abrupt: true },
+        { atSec: 20, forSec: 2, abrupt: true },
+      ],
+      clockAfterDrop: 'continue',
+    });
+    expect(
+      parseSimulateArgs([
+        'rtmp://h/a/k',
+        ...['--audio', 'stereo48', '--audio-only-for', '3', '--video-only-at', '8', '--video-only-for', '2'],
+      ]).shape,
+    ).toEqual({ audio: 'stereo48', audioOnlyForSec: 3, videoOnly: [{ atSec: 8, forSec: 2 }] });
+  });
+
+  it('spreads --drop-every over the duration, each drop lasting --drop-for (default 3 s)', () => {
+    expect(parseSimulateArgs(['rtmp://h/a/k', '--duration', '40', '--drop-every', '15']).shape.drops).toEqual([
+      { atSec: 15, forSec: 3, abrupt: false },
+      { atSec: 30, forSec: 3, abrupt: false },
+    ]);
+    expect(parseSimulateArgs(['rtmp://h/a/k', '--duration', '20', '--drop-every', '6', '--drop-for', '1']).shape.drops).toEqual([
+      { atSec: 6, forSec: 1, abrupt: false },
+      { atSec: 12, forSec: 1, abrupt: false },
+      { atSec: 18, forSec: 1, abrupt: false },
+    ]);
+  });
+
+  it.each([
+    [['rtmp://h/a/k', '--size', '1280x721'], /even/],
+    [['rtmp://h/a/k', '--fps', 'fast'], /--fps must be a number/],
+    [['rtmp://h/a/k', '--audio', 'dolby'], /--audio must be/],
+    [['rtmp://h/a/k', '--no-audio', '--audio', 'mono44'], /contradicts/],
+    [['rtmp://h/a/k', '--resize-at', '5'], /every --resize-at needs its --resize-to/],
+    [['rtmp://h/a/k', '--drop-at', '5'], /one --drop-for/],
+    [
+      ['rtmp://h/a/k', '--drop-at', '5', '--drop-at', '9', '--drop-for', '1', '--drop-for', '1', '--drop-for', '1'],
+      /one --drop-for/,
+    ],
+    [['rtmp://h/a/k', '--drop-for', '2'], /needs --drop-at/],
+    [['rtmp://h/a/k', '--drop-every', '3', '--drop-for', '3'], /longer than/],
+    [['rtmp://h/a/k', '--abrupt'], /--abrupt needs/],
+    [['rtmp://h/a/k', '--drop-at', '70', '--drop-for', '1'], /does not fit/],
+    [['rtmp://h/a/k', '--loop', '--drop-every', '20'], /--loop cannot repeat drops/],
+    [['rtmp://h/a/k', '--clock', 'never'], /--clock must be/],
+  ])('rejects the shape %j', (argv, message) => {
+    expect(() => parseSimulateArgs(argv)).toThrow(message);
   });
 
   it.each([

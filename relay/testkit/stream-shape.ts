@@ -127,7 +127,12 @@ export function normalizeShape(options: ShapeOptions, durationMs: number): Strea
   });
   if (audioPauses.length > 0 && !audio) throw new RangeError('videoOnly needs audio');
   const resizes = (options.resizes ?? []).map((r) => ({ atWallMs: ms(r.atSec, 'resizes.atSec'), size: toSize(r.size) }));
-  checkInside(resizes.map((r) => ({ fromWallMs: r.atWallMs, toWallMs: r.atWallMs })), durationMs, 'resize', videoStartMs + 1);
+  checkInside(
+    resizes.map((r) => ({ fromWallMs: r.atWallMs, toWallMs: r.atWallMs })),
+    durationMs,
+    'resize',
+    videoStartMs + 1,
+  );
   const drops = (options.drops ?? [])
     .map((d) => {
       const atWallMs = ms(d.atSec, 'drops.atSec');
