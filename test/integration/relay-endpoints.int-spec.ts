@@ -54,7 +54,12 @@ describe('relay-facing API', () => {
       const { path, key } = publishOf(stream.ingestUrl);
       const allowed = await relay(t.app).post('/publish-auth', { path, key });
       expect(allowed.status).toBe(200);
-      expect(allowed.body).toEqual({ allowed: true, streamId: stream.streamId, userId: 'publisher@example.com' });
+      expect(allowed.body).toMatchObject({
+        allowed: true,
+        streamId: stream.streamId,
+        userId: 'publisher@example.com',
+        plan: { streamId: stream.streamId, userId: 'publisher@example.com', destinations: [] },
+      });
 
       expect((await relay(t.app).post('/publish-auth', { path, key: `${key}x` })).status).toBe(403);
       expect((await relay(t.app).post('/publish-auth', { path })).status).toBe(403);

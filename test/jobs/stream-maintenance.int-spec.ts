@@ -80,9 +80,9 @@ describe('maintenance scan and sweeper', () => {
     expect(row.statusReason).toBe('duration limit reached');
   });
 
-  it('stops a stream whose glasses did not come back within the reconnect timeout', async () => {
+  it('stops a stream whose glasses did not come back within the reconnect timeout (no reconnect window)', async () => {
     const app = sdk(t.app, (await t.createTenant('Gone glasses')).apiKey);
-    const { streamId } = (await app.startStream({ userId: 'gone@example.com' })).body;
+    const { streamId } = (await app.startStream({ userId: 'gone@example.com', reconnectWindowSeconds: 0 })).body;
     await relay(t.app).post('/stream-status', { userId: 'gone@example.com', streamId, status: 'active' });
     await relay(t.app).post('/stream-status', { userId: 'gone@example.com', streamId, status: 'stopped' });
     expect((await streamStatus(t, streamId)).status).toBe('reconnecting');
@@ -91,6 +91,45 @@ describe('maintenance scan and sweeper', () => {
       return current.status !== 'reconnecting' && current;
     });
     expect(row).toMatchObject({ status: 'stopping', statusReason: 'the glasses did not come back within 1 s', liveUserId: null });
+  });
+
+  it('leaves a stream on the slate (and its destinations) alone for its reconnect window plus the margin', async () => {
+    const app = sdk(t.app, (await t.createTenant('Slate')).apiKey);
+    const userId = 'slate@example.com';
+    const started = (
+      await app.startStream({
+        userId,
+        reconnectWindowSeconds: 5,
+        restreamDestinations: [{ url: 'rtmp://127.0.0.1:1935/live/slate-key-1234' }],
+      })
+    ).body;
+    const { streamId } = started;
+    const destinationId = started.destinations[0].id;
+    await relay(t.app).post('/stream-status', { userId, streamId, status: 'active' });
+    await relay(t.app).post('/stream-status', {
+      userId,
+      streamId,
+      status: 'reconnecting',
+      reason: 'the publisher left',
+      destinations: [{ id: destinationId, status: 'starting' }],
+    });
+    // Scans every 200 ms with a 1 s reconnect timeout and a 1 s destination timeout: none may touch it.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await streamStatus(t, streamId)).status).toBe('reconnecting');
+    expect((await prismaOf(t.app).streamDestination.findUniqueOrThrow({ where: { id: destinationId } })).status).toBe('starting');
+
+    // As if the slate had been on air for longer than 5 s + the 30 s margin, and the relay had gone quiet.
+    const prisma = prismaOf(t.app);
+    const latest = await prisma.streamEvent.findFirstOrThrow({
+      where: { streamId, type: 'stream.status' },
+      orderBy: { id: 'desc' },
+    });
+    await prisma.streamEvent.update({ where: { id: latest.id }, data: { createdAt: new Date(Date.now() - 36_000) } });
+    const row = await eventually('window timeout', async () => {
+      const current = await streamStatus(t, streamId);
+      return current.status !== 'reconnecting' && current;
+    });
+    expect(row).toMatchObject({ status: 'stopping', statusReason: 'the glasses did not come back within 35 s' });
   });
 
   it('repairs a stream stuck initializing (provisioning died) and one stuck stopping (carrier never confirmed)', async () => {
