@@ -12,6 +12,8 @@ export interface ControlPlaneSyncHandlers {
   onStopWanted(pipeline: StreamPipeline): Promise<void>;
   /** The API's destinations of this stream changed. */
   onDestinationsChanged(pipeline: StreamPipeline): Promise<void>;
+  /** After each heartbeat, for the agent's own periodic readings. */
+  onHeartbeat(): Promise<void>;
 }
 
 const STATUS_BY_STATE = {
@@ -106,7 +108,7 @@ export class ControlPlaneSync {
       }
     }
     this.destinationLabels.delete(streamId);
-    for (const gauge of [this.metrics.encoderFps, this.metrics.encoderBitrate, this.metrics.droppedFrames, this.metrics.duplicatedFrames]) {
+    for (const gauge of [this.metrics.encoderFps, this.metrics.encoderBitrate, this.metrics.droppedFrames, this.metrics.duplicatedFrames, this.metrics.encoderLag]) {
       gauge.remove({ stream: streamId });
     }
   }
@@ -131,6 +133,7 @@ export class ControlPlaneSync {
         if (stream.desired === 'stop') await this.handlers.onStopWanted(pipeline);
         else if (stream.destinationsVersion !== pipeline.destinationsVersion) await this.handlers.onDestinationsChanged(pipeline);
       }
+      await this.handlers.onHeartbeat();
     } catch (error) {
       this.log.warn({ error: (error as Error).message }, 'heartbeat failed');
       if ((error as { status?: number }).status === 404) await this.registerUntilAccepted();
@@ -162,6 +165,7 @@ export class ControlPlaneSync {
     this.metrics.encoderBitrate.set({ stream }, pipeline.stats.bitrateKbps ?? 0);
     this.metrics.droppedFrames.set({ stream }, pipeline.stats.droppedFrames);
     this.metrics.duplicatedFrames.set({ stream }, pipeline.stats.duplicatedFrames);
+    this.metrics.encoderLag.set({ stream }, pipeline.stats.lagSeconds ?? 0);
     const labels = this.destinationLabels.get(stream) ?? new Set<string>();
     this.destinationLabels.set(stream, labels);
     for (const destination of destinations) {

@@ -59,6 +59,10 @@ export class RelayAgent {
         await this.endStream(pipeline, 'stopped by the API');
       },
       onDestinationsChanged: (pipeline) => this.refreshPlan(pipeline),
+      onHeartbeat: async () => {
+        const clients = await this.nginx.connectedClients();
+        if (clients !== null) this.metrics.rtmpConnections.set(clients);
+      },
     });
     this.ffmpeg = new FfmpegLauncher(config.FFMPEG_PATH, this.runDir, log);
     this.slates = new SlateRenderer({
@@ -119,7 +123,9 @@ export class RelayAgent {
     const name = fields.get('name') ?? '';
     const parsed = parseStreamName(name);
     const existing = parsed ? this.pipelines.get(parsed.streamId) : undefined;
-    if (!parsed || existing?.hasInput) {
+    // Glasses whose uplink died silently come back while nginx still holds their old session.
+    const replacesStalled = existing?.inputStalled === true;
+    if (!parsed || (existing?.hasInput && !replacesStalled)) {
       this.metrics.publishes.inc({ outcome: parsed ? 'duplicate' : 'bad-path' });
       this.log.warn({ name, reason: parsed ? 'already publishing' : 'not live/{user}/{stream}' }, 'publish refused');
       return false;
@@ -130,16 +136,21 @@ export class RelayAgent {
       this.log.warn({ streamId: parsed.streamId, reason: decision.reason }, 'publish refused');
       return false;
     }
+    const clientId = fields.get('clientid');
     const current = this.pipelines.get(parsed.streamId);
     if (current && current.state !== 'stopping' && current.state !== 'stopped') {
+      if (replacesStalled) {
+        this.log.info({ streamId: parsed.streamId }, 'dropping the silent publisher the glasses left behind');
+        await this.nginx.dropPublisher(name);
+      }
       // The glasses are back within the window: same encoder, same destination sessions.
       this.log.info({ streamId: parsed.streamId }, 'publisher back');
       current.updatePlan(decision.plan);
-      await current.attachInput();
+      await current.attachInput(clientId);
       return true;
     }
     if (current) await current.stop('replaced by a new publish');
-    await this.startPipeline({ ...parsed, userId: decision.userId }, decision.plan);
+    await this.startPipeline({ ...parsed, userId: decision.userId }, decision.plan, clientId);
     return true;
   }
 
@@ -147,11 +158,11 @@ export class RelayAgent {
     const parsed = parseStreamName(fields.get('name') ?? '');
     const pipeline = parsed ? this.pipelines.get(parsed.streamId) : undefined;
     this.log.info({ streamId: parsed?.streamId, known: Boolean(pipeline) }, 'publisher left');
-    pipeline?.publisherLeft();
+    pipeline?.publisherLeft(fields.get('clientid'));
   }
 
   /** The input is attached before this returns, so on_publish lets the glasses start only then. */
-  private async startPipeline(stream: StreamIdentity, plan: RelayStreamPlan): Promise<void> {
+  private async startPipeline(stream: StreamIdentity, plan: RelayStreamPlan, clientId: string | null = null): Promise<void> {
     const context = { streamId: stream.streamId };
     const pipeline: StreamPipeline = new StreamPipeline(stream, plan, {
       openInput: (identity, handlers) =>
@@ -187,7 +198,7 @@ export class RelayAgent {
     mkdirSync(this.hlsDir(stream), { recursive: true });
     pipeline.start();
     this.sync.scheduleReport(stream.streamId);
-    await pipeline.attachInput();
+    await pipeline.attachInput(clientId);
   }
 
   private async refreshPlan(pipeline: StreamPipeline): Promise<void> {

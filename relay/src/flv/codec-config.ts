@@ -37,6 +37,22 @@ export function aacSampleRate(body: Buffer): number | null {
   return AAC_RATES[index] ?? null;
 }
 
+/** Channel configuration (1 mono, 2 stereo, ...) of an AAC sequence header tag body, or null. */
+export function aacChannels(body: Buffer): number | null {
+  if (!isAacSequenceHeader(body) || body.length < 4) return null;
+  return (body[3] >> 3) & 0x0f;
+}
+
+/**
+ * One AAC-LC frame of silence (max_sfb = 0: no spectral data, so valid at any sample rate), as
+ * FFmpeg's AAC encoder writes it for digital silence. Silence in the glasses' own format keeps the
+ * encoder's decoder and resampler as they are when the glasses' sound pauses.
+ */
+export const SILENT_AAC_FRAME: Readonly<Record<1 | 2, Buffer>> = {
+  1: Buffer.from('01182007', 'hex'),
+  2: Buffer.from('211004608c1c', 'hex'),
+};
+
 /** Picture size of an AVC sequence header tag body (first SPS), or null when it cannot be read. */
 export function avcPictureSize(body: Buffer): PictureSize | null {
   if (!isAvcSequenceHeader(body) || body.length < 5 + 8) return null;

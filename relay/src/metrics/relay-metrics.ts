@@ -51,6 +51,12 @@ export class RelayMetrics {
     labelNames: ['stream'],
     registers: [this.registry],
   });
+  readonly encoderLag = new Gauge({
+    name: 'relay_encoder_lag_seconds',
+    help: "How far the encoder's output trails the stream clock (the relay's own, so this is real lag)",
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
   readonly reconnectingStreams = new Gauge({
     name: 'relay_reconnecting_streams',
     help: 'Streams whose glasses are gone while the slate keeps their destinations fed',

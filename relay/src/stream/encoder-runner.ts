@@ -8,11 +8,16 @@ import { backoffDelay, type BackoffPolicy } from '../process/backoff';
 import type { ManagedProcess, ManagedProcessOptions } from '../process/managed-process';
 
 export interface EncoderStats {
+  /** Output pictures per second, counted over the last seconds of output. */
   fps: number | null;
   bitrateKbps: number | null;
   droppedFrames: number;
   duplicatedFrames: number;
+  /** How far the output trails the stream's clock: real lag, since the clock is ours. */
+  lagSeconds: number | null;
 }
+
+const STATS_WINDOW_MS = 2000;
 
 export interface EncoderRunnerOptions {
   /** Creates (not starts) the FFmpeg process. */
@@ -25,6 +30,8 @@ export interface EncoderRunnerOptions {
   onRestart(reason: string): void;
   onStderrLine(line: string): void;
   now(): number;
+  /** The stream clock (ms) the output timestamps are on. */
+  streamClock(): number;
   graceMs: number;
 }
 
@@ -53,9 +60,24 @@ export class EncoderRunner {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private killReason: string | null = null;
-  stats: EncoderStats = { fps: null, bitrateKbps: null, droppedFrames: 0, duplicatedFrames: 0 };
+  private readonly recentOutput: { at: number; bytes: number; video: boolean }[] = [];
+  private lastVideoTs: number | null = null;
+  private counters = { droppedFrames: 0, duplicatedFrames: 0 };
 
   constructor(private readonly options: EncoderRunnerOptions) {}
+
+  get stats(): EncoderStats {
+    const now = this.options.now();
+    while (this.recentOutput.length > 0 && now - this.recentOutput[0].at > STATS_WINDOW_MS) this.recentOutput.shift();
+    const seconds = STATS_WINDOW_MS / 1000;
+    const producing = this.lastOutputAt !== null && this.recentOutput.length > 0;
+    return {
+      fps: producing ? Math.round((this.recentOutput.filter((o) => o.video).length / seconds) * 10) / 10 : null,
+      bitrateKbps: producing ? Math.round((this.recentOutput.reduce((sum, o) => sum + o.bytes, 0) * 8) / 1000 / seconds) : null,
+      ...this.counters,
+      lagSeconds: this.lastVideoTs === null ? null : Math.max(0, (this.options.streamClock() - this.lastVideoTs) / 1000),
+    };
+  }
 
   get running(): boolean {
     return this.process !== null && this.lastOutputAt !== null;
@@ -111,6 +133,7 @@ export class EncoderRunner {
     const startMs = restart ? this.options.input() : this.firstPendingTs();
     const reader = new FlvStreamReader();
     let progress = INITIAL_PROGRESS_STATE;
+    const base = { ...this.counters };
     const process = this.options.createProcess({
       args: buildEncoderArgs({ ...this.wanted, startMs }),
       stdin: true,
@@ -130,17 +153,21 @@ export class EncoderRunner {
           this.attempt = 0;
           this.options.onRunning();
         }
-        for (const tag of tags) this.options.onOutput(tag);
+        for (const tag of tags) {
+          this.recentOutput.push({ at: this.lastOutputAt, bytes: tag.data.length, video: tag.kind === 'video' && tag.data[1] === 1 });
+          if (tag.kind === 'video') this.lastVideoTs = tag.timestampMs;
+          this.options.onOutput(tag);
+        }
+        if (this.recentOutput.length > 4000) this.recentOutput.splice(0, this.recentOutput.length - 4000);
       },
       onFd3: (chunk) => {
         const fed = feedProgress(progress, chunk);
         progress = fed.state;
+        // Counted per encoder process: a replaced encoder's counts are added to the stream's.
         for (const snapshot of fed.snapshots) {
-          this.stats = {
-            fps: snapshot.fps,
-            bitrateKbps: snapshot.bitrateKbps,
-            droppedFrames: snapshot.dropFrames ?? this.stats.droppedFrames,
-            duplicatedFrames: snapshot.dupFrames ?? this.stats.duplicatedFrames,
+          this.counters = {
+            droppedFrames: base.droppedFrames + (snapshot.dropFrames ?? 0),
+            duplicatedFrames: base.duplicatedFrames + (snapshot.dupFrames ?? 0),
           };
         }
       },

@@ -1,10 +1,12 @@
 import {
+  aacChannels,
   aacSampleRate,
   isAacBody,
   isAacSequenceHeader,
   isAvcFrame,
   isAvcSequenceHeader,
   isKeyframeBody,
+  SILENT_AAC_FRAME,
 } from '../flv/codec-config';
 import type { FlvTag } from '../flv/flv-tags';
 import type { SlateMedia } from './slate-renderer';
@@ -205,15 +207,26 @@ export class OutputClock {
   }
 
   private writeSilence(): void {
-    const slate = this.deps.slate();
-    if (!slate) return;
+    const silence = this.silence();
+    if (!silence) return;
     const until = this.clock();
-    const frameMs = (AAC_FRAME_SAMPLES * 1000) / SILENCE_RATE;
+    const frameMs = (AAC_FRAME_SAMPLES * 1000) / silence.rate;
     if (this.nextAudioTs < until - AUDIO_DRIFT_MS) this.nextAudioTs = Math.max(this.lastAudioTs + 1, until - AUDIO_DRIFT_MS);
     while (this.nextAudioTs <= until) {
-      if (!this.sentAudioConfig?.equals(slate.audioConfig)) this.sendAudioConfig(slate.audioConfig);
-      this.writeAudio(this.nextAudioTs, slate.audioFrame, frameMs);
+      if (!this.sentAudioConfig?.equals(silence.config)) this.sendAudioConfig(silence.config);
+      this.writeAudio(this.nextAudioTs, silence.frame, frameMs);
     }
+  }
+
+  /** Silence in the glasses' own AAC format when there is one; else the slate's (48 kHz stereo). */
+  private silence(): { config: Buffer; frame: Buffer; rate: number } | null {
+    const config = this.glassesAudioConfig;
+    const channels = config ? aacChannels(config) : null;
+    if (config && this.glassesAudioRate && (channels === 1 || channels === 2)) {
+      return { config, frame: Buffer.concat([config.subarray(0, 1), Buffer.from([1]), SILENT_AAC_FRAME[channels]]), rate: this.glassesAudioRate };
+    }
+    const slate = this.deps.slate();
+    return slate ? { config: slate.audioConfig, frame: slate.audioFrame, rate: SILENCE_RATE } : null;
   }
 
   private sendVideoConfig(config: Buffer, ts: number): void {

@@ -8,9 +8,9 @@ import { outputSize, type PictureSize } from '../ffmpeg/output-format';
 import type { PlayedMessage, RtmpPlayer } from '../rtmp/rtmp-player';
 import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
 import { DestinationPublisher, type DestinationTarget } from './destination-publisher';
-import { EncoderRunner, type EncoderStats } from './encoder-runner';
+import { EncoderRunner, type EncoderRunnerOptions, type EncoderStats } from './encoder-runner';
 import { MediaFanout } from './media-fanout';
-import { FIRST_PICTURE_WAIT_MS, OutputClock } from './output-clock';
+import { OutputClock } from './output-clock';
 import type { SlateMedia } from './slate-renderer';
 
 /**
@@ -40,7 +40,7 @@ export interface StreamIdentity {
 
 export interface PipelineDeps {
   openInput(stream: StreamIdentity, handlers: { onMessage(m: PlayedMessage): void; onClose(e: Error): void }): Promise<RtmpPlayer>;
-  encoder: Omit<ConstructorParameters<typeof EncoderRunner>[0], 'onOutput' | 'onRunning' | 'onRestart' | 'input'>;
+  encoder: Omit<EncoderRunnerOptions, 'onOutput' | 'onRunning' | 'onRestart' | 'input' | 'streamClock'>;
   connectDestination(url: string, onClose: (error: Error) => void): Promise<RtmpPublishSession>;
   renderSlate(plan: RelayStreamPlan, size: PictureSize): Promise<SlateMedia>;
   hlsDir(stream: StreamIdentity): string;
@@ -55,6 +55,11 @@ export interface PipelineDeps {
 }
 
 const TICK_MS = 20;
+/**
+ * Sound without pictures at the start: the output's shape waits this long for the first picture
+ * (portrait glasses must give a portrait output), then goes landscape. Nothing is lost meanwhile.
+ */
+export const FIRST_PICTURE_MAX_WAIT_MS = 6000;
 
 export class StreamPipeline {
   private current: PipelineState = 'starting';
@@ -63,8 +68,12 @@ export class StreamPipeline {
   private readonly fanout: MediaFanout;
   private readonly publishers = new Map<string, DestinationPublisher>();
   private input: RtmpPlayer | null = null;
+  /** nginx's id of the publisher being played: its on_publish_done is the one that counts. */
+  private inputClient: string | null = null;
   private size: PictureSize | null = null;
   private slate: SlateMedia | null = null;
+  /** The landscape slate, rendered at once: pictures for a start with sound only, before the size is known. */
+  private firstSlate: SlateMedia | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private sizeTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
@@ -84,6 +93,7 @@ export class StreamPipeline {
     this.fanout = new MediaFanout(() => this.publishers.values(), deps.now);
     this.encoder = new EncoderRunner({
       ...deps.encoder,
+      streamClock: () => this.clock.clock(),
       input: () => this.clock.primeNewEncoder(),
       onOutput: (tag) => this.fanout.push(tag),
       onRunning: () => deps.onChange(this),
@@ -95,7 +105,7 @@ export class StreamPipeline {
     this.clock = new OutputClock({
       now: deps.now,
       write: (tag) => this.encoder.write(tag),
-      slate: () => this.slate,
+      slate: () => this.slate ?? this.firstSlate,
       onInput: (state) => this.onInput(state),
     });
   }
@@ -106,6 +116,11 @@ export class StreamPipeline {
 
   get hasInput(): boolean {
     return this.input !== null;
+  }
+
+  /** A publisher is connected but has sent no picture for a while (e.g. its uplink died silently). */
+  get inputStalled(): boolean {
+    return this.input !== null && this.clock.source === 'slate';
   }
 
   get quality(): RelayStreamPlan['quality'] {
@@ -122,15 +137,20 @@ export class StreamPipeline {
 
   start(): void {
     this.tickTimer = setInterval(() => this.clock.tick(), TICK_MS);
-    this.sizeTimer = setTimeout(() => this.decideSize(null), FIRST_PICTURE_WAIT_MS);
+    this.sizeTimer = setTimeout(() => this.decideSize(null), FIRST_PICTURE_MAX_WAIT_MS);
+    this.deps.renderSlate(this.plan, outputSize(this.plan.quality, null)).then(
+      (slate) => (this.firstSlate = slate),
+      (error: unknown) => this.deps.onWarning(this, `slate not rendered: ${(error as Error).message}`),
+    );
     this.hlsTimer = setInterval(() => this.checkHls(), 200);
     void this.setDestinations(this.plan.destinations, this.plan.destinationsVersion);
   }
 
   /** A publish started (first or again): from its first keyframe the glasses are on air. */
-  async attachInput(): Promise<void> {
+  async attachInput(clientId: string | null = null): Promise<void> {
     if (this.stopping) return;
     this.input?.close();
+    this.inputClient = clientId;
     this.clock.publisherBack();
     this.input = await this.deps.openInput(this.stream, {
       onMessage: (message) => this.onInputMessage(message),
@@ -139,7 +159,9 @@ export class StreamPipeline {
   }
 
   /** The publisher left: the slate goes on air, and the window starts (or, without one, the stream ends). */
-  publisherLeft(): void {
+  publisherLeft(clientId: string | null = null): void {
+    // A publisher replaced by a newer one says goodbye late: that is not the glasses leaving.
+    if (clientId !== null && this.inputClient !== null && clientId !== this.inputClient) return;
     this.input?.close();
     this.input = null;
     if (this.stopping) return;
