@@ -28,10 +28,3 @@ export class RelayRegistrationDto extends createZodDto(relayRegistrationSchema) 
 export class RelayHeartbeatDto extends createZodDto(relayHeartbeatSchema) {}
 export class RelayHeartbeatResponseDto extends createZodDto(relayHeartbeatResponseSchema) {}
 export class RelayResponseDto extends createZodDto(relayResponseSchema) {}
-
-// Re-exported while the relay agent still imports them from here (relay/src/api/control-plane-client.ts);
-// new code imports the protocol file.
-export { publishAuthResponseSchema, relayHeartbeatResponseSchema } from '../../relay/protocol/relay-protocol.schemas';
-export type { RelayStreamStatus } from '../../relay/protocol/relay-protocol.schemas';
-/** @deprecated restream-destinations answers the stream's plan: use relayStreamPlanSchema. */
-export const relayDestinationsResponseSchema = relayStreamPlanSchema;
