@@ -23,7 +23,10 @@ export const DEFAULT_SLATE_TEXT = 'The camera is reconnecting…';
 /** What the audience sees while the glasses are gone: a card with this text, or the app's image. */
 export const slateSchema = z.object({
   text: z.string().max(SLATE_TEXT_MAX),
-  imageUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
+  imageUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable(),
 });
 export type Slate = z.infer<typeof slateSchema>;
 

@@ -84,7 +84,9 @@ describe('relay: the broadcast survives the glasses', () => {
     await waitFor('the stream to be active', async () => (await view(streamId)).status === 'active');
 
     // No process on this machine shows a destination key: not in its command line, not in its environment.
-    await waitFor('both destinations broadcasting', async () => (await view(streamId)).destinations.every((d) => d.status === 'broadcasting'));
+    await waitFor('both destinations broadcasting', async () =>
+      (await view(streamId)).destinations.every((d) => d.status === 'broadcasting'),
+    );
     expect(processesShowing(Object.values(keys))).toEqual([]);
 
     const report = await glasses.done;
@@ -139,7 +141,14 @@ describe('relay: the broadcast survives the glasses', () => {
     {
       name: 'no audio at 4 fps, a size change to 4:3 and a re-sent SPS, at 480p',
       quality: '480p',
-      glasses: { audio: 'none', fps: 4, resizes: [{ atSec: 4, size: '640x480' }, { atSec: 8, size: '640x480' }] },
+      glasses: {
+        audio: 'none',
+        fps: 4,
+        resizes: [
+          { atSec: 4, size: '640x480' },
+          { atSec: 8, size: '640x480' },
+        ],
+      },
       size: '854x480',
     },
     {
@@ -176,7 +185,9 @@ describe('relay: the broadcast survives the glasses', () => {
     const statuses = watchStatuses(streamId);
     const glasses = publishGlasses(ingestUrl, { seed: 14, durationSec: 26 });
     await glasses.started;
-    await waitFor('both destinations broadcasting', async () => (await view(streamId)).destinations.every((d) => d.status === 'broadcasting'));
+    await waitFor('both destinations broadcasting', async () =>
+      (await view(streamId)).destinations.every((d) => d.status === 'broadcasting'),
+    );
     const restartsBefore = await encoderRestarts();
 
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -186,7 +197,11 @@ describe('relay: the broadcast survives the glasses', () => {
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const second = encoderPid(streamId);
     process.kill(second, 'SIGSTOP');
-    await waitFor('the stalled encoder to be replaced', async () => encoderPidOrNull(streamId) !== null && encoderPid(streamId) !== second, 5000);
+    await waitFor(
+      'the stalled encoder to be replaced',
+      async () => encoderPidOrNull(streamId) !== null && encoderPid(streamId) !== second,
+      5000,
+    );
 
     await glasses.done;
     await stopStream(streamId);

@@ -28,9 +28,13 @@ export function monotonic(probe: ProbeResult): boolean {
 
 /** Spans (stream time, s) where the picture does not change for at least `minSec`: the slate, a freeze. */
 export async function frozenSpans(file: string, minSec = 1): Promise<{ start: number; end: number }[]> {
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-map', '0:v:0', '-vf', `freezedetect=n=0.003:d=${minSec}`, '-f', 'null', '-'], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stderr } = await run(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-i', file, '-map', '0:v:0', '-vf', `freezedetect=n=0.003:d=${minSec}`, '-f', 'null', '-'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const spans: { start: number; end: number }[] = [];
   for (const line of stderr.split('\n')) {
     const start = /freeze_start: ([\d.]+)/.exec(line);

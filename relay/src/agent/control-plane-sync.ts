@@ -95,7 +95,11 @@ export class ControlPlaneSync {
   async reportHlsReady(pipeline: StreamPipeline): Promise<void> {
     const { streamId, userId, userSegment } = pipeline.stream;
     try {
-      await this.api.hlsReady({ userId, streamId, hlsUrl: `${hlsBaseUrl(this.config)}/hls/${userSegment}/${streamId}/index.m3u8` });
+      await this.api.hlsReady({
+        userId,
+        streamId,
+        hlsUrl: `${hlsBaseUrl(this.config)}/hls/${userSegment}/${streamId}/index.m3u8`,
+      });
     } catch (error) {
       this.log.warn({ streamId, error: (error as Error).message }, 'hls-ready report failed');
     }
@@ -108,7 +112,13 @@ export class ControlPlaneSync {
       }
     }
     this.destinationLabels.delete(streamId);
-    for (const gauge of [this.metrics.encoderFps, this.metrics.encoderBitrate, this.metrics.droppedFrames, this.metrics.duplicatedFrames, this.metrics.encoderLag]) {
+    for (const gauge of [
+      this.metrics.encoderFps,
+      this.metrics.encoderBitrate,
+      this.metrics.droppedFrames,
+      this.metrics.duplicatedFrames,
+      this.metrics.encoderLag,
+    ]) {
       gauge.remove({ stream: streamId });
     }
   }
@@ -143,7 +153,11 @@ export class ControlPlaneSync {
   private async registerUntilAccepted(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        await this.api.register({ rtmpUrl: rtmpBaseUrl(this.config), hlsBaseUrl: hlsBaseUrl(this.config), capacity: this.config.RELAY_CAPACITY });
+        await this.api.register({
+          rtmpUrl: rtmpBaseUrl(this.config),
+          hlsBaseUrl: hlsBaseUrl(this.config),
+          capacity: this.config.RELAY_CAPACITY,
+        });
         return;
       } catch (error) {
         this.log.warn({ attempt, error: (error as Error).message }, 'could not register with the API; retrying');
@@ -158,7 +172,10 @@ export class ControlPlaneSync {
       const summary = `${destination.status}:${destination.error ?? ''}`;
       if (this.loggedDestinationStates.get(`${stream}/${destination.id}`) !== summary) {
         this.loggedDestinationStates.set(`${stream}/${destination.id}`, summary);
-        this.log.info({ streamId: stream, destinationId: destination.id, state: destination.status, error: destination.error }, 'destination state');
+        this.log.info(
+          { streamId: stream, destinationId: destination.id, state: destination.status, error: destination.error },
+          'destination state',
+        );
       }
     }
     this.metrics.encoderFps.set({ stream }, pipeline.stats.fps ?? 0);

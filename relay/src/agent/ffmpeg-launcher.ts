@@ -17,7 +17,11 @@ export class FfmpegLauncher {
     private readonly log: Logger,
   ) {}
 
-  create(label: string, context: Record<string, string>, options: Omit<ManagedProcessOptions, 'command' | 'pidFile'>): ManagedProcess {
+  create(
+    label: string,
+    context: Record<string, string>,
+    options: Omit<ManagedProcessOptions, 'command' | 'pidFile'>,
+  ): ManagedProcess {
     let windowStart = Date.now();
     let logged = 0;
     return new ManagedProcess({

@@ -93,7 +93,10 @@ export class RelayAgent {
     if (this.nginx.adopted) this.log.info('adopted the nginx a previous agent started');
     await this.sync.start();
     await this.resumeLivePublishers();
-    this.log.info({ relayId: this.config.RELAY_ID, rtmp: rtmpBaseUrl(this.config), hls: hlsBaseUrl(this.config) }, 'relay agent ready');
+    this.log.info(
+      { relayId: this.config.RELAY_ID, rtmp: rtmpBaseUrl(this.config), hls: hlsBaseUrl(this.config) },
+      'relay agent ready',
+    );
   }
 
   async stop(): Promise<void> {
@@ -166,7 +169,10 @@ export class RelayAgent {
     const context = { streamId: stream.streamId };
     const pipeline: StreamPipeline = new StreamPipeline(stream, plan, {
       openInput: (identity, handlers) =>
-        playRtmp(`rtmp://127.0.0.1:${this.config.RELAY_RTMP_PORT}/${LIVE_APP}/${identity.userSegment}/${identity.streamId}`, handlers),
+        playRtmp(
+          `rtmp://127.0.0.1:${this.config.RELAY_RTMP_PORT}/${LIVE_APP}/${identity.userSegment}/${identity.streamId}`,
+          handlers,
+        ),
       encoder: {
         createProcess: (options) => this.ffmpeg.create(`${stream.streamId}-encoder`, { ...context, process: 'encoder' }, options),
         onStderrLine: () => undefined,
@@ -207,7 +213,10 @@ export class RelayAgent {
       pipeline.updatePlan(plan);
       await pipeline.setDestinations(plan.destinations, plan.destinationsVersion);
     } catch (error) {
-      this.log.warn({ streamId: pipeline.stream.streamId, error: (error as Error).message }, 'could not fetch destinations; will retry');
+      this.log.warn(
+        { streamId: pipeline.stream.streamId, error: (error as Error).message },
+        'could not fetch destinations; will retry',
+      );
     }
   }
 

@@ -41,7 +41,10 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
     ...['-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', String(ENCODER_MAX_PROBE_MS * 1000), '-probesize', '2000000'],
     ...['-i', 'pipe:0'],
     ...['-map', '0:v:0', '-map', '0:a:0'],
-    ...['-vf', `scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1`],
+    ...[
+      '-vf',
+      `scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1`,
+    ],
     // CFR at 30 fps by duplicating/dropping frames (counted as dup_frames/drop_frames in -progress).
     ...['-r', String(OUTPUT_FPS), '-fps_mode', 'cfr'],
     // zerolatency: no B-frames, no lookahead, sliced threads; about 25 % cheaper and half the memory here.
@@ -83,7 +86,8 @@ function teeOutputs(hlsDir: string): string {
 
 function checkSize(size: PictureSize): PictureSize {
   const ok = (n: number) => Number.isInteger(n) && n >= 16 && n <= 4096 && n % 2 === 0;
-  if (!ok(size.width) || !ok(size.height)) throw new RangeError(`output size must be even, 16-4096: ${size.width}x${size.height}`);
+  if (!ok(size.width) || !ok(size.height))
+    throw new RangeError(`output size must be even, 16-4096: ${size.width}x${size.height}`);
   return size;
 }
 

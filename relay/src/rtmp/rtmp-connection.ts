@@ -121,7 +121,13 @@ export class RtmpConnection {
   /** A command no answer is expected to. */
   send(streamId: number, name: string, transaction: number, ...args: AmfValue[]): void {
     const csid = streamId === 0 ? CSID_COMMAND : CSID_STREAM_COMMAND;
-    this.sendMessage({ csid, typeId: MessageType.CommandAmf0, streamId, timestamp: 0, payload: encodeAmf0(name, transaction, ...args) });
+    this.sendMessage({
+      csid,
+      typeId: MessageType.CommandAmf0,
+      streamId,
+      timestamp: 0,
+      payload: encodeAmf0(name, transaction, ...args),
+    });
   }
 
   sendMedia(streamId: number, kind: MediaKind, timestamp: number, payload: Buffer): boolean {

@@ -20,11 +20,7 @@ export interface RtmpPublishSession {
   destroy(reason: Error): void;
 }
 
-export async function publishRtmp(
-  url: string,
-  onClose: (error: Error) => void,
-  timeoutMs = 10_000,
-): Promise<RtmpPublishSession> {
+export async function publishRtmp(url: string, onClose: (error: Error) => void, timeoutMs = 10_000): Promise<RtmpPublishSession> {
   const target: RtmpTarget = parseRtmpUrl(url, 'ffmpeg');
   const connection = await RtmpConnection.open(target, timeoutMs);
   let finished = false;
@@ -35,7 +31,10 @@ export async function publishRtmp(
       if (!finished) onClose(error);
     },
   };
-  const timer = setTimeout(() => connection.destroy(new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => connection.destroy(new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   let streamId = 1;
   try {
     connection.send(0, 'releaseStream', 0, null, target.streamName);

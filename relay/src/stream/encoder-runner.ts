@@ -21,7 +21,9 @@ const STATS_WINDOW_MS = 2000;
 
 export interface EncoderRunnerOptions {
   /** Creates (not starts) the FFmpeg process. */
-  createProcess(options: Pick<ManagedProcessOptions, 'args' | 'onStdoutBytes' | 'onFd3' | 'onStderrLine' | 'onExit' | 'stdin'>): ManagedProcess;
+  createProcess(
+    options: Pick<ManagedProcessOptions, 'args' | 'onStdoutBytes' | 'onFd3' | 'onStderrLine' | 'onExit' | 'stdin'>,
+  ): ManagedProcess;
   /** Writes what a fresh encoder needs first (through `write`); returns the stream time it starts at. */
   input(): number;
   onOutput(tag: FlvTag): void;
@@ -154,7 +156,11 @@ export class EncoderRunner {
           this.options.onRunning();
         }
         for (const tag of tags) {
-          this.recentOutput.push({ at: this.lastOutputAt, bytes: tag.data.length, video: tag.kind === 'video' && tag.data[1] === 1 });
+          this.recentOutput.push({
+            at: this.lastOutputAt,
+            bytes: tag.data.length,
+            video: tag.kind === 'video' && tag.data[1] === 1,
+          });
           if (tag.kind === 'video') this.lastVideoTs = tag.timestampMs;
           this.options.onOutput(tag);
         }

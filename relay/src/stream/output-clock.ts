@@ -223,7 +223,11 @@ export class OutputClock {
     const config = this.glassesAudioConfig;
     const channels = config ? aacChannels(config) : null;
     if (config && this.glassesAudioRate && (channels === 1 || channels === 2)) {
-      return { config, frame: Buffer.concat([config.subarray(0, 1), Buffer.from([1]), SILENT_AAC_FRAME[channels]]), rate: this.glassesAudioRate };
+      return {
+        config,
+        frame: Buffer.concat([config.subarray(0, 1), Buffer.from([1]), SILENT_AAC_FRAME[channels]]),
+        rate: this.glassesAudioRate,
+      };
     }
     const slate = this.deps.slate();
     return slate ? { config: slate.audioConfig, frame: slate.audioFrame, rate: SILENCE_RATE } : null;

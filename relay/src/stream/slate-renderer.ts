@@ -37,7 +37,10 @@ export class SlateRenderer {
   constructor(private readonly options: SlateRendererOptions) {}
 
   render(slate: Slate, size: PictureSize): Promise<SlateMedia> {
-    const key = createHash('sha256').update(JSON.stringify([slate.text, slate.imageUrl, size.width, size.height])).digest('hex').slice(0, 24);
+    const key = createHash('sha256')
+      .update(JSON.stringify([slate.text, slate.imageUrl, size.width, size.height]))
+      .digest('hex')
+      .slice(0, 24);
     let rendering = this.inFlight.get(key);
     if (!rendering) {
       rendering = this.renderOnce(key, slate, size);
@@ -98,7 +101,8 @@ export function readSlate(flv: Buffer): SlateMedia {
   const audioConfig = tags.find((t) => t.kind === 'audio' && isAacSequenceHeader(t.data))?.data;
   // The last frame: the encoder's first ones carry its start-up (priming) state.
   const audioFrame = tags.filter((t) => t.kind === 'audio' && !isAacSequenceHeader(t.data)).at(-1)?.data;
-  if (!videoConfig || !videoFrame || !audioConfig || !audioFrame) throw new Error('the rendered slate lacks a picture or silence');
+  if (!videoConfig || !videoFrame || !audioConfig || !audioFrame)
+    throw new Error('the rendered slate lacks a picture or silence');
   return { videoConfig, videoFrame, audioConfig, audioFrame };
 }
 

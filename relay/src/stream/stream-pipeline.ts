@@ -39,7 +39,10 @@ export interface StreamIdentity {
 }
 
 export interface PipelineDeps {
-  openInput(stream: StreamIdentity, handlers: { onMessage(m: PlayedMessage): void; onClose(e: Error): void }): Promise<RtmpPlayer>;
+  openInput(
+    stream: StreamIdentity,
+    handlers: { onMessage(m: PlayedMessage): void; onClose(e: Error): void },
+  ): Promise<RtmpPlayer>;
   encoder: Omit<EncoderRunnerOptions, 'onOutput' | 'onRunning' | 'onRestart' | 'input' | 'streamClock'>;
   connectDestination(url: string, onClose: (error: Error) => void): Promise<RtmpPublishSession>;
   renderSlate(plan: RelayStreamPlan, size: PictureSize): Promise<SlateMedia>;
@@ -90,7 +93,10 @@ export class StreamPipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.startedAt = deps.now();
-    this.fanout = new MediaFanout(() => this.publishers.values(), deps.now);
+    this.fanout = new MediaFanout(
+      () => this.publishers.values(),
+      () => deps.now(),
+    );
     this.encoder = new EncoderRunner({
       ...deps.encoder,
       streamClock: () => this.clock.clock(),
@@ -103,7 +109,7 @@ export class StreamPipeline {
       },
     });
     this.clock = new OutputClock({
-      now: deps.now,
+      now: () => deps.now(),
       write: (tag) => this.encoder.write(tag),
       slate: () => this.slate ?? this.firstSlate,
       onInput: (state) => this.onInput(state),
@@ -189,7 +195,7 @@ export class StreamPipeline {
         startTags: () => this.fanout.startTags(),
         onChange: () => this.deps.onChange(this),
         onReconnect: () => this.deps.onDestinationReconnect(this, target.id),
-        now: this.deps.now,
+        now: () => this.deps.now(),
       });
       this.publishers.set(target.id, publisher);
       publisher.start();
@@ -256,7 +262,10 @@ export class StreamPipeline {
       // Without a window only the publisher leaving ends the stream (publisherLeft).
       const windowSeconds = this.plan.reconnectWindowSeconds;
       if (windowSeconds > 0) {
-        this.windowTimer ??= setTimeout(() => this.end(`the glasses did not come back within ${windowSeconds} s`), windowSeconds * 1000);
+        this.windowTimer ??= setTimeout(
+          () => this.end(`the glasses did not come back within ${windowSeconds} s`),
+          windowSeconds * 1000,
+        );
       }
     }
     this.deps.onChange(this);
