@@ -302,21 +302,16 @@ describe('OutputClock: sound', () => {
     expect(s.mocks.written).toEqual([]);
   });
 
-  // BUG (output-clock.ts, writeAudio): `nextAudioTs = Math.max(ts, stamped) + durationMs` takes the
-  // ROUNDED stamp whenever Math.round rounded up, so the fraction is added again: at 48 kHz
-  // (21.333 ms a frame) every other frame gains 0.333 ms, at 44.1 kHz every third gains ~0.34 ms.
-  // The sound's timestamps run ~0.5-0.8 % fast instead of counting samples (next test: the effect).
-  it.failing('carries the fractional milliseconds of 48 kHz frames instead of rounding them up', () => {
+  // Sample counting keeps the fractions of a millisecond (48 kHz: 21.333 ms a frame).
+  it('carries the fractional milliseconds of 48 kHz frames instead of rounding them up', () => {
     const s = setup();
     const arrivals = sendAudio(s, STEREO_48K, 48000, 0, 10_000);
     const stamps = audioTs(s.mocks.written).slice(1);
     expect(stamps).toEqual(arrivals.map((_, k) => Math.round((k * 1024 * 1000) / 48000)));
   });
 
-  // The same bug seen from outside: the stamps run ahead of arrival until they pass the 800 ms
-  // "too far ahead" limit (after ~105 s), then about one frame in 125 is dropped (a 21 ms gap every ~2.7 s)
-  // and the sound leads the pictures by ~800 ms for the rest of the stream.
-  it.failing('keeps every glasses frame of three minutes of 48 kHz sound arriving in real time', () => {
+  // Stamps that ran fast would pass the "too far ahead" limit after ~100 s and start dropping frames.
+  it('keeps every glasses frame of three minutes of 48 kHz sound arriving in real time', () => {
     const s = setup();
     const arrivals = sendAudio(s, STEREO_48K, 48000, 0, 180_000);
     const stamps = audioTs(s.mocks.written).slice(1);

@@ -252,7 +252,8 @@ export class OutputClock {
   private writeAudio(ts: number, body: Buffer, durationMs: number): void {
     const stamped = Math.max(this.lastAudioTs + 1, Math.round(ts));
     this.lastAudioTs = stamped;
-    this.nextAudioTs = Math.max(ts, stamped) + durationMs;
+    // Count samples exactly: only a stamp pushed on by more than rounding moves the count with it.
+    this.nextAudioTs = (stamped - ts > 1 ? stamped : ts) + durationMs;
     this.deps.write({ kind: 'audio', timestampMs: stamped, data: body });
   }
 }
