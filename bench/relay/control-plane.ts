@@ -10,7 +10,7 @@ import { ServerProcess } from '../api/server-process';
 export interface CreatedStream {
   streamId: string;
   ingestUrl: string;
-  /** Destination ids (the relay's forwarder pid files are named after them) by name. */
+  /** Destination ids (today's pipeline names its forwarders' pid files after them) by name. */
   destinationIds: Map<string, string>;
 }
 
@@ -63,19 +63,35 @@ export class ControlPlane {
     return this.services.origin;
   }
 
-  async createStream(userId: string, destinations: { name: string; url: string }[]): Promise<CreatedStream> {
-    const body = (await this.call('POST', '/api/managed-streams', { userId, restreamDestinations: destinations })) as {
-      streamId: string;
-      ingestUrl: string | null;
-      strategy: string;
-      destinations: { id: string; name: string }[];
-    };
-    if (!body.ingestUrl) throw new Error(`the API gave stream ${body.streamId} no ingest URL (strategy ${body.strategy})`);
-    return {
-      streamId: body.streamId,
-      ingestUrl: body.ingestUrl,
-      destinationIds: new Map(body.destinations.map((d) => [d.name, d.id])),
-    };
+  /**
+   * Creates a managed stream on the relay listening on `rtmpPort`. With two relays registered (the
+   * current agent and the baseline) the API picks one per user by rendezvous hashing: a stream that
+   * lands on the other one is deleted and tried again under another user (`userId`, `userId~2`, ...).
+   * `reconnectWindowSeconds`: the API's default (60) unless given.
+   */
+  async createStream(
+    userId: string,
+    destinations: { name: string; url: string }[],
+    opts: { rtmpPort: number; reconnectWindowSeconds?: number },
+  ): Promise<CreatedStream> {
+    for (let attempt = 1; attempt <= 40; attempt++) {
+      const body = (await this.call('POST', '/api/managed-streams', {
+        userId: attempt === 1 ? userId : `${userId}~${attempt}`,
+        restreamDestinations: destinations,
+        ...(opts.reconnectWindowSeconds === undefined ? {} : { reconnectWindowSeconds: opts.reconnectWindowSeconds }),
+      })) as { streamId: string; ingestUrl: string | null; strategy: string; destinations: { id: string; name: string }[] };
+      if (!body.ingestUrl) throw new Error(`the API gave stream ${body.streamId} no ingest URL (strategy ${body.strategy})`);
+      if (new URL(body.ingestUrl.replace(/^rtmp:/, 'http:')).port !== String(opts.rtmpPort)) {
+        await this.deleteStream(body.streamId);
+        continue;
+      }
+      return {
+        streamId: body.streamId,
+        ingestUrl: body.ingestUrl,
+        destinationIds: new Map(body.destinations.map((d) => [d.name, d.id])),
+      };
+    }
+    throw new Error(`the API never placed ${userId}'s stream on the relay at port ${opts.rtmpPort} (40 users tried)`);
   }
 
   async view(streamId: string): Promise<StreamView> {

@@ -13,7 +13,8 @@
 //   any level; where those seconds fall in the window would decide the verdict.
 //   This is the "burned-in clock" check; FFmpeg's own speed and out_time lie under overload with
 //   wall-clock timestamps (RELAY-FACTS.md), and so may the relay's lag gauge, which is derived from them;
-// - nginx-rtmp dropped no frame for its encoder (/stat: it drops for a player that falls behind);
+// - nginx-rtmp dropped no frame for the stream's player (/stat: it drops for a player that falls
+//   behind; the agent's RTMP player since 5b6ec37, the encoder before);
 // - the relay's relay_encoder_lag_seconds grew by at most LAG_GROWTH_SEC (lowest value over the last
 //   third vs lowest over the first: the gauge jumps while the input pauses, then comes back);
 // - HLS listed at least hold/2 - HLS_SLACK new segments (the input's pause can delay one);
@@ -87,12 +88,13 @@ export async function runLevel(ctx: BenchContext, level: number, settleSec: numb
       ctx.api.createStream(
         `ramp${level}-${i}@bench.example.com`,
         sinks.map((sink) => ({ name: sink.name, url: sink.server.urlFor('live', key(i)(sink.name)) })),
+        { rtmpPort: ctx.relay.settings.rtmpPort },
       ),
     ),
   );
   const live: Live[] = created.map((c, i) => ({
     created: c,
-    stream: relayStream(ctx, `ramp${level}-${i}`, c, sinks, key(i), 500),
+    stream: relayStream(ctx, ctx.relay, `ramp${level}-${i}`, c, sinks, key(i), 500),
     hlsAtStart: 0,
   }));
   const failures: string[] = [];
@@ -139,7 +141,7 @@ export async function runLevel(ctx: BenchContext, level: number, settleSec: numb
       l.stream.sampler.startWindow();
     }
     machine.reset();
-    const sharedCpu = new WindowCpu(new Map([...relayShared(ctx), ['bench', process.pid]]));
+    const sharedCpu = new WindowCpu(new Map([...relayShared(ctx.relay), ['bench', process.pid]]));
     while (performance.now() < windowStart + holdSec * 1000) {
       if (ctx.signal.aborted) throw new Error('interrupted');
       await sleep(METRICS_EVERY_MS);
@@ -154,6 +156,8 @@ export async function runLevel(ctx: BenchContext, level: number, settleSec: numb
       live.map((l) => ask<StreamView | null>('API stream view', () => ctx.api.view(l.created.streamId), null)),
     );
     await Promise.all(live.map((l) => l.stream.stopPublishing()));
+    // With a reconnect window the relay keeps the slate on air: the app ends the streams.
+    await Promise.all(live.map((l) => ctx.api.deleteStream(l.created.streamId).catch(() => undefined)));
     await waitUntil(() => live.every((l) => ctx.relay.streamProcesses(l.created.streamId).size === 0), 20_000, 200);
 
     const hlsExpected = Math.floor(holdSec / 2);
@@ -180,7 +184,7 @@ export async function runLevel(ctx: BenchContext, level: number, settleSec: numb
     if (Math.min(...hlsSegments) < hlsExpected - HLS_SLACK)
       failures.push(`HLS: as few as ${Math.min(...hlsSegments)} new segments in ${holdSec} s`);
     if (droppedPerStream.some((d) => d > 0))
-      failures.push(`nginx dropped ${droppedPerStream.reduce((a, b) => a + b, 0)} frames for encoders`);
+      failures.push(`nginx dropped ${droppedPerStream.reduce((a, b) => a + b, 0)} frames for the streams' players`);
     if (lagGrowth.some((g) => g !== null && g > LAG_GROWTH_SEC))
       failures.push(`encoder lag grew by up to ${worst(lagGrowth)?.toFixed(1)} s`);
     latencies.forEach((l, i) => {

@@ -1,5 +1,6 @@
-// run.ts's handle on the relay agent process (relay-process.ts, compiled), and what the benchmark
-// reads from the relay: its FFmpeg pids (the agent's pid files), /metrics and nginx-rtmp's /stat.
+// run.ts's handle on a relay agent process (relay-process.ts, compiled: the current agent, or the
+// baseline's), and what the benchmark reads from the relay: its FFmpeg pids (the agent's pid files),
+// /metrics and nginx-rtmp's /stat.
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,11 +22,14 @@ export class RelayHandle {
 
   private constructor(
     private readonly child: ChildProcess,
+    /** How the results name it: "relay" (this commit) or "today" (the baseline). */
+    readonly name: string,
     readonly settings: RelaySettings,
     private readonly exited: Promise<void>,
   ) {}
 
   static async start(opts: {
+    name: string;
     script: string;
     cwd: string;
     settings: RelaySettings;
@@ -57,7 +61,7 @@ export class RelayHandle {
         throw error;
       })
       .finally(() => clearTimeout(timer));
-    return new RelayHandle(child, opts.settings, exited);
+    return new RelayHandle(child, opts.name, opts.settings, exited);
   }
 
   get pid(): number {
@@ -68,7 +72,10 @@ export class RelayHandle {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The FFmpeg processes of one stream, from the agent's pid files: `<streamId>-encoder` and `<streamId>-<destinationId>`. */
+  /**
+   * The FFmpeg processes of one stream, from the agent's pid files: `<streamId>-encoder` (since
+   * 5b6ec37 the only one), and before that `<streamId>-<destinationId>` for each forwarder.
+   */
   streamProcesses(streamId: string): Map<number, string> {
     const found = new Map<number, string>();
     for (const [name, pid] of this.cachedPidFiles()) {
@@ -150,8 +157,9 @@ export function metricByStream(text: string, name: string): Map<string, number> 
 }
 
 /**
- * Frames nginx-rtmp dropped for the players of each stream of `app` (our encoders on `live`): it
- * drops when a player falls so far behind that its queue overflows, i.e. the encoder cannot keep up.
+ * Frames nginx-rtmp dropped for the players of each stream of `app` (on `live`: the agent's RTMP
+ * player since 5b6ec37, the encoder before): it drops when a player falls so far behind that its
+ * queue overflows, i.e. the relay cannot keep up.
  * Keyed by stream name (`{userSegment}/{streamId}` on `live`).
  */
 export function droppedByStream(statXml: string, app: string): Map<string, number> {

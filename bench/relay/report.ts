@@ -8,9 +8,16 @@ import type { LatencySummary } from './stats';
 export interface PipelineRow {
   label: string;
   processes: number;
+  /** Per stream: its FFmpegs + its share of the agent (relay rows), % of one core. */
   cpuPercent: number;
+  ffmpegCpuPercent: number;
+  agentCpuPercent: number;
+  /** The FFmpegs' RSS (the agent's is not divisible: its share is in PSS). */
   peakRssSumMb: number;
+  /** Per stream: its FFmpegs' peak PSS + its share of the agent's. */
   peakPssSumMb: number;
+  ffmpegPssMb: number;
+  agentPssMb: number;
   /** Other work on the machine meanwhile, % of one core. */
   othersPercent: number;
   /** undefined: not applicable (no destination / no HLS). */
@@ -32,8 +39,12 @@ export function referenceRows(ref: StreamResult): { hls: PipelineRow; flv: Pipel
       label: 'reference: exact command (HLS)',
       processes: part('reference HLS').length,
       cpuPercent: sum('reference HLS', 'cpuPercent'),
+      ffmpegCpuPercent: sum('reference HLS', 'cpuPercent'),
+      agentCpuPercent: 0,
       peakRssSumMb: sum('reference HLS', 'peakRssMb'),
       peakPssSumMb: sum('reference HLS', 'peakPssMb'),
+      ffmpegPssMb: sum('reference HLS', 'peakPssMb'),
+      agentPssMb: 0,
       othersPercent: ref.othersPercent,
       firstHlsSec: ref.firstHlsSec,
       hlsVerdict: ref.hlsVerdict,
@@ -42,8 +53,12 @@ export function referenceRows(ref: StreamResult): { hls: PipelineRow; flv: Pipel
       label: `reference: FLV variant → sink ${destination?.name ?? '?'}`,
       processes: part('reference FLV').length,
       cpuPercent: sum('reference FLV', 'cpuPercent'),
+      ffmpegCpuPercent: sum('reference FLV', 'cpuPercent'),
+      agentCpuPercent: 0,
       peakRssSumMb: sum('reference FLV', 'peakRssMb'),
       peakPssSumMb: sum('reference FLV', 'peakPssMb'),
+      ffmpegPssMb: sum('reference FLV', 'peakPssMb'),
+      agentPssMb: 0,
       othersPercent: ref.othersPercent,
       firstPacketSec: destination?.firstPacketSec ?? null,
       latency: destination?.latency ?? null,
@@ -54,12 +69,18 @@ export function referenceRows(ref: StreamResult): { hls: PipelineRow; flv: Pipel
 
 export function relayRow(label: string, result: StreamResult): PipelineRow {
   const firsts = result.destinations.map((d) => d.firstPacketSec);
+  const agentCpu = result.agentShare?.cpuPercent ?? 0;
+  const agentPss = result.agentShare?.peakPssMb ?? 0;
   return {
     label,
     processes: result.processes.length,
-    cpuPercent: result.cpuPercent,
+    cpuPercent: result.cpuPercent + agentCpu,
+    ffmpegCpuPercent: result.cpuPercent,
+    agentCpuPercent: agentCpu,
     peakRssSumMb: result.peakRssSumMb,
-    peakPssSumMb: result.peakPssSumMb,
+    peakPssSumMb: result.peakPssSumMb + agentPss,
+    ffmpegPssMb: result.peakPssSumMb,
+    agentPssMb: agentPss,
     othersPercent: result.othersPercent,
     firstPacketSec: firsts.includes(null) ? null : Math.max(...(firsts as number[])),
     firstHlsSec: result.firstHlsSec,
@@ -82,10 +103,14 @@ function combined(verdicts: Verdict[]): Verdict | null {
 export function pipelinesTable(rows: PipelineRow[]): string {
   const header = [
     'pipeline',
-    'procs',
-    'CPU % core',
-    'peak RSS MB',
-    'peak PSS MB',
+    'FFmpegs',
+    'CPU % core: FFmpeg',
+    '+agent',
+    '=stream',
+    'peak RSS MB (FFmpeg)',
+    'peak PSS MB: FFmpeg',
+    '+agent',
+    '=stream',
     'first packet s',
     'first HLS s',
     'glass→dest ms p50/p95/max',
@@ -98,8 +123,12 @@ export function pipelinesTable(rows: PipelineRow[]): string {
     ...rows.map((row) => [
       row.label,
       String(row.processes),
+      row.ffmpegCpuPercent.toFixed(1),
+      row.agentCpuPercent.toFixed(1),
       row.cpuPercent.toFixed(1),
       row.peakRssSumMb.toFixed(0),
+      row.ffmpegPssMb.toFixed(0),
+      row.agentPssMb.toFixed(0),
       row.peakPssSumMb.toFixed(0),
       seconds(row.firstPacketSec),
       seconds(row.firstHlsSec),
@@ -112,8 +141,8 @@ export function pipelinesTable(rows: PipelineRow[]): string {
 }
 
 export function processesTable(results: { pipeline: string; result: StreamResult }[]): string {
-  const rows = results.flatMap(({ pipeline, result }) =>
-    result.processes.map((p) => [
+  const rows = results.flatMap(({ pipeline, result }) => [
+    ...result.processes.map((p) => [
       pipeline,
       p.label,
       String(p.pid),
@@ -121,7 +150,19 @@ export function processesTable(results: { pipeline: string; result: StreamResult
       p.peakRssMb.toFixed(1),
       p.peakPssMb.toFixed(1),
     ]),
-  );
+    ...(result.agentShare
+      ? [
+          [
+            pipeline,
+            `agent share (1/${result.agentShare.streams})`,
+            '-',
+            result.agentShare.cpuPercent.toFixed(1),
+            '-',
+            result.agentShare.peakPssMb.toFixed(1),
+          ],
+        ]
+      : []),
+  ]);
   return table([['pipeline', 'process', 'pid', 'CPU % core', 'peak RSS MB', 'peak PSS MB'], ...rows]);
 }
 

@@ -17,16 +17,20 @@ import {
   targetsTable,
   verdictDetails,
 } from './report';
-import type { Flags } from './run';
+import { casesReport, RECORDED_TODAY, type CaseResult } from './cases-report';
+import type { Flags, SingleRow } from './run';
 import type { StreamResult } from './single-stream';
 
 export interface BenchResults {
   flags: Flags;
   input: DirtyInput;
   machine: string;
-  single: { reference?: StreamResult; relay1?: StreamResult; relay3?: StreamResult };
+  single: Partial<Record<SingleRow, StreamResult>>;
   /** Per measurement (the side-by-side run, or each sequential one): shared processes over its CPU window. */
   sharedCpu: { phases: string; shared: { label: string; percent: number }[] }[];
+  cases: CaseResult[];
+  /** Today's pipeline's commit when measured (--baseline), else null. */
+  baseline: string | null;
   levels: LevelResult[];
   elapsedSec: number;
 }
@@ -52,20 +56,30 @@ export function printResults(r: BenchResults): void {
   const ref = single.reference ? referenceRows(single.reference) : null;
   if (ref) rows.push(ref.hls, ref.flv);
   const relay1 = single.relay1 ? relayRow('relay: 1 destination + HLS', single.relay1) : null;
+  const today1 = single.today1 ? relayRow("today's: 1 destination + HLS", single.today1) : null;
   const relay3 = single.relay3 ? relayRow('relay: 3 destinations + HLS', single.relay3) : null;
-  if (relay1) rows.push(relay1);
-  if (relay3) rows.push(relay3);
-  const named = [
-    ...(single.reference ? [{ pipeline: 'reference', result: single.reference }] : []),
-    ...(single.relay1 ? [{ pipeline: 'relay 1 dest', result: single.relay1 }] : []),
-    ...(single.relay3 ? [{ pipeline: 'relay 3 dest', result: single.relay3 }] : []),
-  ];
+  const today3 = single.today3 ? relayRow("today's: 3 destinations + HLS", single.today3) : null;
+  for (const row of [relay1, today1, relay3, today3]) if (row) rows.push(row);
+  const names: Record<SingleRow, string> = {
+    reference: 'reference',
+    relay1: 'relay 1 dest',
+    today1: 'today 1 dest',
+    relay3: 'relay 3 dest',
+    today3: 'today 3 dest',
+  };
+  const named = (['reference', 'relay1', 'today1', 'relay3', 'today3'] as const).flatMap((key) => {
+    const result = single[key];
+    return result ? [{ pipeline: names[key], result }] : [];
+  });
   if (rows.length > 0) {
     console.log(`\n${pipelinesTable(rows)}`);
     console.log(
-      "CPU: utime+stime of the stream's FFmpegs (relay: encoder + forwarders; nginx and the agent are shared and not counted). " +
-        "RSS: VmRSS summed over the processes, sampled together; PSS divides shared pages (FFmpeg's libraries) among the processes " +
-        'mapping them, which RSS counts once per process.\nglass→dest: for each frame the glasses sent after the warm-up, the time from ' +
+      `"relay" = this commit; "today's" = ${r.baseline ? `the relay of ${r.baseline}, measured in this run` : 'not run (no --baseline)'}.\n` +
+        "CPU: utime+stime of the stream's FFmpegs (relay: its one encoder; today's: encoder + a forwarder per destination), " +
+        "+agent: the agent's CPU divided by the streams it carried meanwhile (the relay's agent plays, restamps and publishes " +
+        "every stream; today's only supervises); nginx is shared and not counted. " +
+        "RSS: VmRSS summed over the stream's FFmpegs, sampled together; PSS divides shared pages (FFmpeg's libraries) among the processes " +
+        "mapping them, which RSS counts once per process; +agent: the agent's peak PSS divided the same way.\nglass→dest: for each frame the glasses sent after the warm-up, the time from " +
         "its send (RTMP tap in front of the ingest) to the first picture showing it in the sink's recording (decoded, matched by a " +
         'thumbnail fingerprint to the input frame; frames the CFR conversion dropped are not counted). A frame sent just before the ' +
         "input's pause (the replayed forward clock jump) waits for the next packet in every design: that is the max.\n" +
@@ -91,31 +105,34 @@ export function printResults(r: BenchResults): void {
 
   if (ref && (relay1 || relay3)) {
     const refBoth = ref.hls.cpuPercent + ref.flv.cpuPercent;
-    const refBothRss = ref.hls.peakRssSumMb + ref.flv.peakRssSumMb;
+    const refBothPss = ref.hls.peakPssSumMb + ref.flv.peakPssSumMb;
     const line = (label: string, row: PipelineRow | null) =>
       row
         ? [
             label,
             ratio(row.cpuPercent, ref.hls.cpuPercent),
             ratio(row.cpuPercent, refBoth),
-            ratio(row.peakRssSumMb, ref.hls.peakRssSumMb),
-            ratio(row.peakRssSumMb, refBothRss),
+            ratio(row.peakPssSumMb, ref.hls.peakPssSumMb),
+            ratio(row.peakPssSumMb, refBothPss),
             ratio(row.firstPacketSec, ref.flv.firstPacketSec),
             ratio(row.firstHlsSec, ref.hls.firstHlsSec),
           ]
         : null;
-    const body = [line('relay 1 dest + HLS', relay1), line('relay 3 dest + HLS', relay3)].filter(
-      (l): l is string[] => l !== null,
-    );
+    const body = [
+      line('relay 1 dest + HLS', relay1),
+      line("today's 1 dest + HLS", today1),
+      line('relay 3 dest + HLS', relay3),
+      line("today's 3 dest + HLS", today3),
+    ].filter((l): l is string[] => l !== null);
     console.log(
-      `\nRatios to the reference (below 1 is better; "ref HLS+FLV" = the original design's cost for HLS + one destination: two encodes)\n` +
+      `\nRatios to the reference, per stream (FFmpeg + agent share; below 1 is better; "ref HLS+FLV" = the original design's cost for HLS + one destination: two encodes)\n` +
         table([
           [
             'relay',
             'CPU vs ref HLS',
             'CPU vs ref HLS+FLV',
-            'RSS vs ref HLS',
-            'RSS vs ref HLS+FLV',
+            'PSS vs ref HLS',
+            'PSS vs ref HLS+FLV',
             'first packet vs ref FLV',
             'first HLS vs ref',
           ],
@@ -124,6 +141,12 @@ export function printResults(r: BenchResults): void {
     );
   }
   if (relay1 && relay3) console.log(`3 destinations / 1 destination CPU: ${ratio(relay3.cpuPercent, relay1.cpuPercent)}`);
+  const growth = growthTable(ref?.hls ?? null, [
+    { name: '1 dest + HLS', relay: relay1, today: today1 },
+    { name: '3 dest + HLS', relay: relay3, today: today3 },
+  ]);
+  if (growth) console.log(`\n${growth}`);
+  if (r.cases.length > 0) console.log(`\n${casesReport(r.cases, r.baseline)}`);
 
   if (r.levels.length > 0) {
     const best = r.levels.filter((l) => l.sustained).pop();
@@ -140,7 +163,7 @@ export function printResults(r: BenchResults): void {
     );
   }
 
-  const targets = computeTargets(r, ref, relay1, relay3);
+  const targets = computeTargets(r, ref, relay1, relay3, { relay1: today1, relay3: today3 });
   if (targets.length > 0) console.log(`\n${targetsTable(targets)}`);
 }
 
@@ -154,8 +177,43 @@ function computeTargets(
   ref: { hls: PipelineRow; flv: PipelineRow } | null,
   relay1: PipelineRow | null,
   relay3: PipelineRow | null,
+  today: { relay1: PipelineRow | null; relay3: PipelineRow | null },
 ): Target[] {
   const list: Target[] = [];
+  for (const [name, row, base] of [
+    ['1 dest + HLS', relay1, today.relay1],
+    ['3 dest + HLS', relay3, today.relay3],
+  ] as const) {
+    if (!row || !base) continue;
+    list.push({
+      label: `CPU per stream <= 1.10 × today's (${name})`,
+      measured: `${row.cpuPercent.toFixed(1)} % vs ${base.cpuPercent.toFixed(1)} % (${ratio(row.cpuPercent, base.cpuPercent)})`,
+      met: row.cpuPercent <= 1.1 * base.cpuPercent,
+    });
+    list.push({
+      label: `PSS per stream <= 1.10 × today's (${name})`,
+      measured: `${row.peakPssSumMb.toFixed(0)} MB vs ${base.peakPssSumMb.toFixed(0)} MB (${ratio(row.peakPssSumMb, base.peakPssSumMb)})`,
+      met: row.peakPssSumMb <= 1.1 * base.peakPssSumMb,
+    });
+  }
+  for (const c of r.cases.filter((x) => x.pipeline === 'relay')) {
+    const clean = c.outputs.every((o) => o.verdict.clean);
+    if (c.caseName === 'drop') {
+      const sessions = c.outputs.map((o) => o.sessions);
+      list.push({
+        label: 'drop 10 s and return: one session per sink, checker PASS',
+        measured: `sessions ${sessions.join('/')}, checker ${clean ? 'PASS' : 'FAIL'}`,
+        met: clean && sessions.every((n) => n === 1),
+      });
+    } else {
+      const constant = c.outputs.every((o) => new Set(o.sizes?.map((run) => run.size)).size === 1);
+      list.push({
+        label: 'no audio / size change: every output PASS at one size',
+        measured: `checker ${clean ? 'PASS' : 'FAIL'}, size ${constant ? 'constant' : 'NOT constant'}`,
+        met: clean && constant,
+      });
+    }
+  }
   const relays = [
     { name: '1 dest + HLS', row: relay1 },
     { name: '3 dest + HLS', row: relay3 },
@@ -206,4 +264,77 @@ function computeTargets(
     });
   }
   return list;
+}
+
+/**
+ * The issue's rule: CPU and memory per stream must not grow by more than 10 % over today's pipeline.
+ * Measured when today's pipeline ran in this run; otherwise judged against the issue's recorded figures.
+ */
+function growthTable(
+  refHls: PipelineRow | null,
+  pairs: { name: string; relay: PipelineRow | null; today: PipelineRow | null }[],
+): string | null {
+  const measured = pairs.filter((p) => p.relay && p.today);
+  if (measured.length > 0) {
+    return (
+      "Per stream, this relay vs today's pipeline (both measured in this run; the issue allows +10 %)\n" +
+      table([
+        [
+          'streams',
+          'CPU % core relay',
+          "today's",
+          'growth',
+          'PSS MB relay',
+          "today's",
+          'growth',
+          'ref HLS CPU %',
+          'ref HLS PSS MB',
+        ],
+        ...measured.map(({ name, relay, today }) => {
+          const r = relay as PipelineRow;
+          const t = today as PipelineRow;
+          return [
+            name,
+            r.cpuPercent.toFixed(1),
+            t.cpuPercent.toFixed(1),
+            percentChange(r.cpuPercent, t.cpuPercent),
+            r.peakPssSumMb.toFixed(0),
+            t.peakPssSumMb.toFixed(0),
+            percentChange(r.peakPssSumMb, t.peakPssSumMb),
+            refHls ? refHls.cpuPercent.toFixed(1) : '-',
+            refHls ? refHls.ffmpegPssMb.toFixed(0) : '-',
+          ];
+        }),
+      ])
+    );
+  }
+  const relays = pairs.filter((p) => p.relay);
+  if (relays.length === 0 || !refHls) return null;
+  const [low, high] = RECORDED_TODAY.cpuVsReference;
+  return (
+    `Per stream, this relay vs the reference measured in this run, and today's pipeline as RECORDED in the issue (not measured in this run):\n` +
+    `today's: ${RECORDED_TODAY.cpuPercent} % of a core per dirty 720p stream, ${low}-${high}× the reference's CPU, ` +
+    `${RECORDED_TODAY.pssMb[0]}-${RECORDED_TODAY.pssMb[1]} MB PSS. +10 % over that allows ${(1.1 * low).toFixed(2)}-${(1.1 * high).toFixed(2)}× the reference's CPU.\n` +
+    table([
+      ['streams', 'CPU % core', 'vs ref HLS', 'growth over recorded today (×ref)', 'PSS MB', 'vs recorded today'],
+      ...relays.map(({ name, relay }) => {
+        const r = relay as PipelineRow;
+        const x = r.cpuPercent / refHls.cpuPercent;
+        return [
+          name,
+          r.cpuPercent.toFixed(1),
+          `${x.toFixed(2)}×`,
+          `${percentChange(x, high)} to ${percentChange(x, low)}`,
+          r.peakPssSumMb.toFixed(0),
+          `${percentChange(r.peakPssSumMb, RECORDED_TODAY.pssMb[1])} to ${percentChange(r.peakPssSumMb, RECORDED_TODAY.pssMb[0])}`,
+        ];
+      }),
+    ])
+  );
+}
+
+function percentChange(value: number, base: number): string {
+  if (base === 0) return '-';
+  const change = (value / base - 1) * 100;
+  return `${change >= 0 ? '+' : ''}${change.toFixed(0)} %`;
 }

@@ -1,10 +1,12 @@
 // Relay benchmark: what the relay costs and how fast and clean it is, next to the original design's
-// reference pipeline, on the same pre-recorded dirty glasses stream; then how many concurrent
-// streams the machine carries. A benchmark, not a test: missing a target is reported, never fatal.
+// reference pipeline and (--baseline) today's relay, on the same pre-recorded dirty glasses stream;
+// what reaches the audience when the glasses drop and return, or send no audio and change size; then
+// how many concurrent streams the machine carries. A benchmark, not a test: missing a target is
+// reported, never fatal.
 //
 //   npm run bench:relay -- [--duration 25] [--warmup 5] [--hold 20] [--settle 5] [--ramp 2,4,6,8,10,12,14,16]
-//                          [--only reference,relay1,relay3,ramp] [--seed 20261121] [--poll 20]
-//                          [--sequential] [--relay-log error] [--keep]
+//                          [--only reference,relay1,relay3,drop,shapes,ramp] [--seed 20261121] [--poll 20]
+//                          [--baseline 88b99af] [--sequential] [--relay-log error] [--keep]
 //
 // How it runs, and why:
 // - Input: the test kit's dirty stream (seed --seed, 30 s plan with a burned-in frame counter),
@@ -13,7 +15,16 @@
 // - Control plane: the real API in a child process on throwaway Postgres + Redis (bench/api's server
 //   process, bench/support's services and swc compile). Relay: the real RelayAgent in a child process
 //   (relay-process.ts) with its own nginx-rtmp; it registers with the API, which authorises publishes
-//   and hands it the destinations. Destinations: three nginx-rtmp sinks (a, b, c) recording every publish.
+//   and hands it the destinations. Destinations: three nginx-rtmp sinks (a, b, c) recording every
+//   publish, and for the drop and shape cases one that keeps a recording per publish.
+// - Today's pipeline (--baseline <git-ref>, e.g. 88b99af, the last commit before the relay plays and
+//   restamps the glasses itself): that commit's relay agent, compiled from a git worktree (removed
+//   again at once, baseline.ts), runs beside this one as a second relay of the same API; each stream
+//   is created on the relay it is meant for. Its rows ("today") stand beside the relay's in every phase
+//   but the ramp. Without it the report prints the issue's recorded figures for today's pipeline.
+// - Per stream, a relay's cost is its FFmpeg processes (since 5b6ec37 one encoder; before, the encoder
+//   and a forwarder per destination) plus its share of the agent (the agent's CPU and PSS divided by
+//   the streams it carried meanwhile): the agent now carries the media. nginx is shared and not counted.
 // - Side by side: the reference (plain nginx-rtmp + the exact reference command, plus its FLV variant
 //   to sink a), the relay with 1 destination + HLS and with 3 destinations + HLS, each with its own
 //   glasses, all publishing in the same instant: same input, same moment, so other work on the machine
@@ -35,6 +46,8 @@ import { TEST_RELAY_TOKEN } from '../../test/support/test-config';
 import { compileForBench, PROJECT_ROOT } from '../support/compile-app';
 import { ControlPlane } from './control-plane';
 import { PLAN_SECONDS, recordDirtyInput } from './dirty-input';
+import { compileBaseline } from './baseline';
+import { runCases, type CaseResult } from './glasses-cases';
 import { findLeftovers } from './leftovers';
 import { runLevel, type LevelResult } from './ramp';
 import { RelayHandle } from './relay-handle';
@@ -49,9 +62,12 @@ import {
 } from './single-stream';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'dist/bench-relay');
+const BASELINE_OUT_DIR = path.join(PROJECT_ROOT, 'dist/bench-relay-baseline');
 const SINGLE_PHASES = ['reference', 'relay1', 'relay3'] as const;
-type SinglePhase = (typeof SINGLE_PHASES)[number];
-const PHASES = [...SINGLE_PHASES, 'ramp'] as const;
+/** The single-stream rows: the phases, plus today's pipeline beside each relay phase (--baseline). */
+export type SingleRow = (typeof SINGLE_PHASES)[number] | 'today1' | 'today3';
+const CASE_PHASES = ['drop', 'shapes'] as const;
+const PHASES = [...SINGLE_PHASES, ...CASE_PHASES, 'ramp'] as const;
 type Phase = (typeof PHASES)[number];
 const log = (msg: string) => process.stderr.write(`[bench:relay] ${msg}\n`);
 
@@ -67,6 +83,8 @@ export interface Flags {
   relayLog: string;
   keep: boolean;
   sequential: boolean;
+  /** Git ref of today's pipeline, or null. */
+  baseline: string | null;
 }
 
 function parseFlags(): Flags {
@@ -83,6 +101,7 @@ function parseFlags(): Flags {
       'relay-log': { type: 'string', default: 'error' },
       keep: { type: 'boolean', default: false },
       sequential: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
     },
   });
   const integer = (name: string, raw: string, min: number) => {
@@ -105,6 +124,7 @@ function parseFlags(): Flags {
     relayLog: values['relay-log'],
     keep: values.keep,
     sequential: values.sequential,
+    baseline: values.baseline ?? null,
   };
   if (flags.warmup >= flags.duration - 5) throw new Error('--warmup must leave at least 5 s of --duration to measure');
   return flags;
@@ -126,7 +146,9 @@ async function main(): Promise<number> {
   const markers = [scratchDir];
   const abort = new AbortController();
   let relay: RelayHandle | null = null;
+  let baseline: RelayHandle | null = null;
   let sinks: { name: string; server: RtmpSinks }[] = [];
+  let uniqueSinks: RtmpSinks | null = null;
   let api: ControlPlane | null = null;
   let cleaning: Promise<boolean> | null = null;
   /**
@@ -140,7 +162,12 @@ async function main(): Promise<number> {
       const step = (what: string, fn: () => Promise<unknown>) =>
         fn().catch((error: unknown) => log(`clean-up: ${what}: ${String(error)}`));
       await step('relay', () => relay?.stop() ?? Promise.resolve());
-      await step('sinks', () => Promise.all(sinks.map((sink) => sink.server.stop({ removeFiles: true }))));
+      await step("today's relay", () => baseline?.stop() ?? Promise.resolve());
+      await step('sinks', () =>
+        Promise.all(
+          [...sinks.map((sink) => sink.server), ...(uniqueSinks ? [uniqueSinks] : [])].map((s) => s.stop({ removeFiles: true })),
+        ),
+      );
       await stopAllProcesses(2000);
       const leftovers = findLeftovers(markers);
       if (leftovers.length > 0)
@@ -174,10 +201,11 @@ async function main(): Promise<number> {
   try {
     // Long enough for the longest phase: a ramp level may take 20 s to come up before its hold.
     const inputSeconds = Math.max(flags.duration, flags.only.includes('ramp') ? 20 + flags.settle + flags.hold : 0) + 10;
-    const [compiled, input, startedSinks] = await Promise.all([
+    const cases = CASE_PHASES.filter((phase) => flags.only.includes(phase));
+    const [compiled, input, startedSinks, compiledBaseline, startedUnique] = await Promise.all([
       compileForBench({
         outDir: OUT_DIR,
-        dirs: ['src', 'relay/src'],
+        dirs: ['src', 'relay/src', 'relay/protocol'],
         files: [
           'test/support/test-config.ts',
           ...['bench/api/server.ts', 'bench/api/server-protocol.ts', 'bench/api/query-counter.ts'],
@@ -186,50 +214,62 @@ async function main(): Promise<number> {
       }),
       recordDirtyInput(scratchDir, flags.seed, inputSeconds),
       Promise.all(['a', 'b', 'c'].map(async (name) => ({ name, server: await startRtmpSinks({ apps: ['live'] }) }))),
+      flags.baseline ? compileBaseline(flags.baseline, BASELINE_OUT_DIR) : Promise.resolve(null),
+      cases.length > 0 ? startRtmpSinks({ apps: ['live'], recordUnique: true }) : Promise.resolve(null),
     ]);
     sinks = startedSinks;
-    markers.push(...sinks.flatMap((sink) => [sink.server.workDir, `127.0.0.1:${sink.server.port}`]));
+    uniqueSinks = startedUnique;
+    for (const server of [...sinks.map((sink) => sink.server), ...(uniqueSinks ? [uniqueSinks] : [])])
+      markers.push(server.workDir, `127.0.0.1:${server.port}`);
     log(
-      `compiled ${compiled} files; dirty input: ${input.passes} × ${PLAN_SECONDS} s (seed ${input.seed}); sinks on ${sinks.map((s) => s.server.port).join(', ')}`,
+      `compiled ${compiled} files; dirty input: ${input.passes} × ${PLAN_SECONDS} s (seed ${input.seed}); sinks on ${sinks.map((s) => s.server.port).join(', ')}` +
+        (compiledBaseline ? `; today's pipeline: ${compiledBaseline.commit}` : ''),
     );
 
     api = await ControlPlane.start({ compiledDir: OUT_DIR, relayToken: TEST_RELAY_TOKEN, log });
     log(`API on ${api.baseUrl}; services: ${api.origin}`);
-    const relaySettings = {
-      workDir: path.join(scratchDir, 'relay'),
-      rtmpPort: await findFreePort(),
-      hlsPort: await findFreePort(),
-      controlPort: await findFreePort(),
+    const startRelay = async (name: string, script: string, id: string): Promise<RelayHandle> => {
+      const settings = {
+        workDir: path.join(scratchDir, name),
+        rtmpPort: await findFreePort(),
+        hlsPort: await findFreePort(),
+        controlPort: await findFreePort(),
+      };
+      markers.push(`127.0.0.1:${settings.rtmpPort}`);
+      const started = await RelayHandle.start({
+        name,
+        script,
+        cwd: PROJECT_ROOT,
+        settings,
+        env: {
+          RELAY_API_URL: (api as ControlPlane).baseUrl,
+          RELAY_TOKEN: TEST_RELAY_TOKEN,
+          RELAY_ID: id,
+          RELAY_PUBLIC_HOST: '127.0.0.1',
+          RELAY_BIND_HOST: '127.0.0.1',
+          RELAY_RTMP_PORT: String(settings.rtmpPort),
+          RELAY_HLS_PORT: String(settings.hlsPort),
+          RELAY_CONTROL_PORT: String(settings.controlPort),
+          RELAY_WORK_DIR: settings.workDir,
+          RELAY_CAPACITY: '64',
+          RELAY_HEARTBEAT_MS: '1000',
+          RELAY_STATUS_INTERVAL_MS: '1000',
+          RELAY_STOP_GRACE_MS: '3000',
+          LOG_LEVEL: flags.relayLog,
+        },
+      });
+      log(
+        `${name} agent pid ${started.pid}: rtmp ${settings.rtmpPort}, http ${settings.hlsPort}, control ${settings.controlPort}`,
+      );
+      return started;
     };
-    markers.push(`127.0.0.1:${relaySettings.rtmpPort}`);
-    relay = await RelayHandle.start({
-      script: path.join(OUT_DIR, 'bench/relay/relay-process.js'),
-      cwd: PROJECT_ROOT,
-      settings: relaySettings,
-      env: {
-        RELAY_API_URL: api.baseUrl,
-        RELAY_TOKEN: TEST_RELAY_TOKEN,
-        RELAY_ID: 'relay-bench',
-        RELAY_PUBLIC_HOST: '127.0.0.1',
-        RELAY_BIND_HOST: '127.0.0.1',
-        RELAY_RTMP_PORT: String(relaySettings.rtmpPort),
-        RELAY_HLS_PORT: String(relaySettings.hlsPort),
-        RELAY_CONTROL_PORT: String(relaySettings.controlPort),
-        RELAY_WORK_DIR: relaySettings.workDir,
-        RELAY_CAPACITY: '64',
-        RELAY_HEARTBEAT_MS: '1000',
-        RELAY_STATUS_INTERVAL_MS: '1000',
-        RELAY_STOP_GRACE_MS: '3000',
-        LOG_LEVEL: flags.relayLog,
-      },
-    });
-    log(
-      `relay agent pid ${relay.pid}: rtmp ${relaySettings.rtmpPort}, http ${relaySettings.hlsPort}, control ${relaySettings.controlPort}`,
-    );
+    relay = await startRelay('relay', path.join(OUT_DIR, 'bench/relay/relay-process.js'), 'relay-bench');
+    if (compiledBaseline) baseline = await startRelay('today', compiledBaseline.script, 'relay-bench-today');
 
     const ctx: BenchContext = {
       api,
       relay,
+      baseline,
       sinks,
       dirtyFile: input.file,
       inputPrints: input.prints,
@@ -240,14 +280,20 @@ async function main(): Promise<number> {
       log,
       signal: abort.signal,
     };
-    const single: Partial<Record<SinglePhase, StreamResult>> = {};
+    const single: Partial<Record<SingleRow, StreamResult>> = {};
     const sharedCpu: { phases: string; shared: { label: string; percent: number }[] }[] = [];
-    const builders: Record<SinglePhase, () => Promise<Pipeline>> = {
+    const current = relay;
+    const builders: Record<SingleRow, () => Promise<Pipeline>> = {
       reference: () => referencePipeline(ctx),
-      relay1: () => relayPipeline(ctx, 'relay-1dest', 1),
-      relay3: () => relayPipeline(ctx, 'relay-3dest', 3),
+      relay1: () => relayPipeline(ctx, current, 'relay-1dest', 1),
+      relay3: () => relayPipeline(ctx, current, 'relay-3dest', 3),
+      today1: () => relayPipeline(ctx, baseline as RelayHandle, 'today-1dest', 1),
+      today3: () => relayPipeline(ctx, baseline as RelayHandle, 'today-3dest', 3),
     };
-    const phases = SINGLE_PHASES.filter((phase) => flags.only.includes(phase));
+    const todayOf = { relay1: 'today1', relay3: 'today3' } as const;
+    const phases: SingleRow[] = SINGLE_PHASES.filter((phase) => flags.only.includes(phase)).flatMap((phase) =>
+      phase !== 'reference' && baseline ? [phase, todayOf[phase]] : [phase],
+    );
     for (const group of flags.sequential ? phases.map((phase) => [phase]) : phases.length > 0 ? [phases] : []) {
       if (abort.signal.aborted) break;
       log(`${group.join(' + ')}: ${flags.duration} s of streaming${group.length > 1 ? ', side by side' : ''}`);
@@ -262,6 +308,11 @@ async function main(): Promise<number> {
       group.forEach((phase, i) => (single[phase] = measured.streams[i]));
       sharedCpu.push({ phases: group.join(' + '), shared: measured.shared });
     }
+    let caseResults: CaseResult[] = [];
+    if (cases.length > 0 && uniqueSinks && !abort.signal.aborted) {
+      log(`${cases.join(' + ')}: the test kit's glasses on ${baseline ? "this relay and today's, side by side" : 'the relay'}`);
+      caseResults = await runCases(ctx, [...cases], uniqueSinks);
+    }
     const levels: LevelResult[] = [];
     if (flags.only.includes('ramp')) {
       for (const level of flags.ramp) {
@@ -274,6 +325,7 @@ async function main(): Promise<number> {
       }
     }
     if (!relay.running) throw new Error('the relay agent died during the benchmark');
+    if (baseline && !baseline.running) throw new Error("today's relay agent died during the benchmark");
     const cpus = os.cpus();
     printResults({
       flags,
@@ -281,6 +333,8 @@ async function main(): Promise<number> {
       machine: `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, load average before the run ${loadBefore}`,
       single,
       sharedCpu,
+      cases: caseResults,
+      baseline: compiledBaseline?.commit ?? null,
       levels,
       elapsedSec: (Date.now() - started) / 1000,
     });

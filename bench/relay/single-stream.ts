@@ -1,6 +1,8 @@
-// The reference pipeline and the relay with 1 and with 3 destinations, on the same pre-recorded
-// dirty input, measured together (default) or one at a time. What each one measures:
-// CPU over the steady window (publish start + warm-up .. end), peak RSS over the whole life, first
+// The reference pipeline and the relay with 1 and with 3 destinations (and, with --baseline, today's
+// relay beside it), on the same pre-recorded dirty input, measured together (default) or one at a
+// time. What each one measures: CPU over the steady window (publish start + warm-up .. end) of the
+// stream's own FFmpegs plus, for a relay stream, its share of its agent (the agent carries the media
+// since 5b6ec37: it plays, restamps and publishes every stream), peak RSS/PSS over the whole life, first
 // packet at each destination and first HLS segment after publish start, glass-to-destination
 // latency by content, and the cleanliness checker's verdict on HLS (read live from its first
 // segment) and on every sink's recording.
@@ -13,14 +15,17 @@ import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import type { ControlPlane } from './control-plane';
 import { MeasuredStream } from './measured-stream';
 import { startPlainIngest } from './plain-ingest';
-import { MachineLoad, WindowCpu, type ProcessFigures } from './process-sampler';
+import { MachineLoad, ProcessSampler, WindowCpu, type ProcessFigures } from './process-sampler';
 import { referenceFlvArgs, referenceHlsArgs } from './reference-pipeline';
 import type { RelayHandle } from './relay-handle';
 import { LatencySummary, sleep, summarizeLatency, waitUntil } from './stats';
 
 export interface BenchContext {
   api: ControlPlane;
+  /** The relay agent of this commit. */
   relay: RelayHandle;
+  /** Today's pipeline (--baseline), or null. */
+  baseline: RelayHandle | null;
   /** One nginx-rtmp per destination "platform", application `live`, recording every publish. */
   sinks: { name: string; server: RtmpSinks }[];
   dirtyFile: string;
@@ -48,9 +53,18 @@ export interface DestinationResult {
   verdict: Verdict;
 }
 
+/** A relay stream's part of its agent: the agent's figures divided by the streams it carried meanwhile. */
+export interface AgentShare {
+  cpuPercent: number;
+  peakPssMb: number;
+  streams: number;
+}
+
 export interface StreamResult {
   label: string;
   processes: ProcessFigures[];
+  /** Relay streams only. */
+  agentShare: AgentShare | null;
   cpuPercent: number;
   peakRssSumMb: number;
   peakPssSumMb: number;
@@ -65,6 +79,8 @@ export interface StreamResult {
 /** One pipeline to measure: its stream, and how to start and end its processes around the publish. */
 export interface Pipeline {
   stream: MeasuredStream;
+  /** The relay agent that carries it (none for the reference). */
+  relay?: RelayHandle;
   /** Before the glasses publish (the reference attaches its FFmpegs). */
   beforePublish?: () => Promise<void>;
   /** After the glasses stopped: make the stream's processes end. */
@@ -92,11 +108,14 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
   const notes = new Map(streams.map((s) => [s, [] as string[]]));
   const hlsChecks = new Map<MeasuredStream, Promise<Verdict>>();
   const machine = new MachineLoad();
+  const relays = [...new Set(pipelines.flatMap((p) => (p.relay ? [p.relay] : [])))];
+  const agents = new ProcessSampler(() => new Map(relays.map((relay) => [relay.pid, relay.name])));
   let othersPercent = 0;
   let sharedCpu: WindowCpu | null = null;
   let shared: { label: string; percent: number }[] = [];
   try {
     await Promise.all(streams.map((s) => s.prepare()));
+    agents.start();
     await Promise.all(pipelines.map((p) => p.beforePublish?.() ?? Promise.resolve()));
     for (const stream of streams) stream.publish(ctx.dirtyFile);
     const poller = setInterval(() => streams.forEach((s) => s.poll()), ctx.pollMs);
@@ -113,6 +132,7 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
         if (ctx.signal.aborted) throw new Error('interrupted');
         if (!windowStarted && performance.now() >= windowFrom) {
           streams.forEach((s) => s.sampler.startWindow());
+          agents.startWindow();
           machine.reset();
           sharedCpu = new WindowCpu(sharedProcesses(ctx, pipelines));
           windowStarted = true;
@@ -129,8 +149,8 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
         }
         await sleep(Math.min(100, ctx.pollMs));
       }
-      if (!windowStarted) streams.forEach((s) => s.sampler.startWindow());
-      streams.forEach((s) => s.sampler.stopWindow());
+      if (!windowStarted) [...streams.map((s) => s.sampler), agents].forEach((sampler) => sampler.startWindow());
+      [...streams.map((s) => s.sampler), agents].forEach((sampler) => sampler.stopWindow());
       othersPercent = machine.sinceReset().othersPercent;
       shared = sharedCpu?.percents() ?? [];
       await Promise.all(streams.map((s) => s.stopPublishing()));
@@ -139,13 +159,22 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
     } finally {
       clearInterval(poller);
     }
+    const agentFigures = agents.figures().processes;
     const results: StreamResult[] = [];
-    for (const stream of streams) {
+    for (const pipeline of pipelines) {
+      const stream = pipeline.stream;
       const own = notes.get(stream) ?? [];
-      results.push(await resultOf(ctx, stream, own, othersPercent, hlsChecks.get(stream) ?? null));
+      const result = await resultOf(ctx, stream, own, othersPercent, hlsChecks.get(stream) ?? null);
+      const agent = pipeline.relay && agentFigures.find((p) => p.pid === pipeline.relay?.pid);
+      if (agent) {
+        const carried = pipelines.filter((p) => p.relay === pipeline.relay).length;
+        result.agentShare = { cpuPercent: agent.cpuPercent / carried, peakPssMb: agent.peakPssMb / carried, streams: carried };
+      }
+      results.push(result);
     }
     return { streams: results, shared };
   } finally {
+    agents.stop();
     await Promise.all(streams.map((s) => s.close()));
     await Promise.all(
       pipelines.map((p) => p.release().catch((error: unknown) => ctx.log(`${p.stream.label}: ${String(error)}`))),
@@ -198,6 +227,7 @@ async function resultOf(
   return {
     label: stream.label,
     processes: figures.processes,
+    agentShare: null,
     cpuPercent: figures.cpuPercent,
     peakRssSumMb: figures.peakRssSumMb,
     peakPssSumMb: figures.peakPssSumMb,
@@ -264,28 +294,44 @@ export async function referencePipeline(ctx: BenchContext): Promise<Pipeline> {
   };
 }
 
-/** A managed stream created through the API with `destinationCount` destinations (sinks a, b, c). */
-export async function relayPipeline(ctx: BenchContext, label: string, destinationCount: number): Promise<Pipeline> {
+/**
+ * A managed stream created through the API on `relay` with `destinationCount` destinations (sinks
+ * a, b, c) and the API's default reconnect window. The app ends it (DELETE) once the glasses stop:
+ * with a window the relay would otherwise keep the destinations on the slate for a minute.
+ */
+export async function relayPipeline(
+  ctx: BenchContext,
+  relay: RelayHandle,
+  label: string,
+  destinationCount: number,
+): Promise<Pipeline> {
   const sinks = ctx.sinks.slice(0, destinationCount);
   const key = (name: string) => `${label.replace(/\W+/g, '-')}-${name}-key`;
   const created = await ctx.api.createStream(
     `${label.replace(/\W+/g, '-')}@bench.example.com`,
     sinks.map((sink) => ({ name: sink.name, url: sink.server.urlFor('live', key(sink.name)) })),
+    { rtmpPort: relay.settings.rtmpPort },
   );
+  let deleted = false;
   return {
-    stream: relayStream(ctx, label, created, sinks, key),
-    // The relay ends the stream's FFmpegs itself when the glasses leave (on_publish_done).
+    stream: relayStream(ctx, relay, label, created, sinks, key),
+    relay,
     afterPublish: async () => {
-      const ended = await waitUntil(() => ctx.relay.streamProcesses(created.streamId).size === 0, 20_000, 100);
-      if (!ended) ctx.log(`${label}: the relay still runs FFmpeg for the stream 20 s after the publisher left`);
+      await ctx.api.deleteStream(created.streamId);
+      deleted = true;
+      const ended = await waitUntil(() => relay.streamProcesses(created.streamId).size === 0, 20_000, 100);
+      if (!ended) ctx.log(`${label}: the relay still runs FFmpeg for the stream 20 s after it was deleted`);
     },
-    release: () => ctx.api.deleteStream(created.streamId),
-    shared: () => relayShared(ctx),
+    release: async () => {
+      if (!deleted) await ctx.api.deleteStream(created.streamId);
+    },
+    shared: () => relayShared(relay),
   };
 }
 
 export function relayStream(
   ctx: BenchContext,
+  relay: RelayHandle,
   label: string,
   created: { streamId: string; ingestUrl: string; destinationIds: Map<string, string> },
   sinks: BenchContext['sinks'],
@@ -296,13 +342,13 @@ export function relayStream(
   const names = new Map([...created.destinationIds].map(([name, id]) => [id, name]));
   return new MeasuredStream({
     label,
-    ingestPort: ctx.relay.settings.rtmpPort,
+    ingestPort: relay.settings.rtmpPort,
     ingestUrl: created.ingestUrl,
-    hlsPlaylist: ctx.relay.hlsPlaylist(userSegment, created.streamId),
+    hlsPlaylist: relay.hlsPlaylist(userSegment, created.streamId),
     destinations: sinks.map((sink) => ({ name: sink.name, recording: sink.server.recordingFor('live', key(sink.name)) })),
     processes: () =>
       new Map(
-        [...ctx.relay.streamProcesses(created.streamId)].map(([pid, role]) => [
+        [...relay.streamProcesses(created.streamId)].map(([pid, role]) => [
           pid,
           role === 'encoder' ? 'encoder' : `forwarder → ${names.get(role) ?? role}`,
         ]),
@@ -312,10 +358,10 @@ export function relayStream(
   });
 }
 
-/** The relay's agent and nginx: shared by every relay stream. */
-export function relayShared(ctx: BenchContext): Map<string, number> {
-  const found = new Map([['relay agent (node)', ctx.relay.pid]]);
-  const nginx = ctx.relay.nginxPid();
-  if (nginx !== null) found.set('relay nginx (live + clean)', nginx);
+/** The relay's agent and nginx: shared by every stream of that relay. */
+export function relayShared(relay: RelayHandle): Map<string, number> {
+  const found = new Map([[`${relay.name} agent (node)`, relay.pid]]);
+  const nginx = relay.nginxPid();
+  if (nginx !== null) found.set(`${relay.name} nginx`, nginx);
   return found;
 }

@@ -15,19 +15,28 @@ export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 /**
  * Compiles every non-test .ts file under `dirs`, plus `files`, to CommonJS under `outDir`,
  * keeping the layout (src/x.ts -> outDir/src/x.js). Returns how many files were compiled.
+ * `root`: where `dirs` and `files` are (default the project; e.g. a git worktree of an older
+ * commit). `keep`: add to `outDir` instead of emptying it first.
  */
-export async function compileForBench(opts: { outDir: string; dirs: string[]; files: string[] }): Promise<number> {
+export async function compileForBench(opts: {
+  outDir: string;
+  dirs: string[];
+  files: string[];
+  root?: string;
+  keep?: boolean;
+}): Promise<number> {
+  const root = opts.root ?? PROJECT_ROOT;
   const swcrc = JSON.parse(await readFile(path.join(PROJECT_ROOT, '.swcrc'), 'utf8')) as Options & { $schema?: string };
   delete swcrc.$schema;
   const sources = [...opts.files];
   for (const dir of opts.dirs) {
-    const entries = await readdir(path.join(PROJECT_ROOT, dir), { recursive: true });
+    const entries = await readdir(path.join(root, dir), { recursive: true });
     sources.push(...entries.filter(isCompiledSource).map((entry) => path.join(dir, entry)));
   }
-  await rm(opts.outDir, { recursive: true, force: true });
+  if (!opts.keep) await rm(opts.outDir, { recursive: true, force: true });
   await Promise.all(
     sources.map(async (relative) => {
-      const { code } = await transformFile(path.join(PROJECT_ROOT, relative), {
+      const { code } = await transformFile(path.join(root, relative), {
         ...swcrc,
         swcrc: false,
         sourceMaps: false,
