@@ -1,0 +1,306 @@
+import { strictFake } from '../../../test/support/strict-fake';
+import type { FlvTag } from '../flv/flv-tags';
+import { aacFrame, aacHeader, avcFrame, avcHeader } from '../flv/flv-tags.fixtures';
+import { backoffDelay, DESTINATION_BACKOFF } from '../process/backoff';
+import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
+import { DestinationPublisher, MAX_BACKLOG_BYTES, STALL_MS, type DestinationPublisherDeps } from './destination-publisher';
+
+const KEY = 'abcd-efgh-ijkl-mnop';
+const URL = `rtmp://a.rtmp.example.com/live2/${KEY}`;
+const RANDOM = 0.25;
+const retryDelay = (attempt: number): number => backoffDelay(attempt, DESTINATION_BACKOFF, () => RANDOM);
+
+const meta = (ts: number): FlvTag => ({ kind: 'script', timestampMs: ts, data: Buffer.from([2, 0, 1, 0x6d]) });
+const videoConfig = (ts: number): FlvTag => ({ kind: 'video', timestampMs: ts, data: avcHeader() });
+const audioConfig = (ts: number): FlvTag => ({ kind: 'audio', timestampMs: ts, data: aacHeader() });
+const key = (ts: number, marker = 0): FlvTag => ({ kind: 'video', timestampMs: ts, data: avcFrame(true, marker) });
+const inter = (ts: number, marker = 0): FlvTag => ({ kind: 'video', timestampMs: ts, data: avcFrame(false, marker) });
+const sound = (ts: number, marker = 0): FlvTag => ({ kind: 'audio', timestampMs: ts, data: aacFrame(marker) });
+
+/** A session the test drives: what was sent, the backlog, and the close callback the publisher gave. */
+function fakeSession(onClose: (error: Error) => void) {
+  const sent: string[] = [];
+  const state = { backlogBytes: 0, closed: false };
+  const finish = jest.fn(async () => undefined);
+  const destroy = jest.fn<void, [Error]>();
+  const session = strictFake<RtmpPublishSession>('RtmpPublishSession', {
+    send: (kind, timestamp, payload) => {
+      sent.push(`${labelOf(kind, payload)}@${timestamp}`);
+      return true;
+    },
+    get backlogBytes() {
+      return state.backlogBytes;
+    },
+    get closed() {
+      return state.closed;
+    },
+    finish,
+    destroy,
+  });
+  return { session, sent, state, finish, destroy, close: (error: Error) => onClose(error) };
+}
+
+function labelOf(kind: FlvTag['kind'], payload: Buffer): string {
+  if (kind === 'script') return 'meta';
+  if (kind === 'audio') return payload[1] === 0 ? 'asc' : `a${payload[2]}`;
+  if (payload[1] === 0) return 'sps';
+  return `${payload[0] === 0x17 ? 'K' : 'P'}${payload[5]}`;
+}
+
+type FakeSession = ReturnType<typeof fakeSession>;
+
+function setup(options: { startTags?: FlvTag[] } = {}) {
+  const sessions: FakeSession[] = [];
+  /** What the next connects do, in order; a connect with nothing queued succeeds. */
+  const outcomes: (Error | 'ok')[] = [];
+  const states: string[] = [];
+  const connect = jest.fn(async (_url: string, onClose: (error: Error) => void) => {
+    const outcome = outcomes.shift() ?? 'ok';
+    if (outcome instanceof Error) throw outcome;
+    const fake = fakeSession(onClose);
+    sessions.push(fake);
+    return fake.session;
+  });
+  const onReconnect = jest.fn();
+  const deps = strictFake<DestinationPublisherDeps>('DestinationPublisherDeps', {
+    connect,
+    startTags: () => options.startTags ?? [meta(5000), videoConfig(5000), audioConfig(5000)],
+    onChange: (publisher) => void states.push(publisher.status.status),
+    onReconnect,
+    now: () => Date.now(),
+    random: () => RANDOM,
+  });
+  const sut = new DestinationPublisher({ id: 'd1', name: 'YouTube', url: URL }, deps);
+  return { sut, mocks: { sessions, outcomes, states, connect, onReconnect } };
+}
+
+/** Lets the pending connect promise settle (fake timers do not run microtasks by themselves). */
+const settle = (ms = 0): Promise<void> => jest.advanceTimersByTimeAsync(ms);
+
+beforeEach(() => jest.useFakeTimers({ now: 1_700_000_000_000 }));
+afterEach(() => jest.useRealTimers());
+
+describe('DestinationPublisher: a session', () => {
+  it('starts in starting, sends the start tags, waits for a keyframe, and broadcasts from it', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    expect(sut.status).toEqual({ id: 'd1', status: 'starting' });
+    await settle();
+    expect(mocks.connect).toHaveBeenCalledWith(URL, expect.any(Function));
+    const [session] = mocks.sessions;
+    expect(session.sent).toEqual(['meta@0', 'sps@0', 'asc@0']);
+
+    sut.push(sound(5010, 1));
+    sut.push(inter(5033, 2));
+    expect(sut.status.status).toBe('starting');
+    sut.push(key(5066, 3));
+    sut.push(sound(5070, 4));
+    sut.push(inter(5100, 5));
+    expect(session.sent.slice(3)).toEqual(['K3@66', 'a4@70', 'P5@100']);
+    expect(sut.status).toEqual({ id: 'd1', status: 'broadcasting' });
+    expect(mocks.states).toEqual(['starting', 'broadcasting']);
+  });
+
+  it('is broadcasting at once when the start tags hold a GOP', async () => {
+    const { sut, mocks } = setup({ startTags: [meta(9000), videoConfig(9000), audioConfig(9000), key(9000, 1), inter(9033, 2)] });
+    sut.start();
+    await settle();
+    expect(mocks.sessions[0].sent).toEqual(['meta@0', 'sps@0', 'asc@0', 'K1@0', 'P2@33']);
+    expect(sut.status.status).toBe('broadcasting');
+  });
+
+  // BUG (destination-publisher.ts, push: `this.base ??= tag.timestampMs`): the base is the first
+  // start tag's timestamp, i.e. the cached onMetaData, which MediaFanout keeps with the timestamp
+  // FFmpeg gave it when the encoder started (0: checked with `-output_ts_offset 60 -f flv`, whose
+  // onMetaData and sequence headers are at 0 while the frames are at 60 s). A session that joins or reconnects later therefore
+  // starts at the stream's age (here 60 s, after an hour 3 600 000 ms), not at 0 as the class says.
+  it.failing('starts a session that joins late at 0 even though the cached metadata and configurations are old', async () => {
+    const { sut, mocks } = setup({ startTags: [meta(0), videoConfig(0), audioConfig(0), key(60_000, 1), inter(60_033, 2)] });
+    sut.start();
+    await settle();
+    expect(mocks.sessions[0].sent).toEqual(['meta@0', 'sps@0', 'asc@0', 'K1@0', 'P2@33']);
+  });
+
+  it('keeps each kind monotonic in a session and restarts at 0 in the next one', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    sut.push(key(5100, 1));
+    sut.push(inter(5090, 2)); // backwards: held at the last
+    sut.push(sound(4000, 3)); // before the base: 0
+    expect(mocks.sessions[0].sent.slice(3)).toEqual(['K1@100', 'P2@100', 'a3@0']);
+
+    mocks.sessions[0].close(new Error('connection reset'));
+    await settle(retryDelay(1));
+    sut.push(key(90_000, 4));
+    expect(mocks.sessions[1].sent).toEqual(['meta@0', 'sps@0', 'asc@0', 'K4@85000']);
+  });
+
+  it('ignores pushes while it has no open session', async () => {
+    const { sut, mocks } = setup();
+    sut.push(key(1, 1)); // not started
+    sut.start();
+    sut.push(key(2, 2)); // connecting
+    await settle();
+    mocks.sessions[0].state.closed = true;
+    sut.push(key(3, 3)); // closed, its onClose not yet called
+    expect(mocks.sessions[0].sent).toEqual(['meta@0', 'sps@0', 'asc@0']);
+  });
+});
+
+describe('DestinationPublisher: failures and retries', () => {
+  it('reports a refused connect as errored, without the stream key, and retries after the backoff', async () => {
+    const { sut, mocks } = setup();
+    mocks.outcomes.push(new Error(`could not publish to ${URL}: the key ${KEY} was refused`));
+    sut.start();
+    await settle();
+    expect(sut.status).toEqual({
+      id: 'd1',
+      status: 'errored',
+      error: 'could not publish to rtmp://a.rtmp.example.com/live2/****: the key **** was refused',
+    });
+    expect(JSON.stringify(sut.status)).not.toContain(KEY);
+    expect(mocks.onReconnect).toHaveBeenCalledTimes(1);
+
+    await settle(retryDelay(1) - 1);
+    expect(mocks.connect).toHaveBeenCalledTimes(1);
+    await settle(1);
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+    expect(mocks.states).toEqual(['starting', 'errored', 'starting']);
+    sut.push(key(6000, 1));
+    expect(sut.status.status).toBe('broadcasting');
+  });
+
+  it('backs off further on each failure in a row, and starts over once broadcasting', async () => {
+    const { sut, mocks } = setup();
+    mocks.outcomes.push(new Error('refused'), new Error('refused'), new Error('refused'));
+    sut.start();
+    await settle();
+    await settle(retryDelay(1));
+    await settle(retryDelay(2) - 1);
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+    await settle(1);
+    await settle(retryDelay(3));
+    expect(mocks.connect).toHaveBeenCalledTimes(4);
+    sut.push(key(6000, 1));
+    expect(sut.status.status).toBe('broadcasting');
+
+    mocks.sessions[0].close(new Error('reset'));
+    expect(sut.status).toEqual({ id: 'd1', status: 'errored', error: 'reset' });
+    await settle(retryDelay(1));
+    expect(mocks.connect).toHaveBeenCalledTimes(5); // the first delay again
+  });
+
+  it('destroys a session whose backlog does not shrink for 4 s, reports it stalled, and retries', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    sut.push(key(6000, 1));
+    const [session] = mocks.sessions;
+    session.state.backlogBytes = 200_000;
+    await settle(STALL_MS);
+    expect(session.destroy).not.toHaveBeenCalled();
+    await settle(500);
+    expect(session.destroy).toHaveBeenCalledWith(new Error('stalled'));
+    expect(sut.status).toEqual({ id: 'd1', status: 'errored', error: 'the destination stopped accepting data (stalled)' });
+    expect(mocks.onReconnect).toHaveBeenCalledTimes(1);
+    await settle(retryDelay(1));
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not call a slow but draining destination stalled', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    const [session] = mocks.sessions;
+    for (let i = 0; i < 20; i++) {
+      session.state.backlogBytes = 1_000_000 - i * 10_000;
+      await settle(500);
+    }
+    expect(session.destroy).not.toHaveBeenCalled();
+    expect(sut.status.status).toBe('starting');
+  });
+
+  it('ignores the close of a session it already replaced', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    mocks.sessions[0].state.backlogBytes = 1;
+    await settle(STALL_MS + 500); // stalled: destroyed and replaced
+    await settle(retryDelay(1));
+    mocks.sessions[0].close(new Error('late close of the stalled one'));
+    expect(sut.status.status).toBe('starting');
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('DestinationPublisher: backlog', () => {
+  it('drops pictures and sound past MAX_BACKLOG_BYTES until the next keyframe it can send', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    const [session] = mocks.sessions;
+    sut.push(key(5000, 1));
+    session.state.backlogBytes = MAX_BACKLOG_BYTES + 1;
+    sut.push(inter(5033, 2));
+    sut.push(sound(5040, 3));
+    sut.push(key(5066, 4)); // still too far behind
+    sut.push(videoConfig(5066)); // configurations always go
+    session.state.backlogBytes = 1000;
+    sut.push(inter(5100, 5)); // cannot be decoded without what was dropped
+    sut.push(sound(5110, 6));
+    sut.push(key(5133, 7));
+    sut.push(sound(5140, 8));
+    expect(session.sent.slice(3)).toEqual(['K1@0', 'sps@66', 'K7@133', 'a8@140']);
+    expect(sut.status.status).toBe('broadcasting');
+  });
+});
+
+describe('DestinationPublisher.stop', () => {
+  it('ends the session gracefully, is stopped, and never reconnects', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    sut.push(key(6000, 1));
+    const [session] = mocks.sessions;
+    await sut.stop();
+    expect(session.finish).toHaveBeenCalledTimes(1);
+    expect(session.destroy).not.toHaveBeenCalled();
+    expect(sut.status).toEqual({ id: 'd1', status: 'stopped' });
+    session.close(new Error('closed after finish'));
+    session.state.backlogBytes = 5000;
+    await settle(60_000);
+    expect(mocks.connect).toHaveBeenCalledTimes(1);
+    expect(mocks.onReconnect).not.toHaveBeenCalled();
+    expect(sut.status.status).toBe('stopped');
+  });
+
+  it('cuts the connection when not graceful', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    await sut.stop(false);
+    expect(mocks.sessions[0].destroy).toHaveBeenCalledWith(new Error('stopped'));
+    expect(mocks.sessions[0].finish).not.toHaveBeenCalled();
+  });
+
+  it('cancels a pending retry', async () => {
+    const { sut, mocks } = setup();
+    mocks.outcomes.push(new Error('refused'));
+    sut.start();
+    await settle();
+    await sut.stop();
+    await settle(60_000);
+    expect(mocks.connect).toHaveBeenCalledTimes(1);
+    expect(sut.status.status).toBe('stopped');
+  });
+
+  it('destroys a session that connects after the stop', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await sut.stop();
+    await settle();
+    expect(mocks.sessions[0].destroy).toHaveBeenCalledWith(new Error('stopped'));
+    expect(sut.status.status).toBe('stopped');
+  });
+});
