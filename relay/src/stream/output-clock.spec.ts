@@ -264,12 +264,13 @@ describe('OutputClock: the slate', () => {
       'slate-sps@0',
       ...Array.from({ length: FIRST_PICTURE_WAIT_MS / SLATE_FRAME_MS + 1 }, (_, i) => `slate@${i * 100}`),
     ]);
-    expect(s.mocks.onInput).not.toHaveBeenCalled(); // nothing was lost: it never started
+    expect(s.mocks.onInput).not.toHaveBeenCalledWith('lost'); // nothing was lost: no picture ever came
     s.mocks.runTo(1150);
     s.sut.input('video', 0, GLASSES_SPS);
     s.sut.input('video', 0, avcFrame(true, 1));
     expect(s.mocks.take('video')).toEqual(['slate@1100', 'sps@1150', 'K1@1150']);
-    expect(s.mocks.onInput.mock.calls).toEqual([['live']]);
+    expect(s.mocks.onInput).toHaveBeenLastCalledWith('live');
+    expect(s.mocks.onInput).not.toHaveBeenCalledWith('lost');
   });
 });
 
