@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
 import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
@@ -37,6 +38,7 @@ export class RelayAgent {
   readonly metrics = new RelayMetrics();
   private control: Server | null = null;
   private stopping = false;
+  private readonly trustedCas: readonly string[] | undefined;
 
   constructor(
     private readonly config: RelayConfig,
@@ -65,6 +67,9 @@ export class RelayAgent {
       },
     });
     this.ffmpeg = new FfmpegLauncher(config.FFMPEG_PATH, this.runDir, log);
+    this.trustedCas = config.RELAY_TLS_CA_FILE
+      ? [...rootCertificates, readFileSync(config.RELAY_TLS_CA_FILE, 'utf8')]
+      : undefined;
     this.slates = new SlateRenderer({
       ffmpegPath: config.FFMPEG_PATH,
       cacheDir: path.join(config.RELAY_WORK_DIR, 'slates'),
@@ -179,7 +184,7 @@ export class RelayAgent {
         now: () => Date.now(),
         graceMs: this.config.RELAY_STOP_GRACE_MS,
       },
-      connectDestination: (url, onClose) => publishRtmp(url, onClose),
+      connectDestination: (url, onClose) => publishRtmp(url, onClose, { ca: this.trustedCas }),
       renderSlate: (streamPlan, size) => this.slates.render(streamPlan.slate, size),
       hlsDir: (identity) => this.hlsDir(identity),
       onChange: (changed) => {

@@ -23,6 +23,8 @@ export const relayConfigSchema = z.object({
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
   RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+  /** PEM file of extra certificates to trust for rtmps:// destinations (a private CA), besides the system's. */
+  RELAY_TLS_CA_FILE: z.string().min(1).optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   NGINX_PATH: z.string().default('nginx'),
   NGINX_RTMP_MODULE: z.string().optional(),

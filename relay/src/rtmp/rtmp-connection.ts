@@ -69,9 +69,14 @@ export class RtmpConnection {
   }
 
   /** TCP (or TLS) connect, handshake and `connect`; rejects with what went wrong. */
-  static async open(target: RtmpTarget, timeoutMs: number): Promise<RtmpConnection> {
+  static async open(target: RtmpTarget, timeoutMs: number, tls: { ca?: readonly string[] } = {}): Promise<RtmpConnection> {
     const socket = target.secure
-      ? connectTls({ host: target.host, port: target.port, ...(isIP(target.host) ? {} : { servername: target.host }) })
+      ? connectTls({
+          host: target.host,
+          port: target.port,
+          ...(isIP(target.host) ? {} : { servername: target.host }),
+          ...(tls.ca ? { ca: [...tls.ca] } : {}),
+        })
       : connectTcp({ host: target.host, port: target.port });
     const connection = new RtmpConnection(socket, target);
     const timer = setTimeout(() => connection.close(new RtmpError(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -20,9 +20,20 @@ export interface RtmpPublishSession {
   destroy(reason: Error): void;
 }
 
-export async function publishRtmp(url: string, onClose: (error: Error) => void, timeoutMs = 10_000): Promise<RtmpPublishSession> {
+export interface PublishOptions {
+  timeoutMs?: number;
+  /** Certificates trusted for rtmps:// (the system's roots plus any private CA). */
+  ca?: readonly string[];
+}
+
+export async function publishRtmp(
+  url: string,
+  onClose: (error: Error) => void,
+  options: PublishOptions = {},
+): Promise<RtmpPublishSession> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const target: RtmpTarget = parseRtmpUrl(url, 'ffmpeg');
-  const connection = await RtmpConnection.open(target, timeoutMs);
+  const connection = await RtmpConnection.open(target, timeoutMs, { ca: options.ca });
   let finished = false;
   let publishStatus: ((code: string, description: string) => void) | null = null;
   connection.events = {

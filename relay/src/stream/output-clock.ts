@@ -106,8 +106,12 @@ export class OutputClock {
     if (this.videoSource === 'glasses' && this.lastGlassesVideoAt !== null && now - this.lastGlassesVideoAt > VIDEO_STALL_MS) {
       this.startSlate();
     }
-    // Sound without pictures at the start: the slate shows until the first keyframe.
-    if (this.videoSource === 'none' && this.clock() > FIRST_PICTURE_WAIT_MS) this.startSlate(false);
+    // Sound without pictures at the start: the slate shows until the first keyframe, and the glasses
+    // are on air (with their sound).
+    if (this.videoSource === 'none' && this.clock() > FIRST_PICTURE_WAIT_MS && this.lastGlassesAudioAt !== null) {
+      this.startSlate(false);
+      this.deps.onInput('live');
+    } else if (this.videoSource === 'none' && this.clock() > FIRST_PICTURE_WAIT_MS) this.startSlate(false);
     if (this.videoSource === 'slate') this.writeSlatePictures();
     if (now - (this.lastGlassesAudioAt ?? this.startedAt) > AUDIO_GAP_MS) this.writeSilence();
   }
@@ -180,11 +184,16 @@ export class OutputClock {
     if (aac && this.glassesAudioConfig && !this.sentAudioConfig?.equals(this.glassesAudioConfig)) {
       this.sendAudioConfig(this.glassesAudioConfig);
     }
+    if (!aac || !this.glassesAudioRate) {
+      // A codec whose frame length we do not read (MP3, Speex…): stamped on arrival, resampled by the encoder.
+      this.writeAudio(Math.max(this.nextAudioTs, arrival), body, 0);
+      return;
+    }
     let ts = this.nextAudioTs;
     if (ts < arrival - AUDIO_DRIFT_MS) ts = arrival;
     // Sound far ahead of the clock would end up out of step with the pictures: let it go.
     if (ts > arrival + 2 * AUDIO_DRIFT_MS) return;
-    this.writeAudio(ts, body, aac && this.glassesAudioRate ? (AAC_FRAME_SAMPLES * 1000) / this.glassesAudioRate : 1);
+    this.writeAudio(ts, body, (AAC_FRAME_SAMPLES * 1000) / this.glassesAudioRate);
   }
 
   private startSlate(inputLost = true): void {
