@@ -1,8 +1,14 @@
 import { strictFake } from '../../../test/support/strict-fake';
 import { serializeFlvHeader, serializeFlvTag, type FlvTag } from '../flv/flv-tags';
 import { avcFrame, avcHeader } from '../flv/flv-tags.fixtures';
-import type { ManagedProcess, ManagedProcessOptions, ProcessExit } from '../process/managed-process';
-import { ENCODER_RESTART_BACKOFF, ENCODER_STALL_MS, ENCODER_START_TIMEOUT_MS, EncoderRunner, type EncoderRunnerOptions } from './encoder-runner';
+import type { ManagedProcess, ProcessExit } from '../process/managed-process';
+import {
+  ENCODER_RESTART_BACKOFF,
+  ENCODER_STALL_MS,
+  ENCODER_START_TIMEOUT_MS,
+  EncoderRunner,
+  type EncoderRunnerOptions,
+} from './encoder-runner';
 
 type CreateOptions = Parameters<EncoderRunnerOptions['createProcess']>[0];
 
@@ -17,7 +23,11 @@ function fakeProcess(options: CreateOptions) {
   const writes: Buffer[] = [];
   let resolveExit: (exit: ProcessExit) => void = () => undefined;
   const exited = new Promise<ProcessExit>((resolve) => (resolveExit = resolve));
-  const calls = { start: jest.fn(), kill: jest.fn(), endInput: jest.fn(), stop: jest.fn(async () => exited) };
+  const stop = jest.fn(async () => {
+    resolveExit({ code: null, signal: 'SIGINT', requested: true, stderrTail: [] });
+    return exited;
+  });
+  const calls = { start: jest.fn(), kill: jest.fn(), endInput: jest.fn(), stop };
   const process = strictFake<ManagedProcess>('ManagedProcess', {
     ...calls,
     write: (data: Buffer) => writes.push(data) > 0,
