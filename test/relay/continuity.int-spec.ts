@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { publishGlasses, type GlassesOptions } from '../../relay/testkit/glasses-publisher';
 import { startRtmpSinks, type RtmpSinks } from '../../relay/testkit/rtmp-sinks';
@@ -7,7 +8,10 @@ import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import { sdk } from '../support/api-client';
 import { frameSizes, frozenSpans, longestGapMs, monotonic } from '../support/output-analysis';
 import { startRelay, waitFor, type RelayUnderTest } from '../support/relay-harness';
+import { startStallableProxy } from '../support/tcp-proxy';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { startTlsProxy } from '../support/tls-proxy';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from '../admin/fixtures/self-signed-tls';
 
 jest.setTimeout(180_000);
 
@@ -27,14 +31,23 @@ describe('relay: the broadcast survives the glasses', () => {
   let relay: RelayUnderTest;
   let sinks: RtmpSinks;
   let app: ReturnType<typeof sdk>;
+  /** `tw` is reached over rtmps:// (TLS in front of the sink, a private CA the relay is told to trust). */
+  let rtmps: Awaited<ReturnType<typeof startTlsProxy>>;
 
   beforeAll(async () => {
     t = await startTestApp({ RTMP_RELAY_URLS: '', RTMP_RELAY_HLS_URLS: '', ALLOW_PRIVATE_DESTINATIONS: 'true' });
     app = sdk(t.app, (await t.createTenant('Glasses')).apiKey);
-    [relay, sinks] = await Promise.all([startRelay(t.baseUrl), startRtmpSinks({ apps: ['yt', 'tw'], recordUnique: true })]);
+    const caFile = path.join(mkdtempSync(path.join(tmpdir(), 'relay-ca-')), 'ca.pem');
+    writeFileSync(caFile, TEST_TLS_CERT);
+    [relay, sinks] = await Promise.all([
+      startRelay(t.baseUrl, { RELAY_TLS_CA_FILE: caFile }),
+      startRtmpSinks({ apps: ['yt', 'tw'], recordUnique: true }),
+    ]);
+    rtmps = await startTlsProxy(sinks.port, { cert: TEST_TLS_CERT, key: TEST_TLS_KEY });
   });
 
   afterAll(async () => {
+    await rtmps?.close();
     await relay?.stop();
     await sinks?.stop({ removeFiles: true });
     await t?.close();
@@ -52,7 +65,7 @@ describe('relay: the broadcast survives the glasses', () => {
       while (polling) {
         const current = await view(streamId).catch(() => null);
         if (current && seen.at(-1) !== current.status) seen.push(current.status);
-        current?.destinations.forEach((d) => destinationStates.add(d.status));
+        current?.destinations?.forEach((d) => destinationStates.add(d.status));
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     })();
@@ -62,7 +75,10 @@ describe('relay: the broadcast survives the glasses', () => {
   async function startStream(body: Record<string, unknown>, keys: Record<'yt' | 'tw', string | null>) {
     const restreamDestinations = (['yt', 'tw'] as const)
       .filter((app) => keys[app])
-      .map((app) => ({ url: sinks.urlFor(app, keys[app]!), name: app }));
+      .map((app) => ({
+        url: app === 'tw' ? `rtmps://127.0.0.1:${rtmps.port}/tw/${keys.tw}` : sinks.urlFor(app, keys[app]!),
+        name: app,
+      }));
     const started = await app.startStream({ restreamDestinations, ...body });
     expect(started.status).toBe(201);
     return started.body as { streamId: string; ingestUrl: string };
@@ -114,6 +130,41 @@ describe('relay: the broadcast survives the glasses', () => {
       expect(slate).toBeDefined();
       expect(slate!.end - slate!.start).toBeLessThan(dropSec + 1);
     }
+  });
+
+  it('takes the glasses back when their old connection went silent without closing', async () => {
+    const keys = { yt: key('yt-silent'), tw: null };
+    const { streamId, ingestUrl } = await startStream({ userId: 'silent@example.com', reconnectWindowSeconds: 60 }, keys);
+    const uplink = await startStallableProxy(relay.config.RELAY_RTMP_PORT);
+    const statuses = watchStatuses(streamId);
+    const first = publishGlasses(ingestUrl.replace(`:${relay.config.RELAY_RTMP_PORT}/`, `:${uplink.port}/`), {
+      seed: 15,
+      durationSec: 30,
+    });
+    await first.started;
+    await waitFor('the stream to be active', async () => (await view(streamId)).status === 'active');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    uplink.stall(); // the phone's uplink dies: nothing arrives, nothing is closed
+    await waitFor('the slate to take over', async () => (await view(streamId)).status === 'reconnecting', 10_000);
+    // The glasses come back on a new connection while nginx still holds the silent one.
+    const second = publishGlasses(ingestUrl, { seed: 16, durationSec: 10 });
+    await second.started;
+    await waitFor('the stream to be active again', async () => (await view(streamId)).status === 'active', 10_000);
+    await second.done;
+    first.stop();
+    await uplink.close();
+    await first.done.catch(() => undefined);
+    await stopStream(streamId);
+    statuses.stop();
+    expect(statuses.seen.slice(statuses.seen.indexOf('active'), statuses.seen.indexOf('active') + 3)).toEqual([
+      'active',
+      'reconnecting',
+      'active',
+    ]);
+    const sessions = sinks.recordingsFor('yt', keys.yt);
+    expect(sessions).toHaveLength(1);
+    const verdict = await checkStreamCleanliness(sessions[0], { seconds: 120 });
+    expect(verdict.reasons).toEqual([]);
   });
 
   it('ends the stream cleanly when the glasses stay away longer than the window', async () => {
@@ -203,12 +254,15 @@ describe('relay: the broadcast survives the glasses', () => {
       5000,
     );
 
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // While the glasses were there, the faults stayed inside the relay: never `reconnecting`, no destination errored.
+    const whileLive = [...statuses.seen];
+    expect(statuses.destinationStates.has('errored')).toBe(false);
     await glasses.done;
     await stopStream(streamId);
     statuses.stop();
     expect(await encoderRestarts()).toBeGreaterThanOrEqual(restartsBefore + 2);
-    expect(statuses.destinationStates.has('errored')).toBe(false);
-    expect(statuses.seen.slice(statuses.seen.indexOf('active'))).not.toContain('reconnecting');
+    expect(whileLive.slice(whileLive.indexOf('active'))).toEqual(['active']);
     for (const app of ['yt', 'tw'] as const) {
       const sessions = sinks.recordingsFor(app, keys[app]);
       expect({ app, sessions: sessions.length }).toEqual({ app, sessions: 1 });

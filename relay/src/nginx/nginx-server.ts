@@ -111,9 +111,15 @@ export class NginxServer {
   }
 
   /** nginx-rtmp's control module: disconnects the publisher of a live stream. */
+  /** Ends a publisher's session; resolves once nginx no longer lists it (at most ~1 s later). */
   async dropPublisher(streamName: string): Promise<void> {
-    const url = `http://127.0.0.1:${this.conf.hlsPort}/control/drop/publisher?app=${LIVE_APP}&name=${encodeURIComponent(streamName)}`;
+    // nginx-rtmp compares the raw query value with the stream name: `/` must stay unescaped.
+    if (!/^[A-Za-z0-9_/-]+$/.test(streamName)) throw new RangeError('not a stream name the relay publishes');
+    const url = `http://127.0.0.1:${this.conf.hlsPort}/control/drop/publisher?app=${LIVE_APP}&name=${streamName}`;
     await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    for (let waited = 0; waited < 1000 && (await this.livePublishers()).includes(streamName); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** nginx-rtmp's statistics page (XML), or null when nginx does not answer. */

@@ -99,8 +99,9 @@ export class DestinationPublisher {
         this.waitingForKeyframe = false;
       }
     }
-    this.base ??= tag.timestampMs;
-    const ts = Math.max(0, tag.timestampMs - this.base, this.lastSent[tag.kind]);
+    // The session's zero is its first picture: metadata and configurations may carry older times.
+    if (!config && tag.kind !== 'script') this.base ??= tag.timestampMs;
+    const ts = this.base === null ? 0 : Math.max(0, tag.timestampMs - this.base, this.lastSent[tag.kind]);
     this.lastSent[tag.kind] = ts;
     session.send(tag.kind, ts, tag.data);
     if (this.state === 'starting' && !this.waitingForKeyframe) {

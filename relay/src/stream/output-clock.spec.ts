@@ -25,8 +25,11 @@ const MONO_16K = hex(AAC_SEQUENCE_HEADERS.mono16000);
 const SLATE: SlateMedia = {
   videoConfig: hex(AVC_SEQUENCE_HEADERS[2].hex),
   videoFrame: avcFrame(true, 0xee),
-  audioConfig: STEREO_48K,
-  audioFrame: Buffer.concat([Buffer.from([0xaf, 1]), SILENT_AAC_FRAME[2], Buffer.from([0xee])]),
+};
+/** The clock's own silence when the glasses never sent sound: 48 kHz stereo AAC-LC, nothing rendered. */
+const OWN_SILENCE = {
+  config: Buffer.from('af001190', 'hex'),
+  frame: Buffer.concat([Buffer.from('af01', 'hex'), SILENT_AAC_FRAME[2]]),
 };
 const aac = (marker: number): Buffer => Buffer.from([0xaf, 1, 0x21, marker]);
 const silenceLike = (config: Buffer, channels: 1 | 2): Buffer =>
@@ -42,9 +45,10 @@ function label(tag: FlvTag): string {
     [MONO_44K, 'asc44'],
     [MONO_16K, 'asc16'],
     [STEREO_48K, 'asc48'],
-    [SLATE.audioFrame, 'slate-silence'],
+    [OWN_SILENCE.config, 'own-asc48'],
     [silenceLike(MONO_44K, 1), 'silence1'],
     [silenceLike(STEREO_48K, 2), 'silence2'],
+    [OWN_SILENCE.frame, 'slate-silence'],
   ];
   const name =
     named.find(([body]) => body.equals(tag.data))?.[1] ??
@@ -331,7 +335,8 @@ describe('OutputClock: sound', () => {
     const lastArrival = arrivals[arrivals.length - 1];
     s.mocks.runTo(lastArrival + AUDIO_GAP_MS);
     const sound = s.mocks.take('audio');
-    expect(sound.filter((l) => l.startsWith('silence'))).toEqual([]);
+    // Silence only before their sound began (own silence ran from the start), none while it played.
+    expect(sound.filter((l) => l.startsWith('silence') && Number(l.split('@')[1]) >= 3000)).toEqual([]);
     s.mocks.runTo(6000);
     const filled = s.mocks.take('audio');
     expect(filled.length).toBeGreaterThan(0);
@@ -351,36 +356,39 @@ describe('OutputClock: sound', () => {
     expect(Number(resumed[0].split('@')[1])).toBeGreaterThan(stamps[stamps.length - 1]);
   });
 
-  it('fills the sound with the slate silence (48 kHz stereo) when the glasses never sent any', () => {
+  it('fills the sound with its own silence (48 kHz stereo) when the glasses never sent any', () => {
     const s = setup();
     sendVideo(s, 0, 2000);
     const sound = s.mocks.written.filter((t) => t.kind === 'audio');
-    expect(sound[0]).toEqual({ kind: 'audio', timestampMs: expect.any(Number), data: SLATE.audioConfig });
-    expect(sound.slice(1).every((t) => t.data.equals(SLATE.audioFrame))).toBe(true);
+    expect(sound[0]).toEqual({ kind: 'audio', timestampMs: expect.any(Number), data: OWN_SILENCE.config });
+    expect(sound.slice(1).every((t) => t.data.equals(OWN_SILENCE.frame))).toBe(true);
     const stamps = sound.slice(1).map((t) => t.timestampMs);
     expect(sound[0].timestampMs).toBe(stamps[0]);
     // From the first tick past 500 ms on, 21.33 ms a frame, up to the clock.
     expect(stamps[0]).toBeLessThanOrEqual(AUDIO_GAP_MS + TICK_MS);
     expect(stamps.slice(1).every((ts, i) => ts - stamps[i] === 21 || ts - stamps[i] === 22)).toBe(true);
-    expect(stamps[stamps.length - 1]).toBeGreaterThan(1967 - 22);
+    expect(stamps[stamps.length - 1]).toBeGreaterThan(1967 - 22 - TICK_MS);
   });
 
-  it('writes no sound at all before the slate is rendered when the glasses send none', () => {
+  it('makes its silence without waiting for the slate to be rendered', () => {
     const s = setup({ slate: null });
     sendVideo(s, 0, 2000);
-    expect(s.mocks.written.filter((t) => t.kind === 'audio')).toEqual([]);
+    const sound = s.mocks.written.filter((t) => t.kind === 'audio');
+    expect(sound[0]).toEqual({ kind: 'audio', timestampMs: 0, data: OWN_SILENCE.config });
+    expect(sound.length).toBeGreaterThan(80); // from 0, 21.33 ms a frame
   });
 });
 
 describe('OutputClock.primeNewEncoder', () => {
   it('writes the configuration and the cached GOP squeezed just before now, and returns its first timestamp', () => {
-    const s = setup({ slate: null }); // no silence: nothing written since the last picture
+    const s = setup({ slate: null });
     sendVideo(s, 0, 1000, { gop: 15 }); // frames 0..29 at 0..967, keyframes at frames 0 and 15
     s.mocks.runTo(1400);
     s.mocks.take();
     const first = s.sut.primeNewEncoder();
     expect(first).toBe(1400 - 15);
     expect(s.mocks.take()).toEqual([
+      'own-asc48@1385',
       'sps@1385',
       ...Array.from({ length: 15 }, (_, i) => `${i === 0 ? 'K' : 'P'}${15 + i}@${1385 + i}`),
     ]);
@@ -396,7 +404,9 @@ describe('OutputClock.primeNewEncoder', () => {
     s.mocks.take();
     const first = s.sut.primeNewEncoder();
     expect(sent.length).toBeGreaterThan(0);
-    expect(first).toBe(Math.max(lastAudio, lastVideo) + 1);
+    // Pictures go on from the last picture or squeeze in just before now; the sound carries on as it was.
+    expect(first).toBe(Math.max(lastVideo + 1, 1500 - 15));
+    expect(lastAudio).toBeGreaterThan(0);
     const primed = s.mocks.take();
     expect(primed.slice(0, 3)).toEqual([`asc44@${first}`, `sps@${first}`, `K15@${first}`]);
     expect(primed).toHaveLength(2 + 15);
@@ -413,6 +423,6 @@ describe('OutputClock.primeNewEncoder', () => {
     s.mocks.runTo(1350);
     s.mocks.take();
     const first = s.sut.primeNewEncoder();
-    expect(s.mocks.take()).toEqual([`asc48@${first}`, `slate-sps@${first}`, `slate@${first}`]);
+    expect(s.mocks.take()).toEqual([`own-asc48@${first}`, `slate-sps@${first}`, `slate@${first}`]);
   });
 });

@@ -42,9 +42,19 @@ export const SLATE_FRAME_MS = 100;
 /** Sound but no picture yet this long after the start: the slate fills in until the first keyframe. */
 export const FIRST_PICTURE_WAIT_MS = 1000;
 const VIDEO_DRIFT_MS = 250;
+const SILENCE_BACKFILL_MS = 1000;
 const AUDIO_DRIFT_MS = 400;
 const AAC_FRAME_SAMPLES = 1024;
 const SILENCE_RATE = 48000;
+/**
+ * Silence of our own, 48 kHz stereo AAC-LC: FLV audio header 0xAF (AAC), then the AudioSpecificConfig
+ * (object type 2, rate index 3, two channels) or one silent frame. Needs nothing rendered.
+ */
+const SLATE_SILENCE = {
+  config: Buffer.from('af001190', 'hex'),
+  frame: Buffer.concat([Buffer.from('af01', 'hex'), SILENT_AAC_FRAME[2]]),
+  rate: SILENCE_RATE,
+};
 /** At most this many pictures are kept to restart an encoder mid-GOP (glasses go 5-7 s between keyframes). */
 const GOP_CACHE_MAX = 900;
 
@@ -126,7 +136,8 @@ export class OutputClock {
     const at = this.clock();
     const videoConfig = this.sentVideoConfig;
     const audioConfig = this.sentAudioConfig;
-    const first = Math.max(this.lastVideoTs + 1, this.lastAudioTs + 1, at - this.gop.length);
+    // Each stream only has to go on forwards; the sound carries on from where it is.
+    const first = Math.max(this.lastVideoTs + 1, at - this.gop.length);
     if (audioConfig) this.deps.write({ kind: 'audio', timestampMs: first, data: audioConfig });
     if (videoConfig) this.deps.write({ kind: 'video', timestampMs: first, data: videoConfig });
     if (this.videoSource === 'glasses' && this.gop.length > 0) {
@@ -217,18 +228,19 @@ export class OutputClock {
 
   private writeSilence(): void {
     const silence = this.silence();
-    if (!silence) return;
     const until = this.clock();
     const frameMs = (AAC_FRAME_SAMPLES * 1000) / silence.rate;
-    if (this.nextAudioTs < until - AUDIO_DRIFT_MS) this.nextAudioTs = Math.max(this.lastAudioTs + 1, until - AUDIO_DRIFT_MS);
+    // Silence starts where the sound stopped (up to a second back), so the encoder sees no hole.
+    if (this.nextAudioTs < until - SILENCE_BACKFILL_MS)
+      this.nextAudioTs = Math.max(this.lastAudioTs + 1, until - SILENCE_BACKFILL_MS);
     while (this.nextAudioTs <= until) {
       if (!this.sentAudioConfig?.equals(silence.config)) this.sendAudioConfig(silence.config);
       this.writeAudio(this.nextAudioTs, silence.frame, frameMs);
     }
   }
 
-  /** Silence in the glasses' own AAC format when there is one; else the slate's (48 kHz stereo). */
-  private silence(): { config: Buffer; frame: Buffer; rate: number } | null {
+  /** Silence in the glasses' own AAC format when there is one; else 48 kHz stereo. */
+  private silence(): { config: Buffer; frame: Buffer; rate: number } {
     const config = this.glassesAudioConfig;
     const channels = config ? aacChannels(config) : null;
     if (config && this.glassesAudioRate && (channels === 1 || channels === 2)) {
@@ -238,8 +250,7 @@ export class OutputClock {
         rate: this.glassesAudioRate,
       };
     }
-    const slate = this.deps.slate();
-    return slate ? { config: slate.audioConfig, frame: slate.audioFrame, rate: SILENCE_RATE } : null;
+    return SLATE_SILENCE;
   }
 
   private sendVideoConfig(config: Buffer, ts: number): void {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Slate } from '../../protocol/relay-protocol.schemas';
-import { isAacSequenceHeader, isAvcFrame, isAvcSequenceHeader, isKeyframeBody } from '../flv/codec-config';
+import { isAvcFrame, isAvcSequenceHeader, isKeyframeBody } from '../flv/codec-config';
 import { parseFlv } from '../flv/flv-tags';
 import type { PictureSize } from '../ffmpeg/output-format';
 import { buildSlateArgs, wrapSlateText } from '../ffmpeg/slate-args';
@@ -13,9 +13,6 @@ export interface SlateMedia {
   videoConfig: Buffer;
   /** One IDR picture: each repetition stands alone. */
   videoFrame: Buffer;
-  audioConfig: Buffer;
-  /** 1024 samples of silence at 48 kHz stereo. */
-  audioFrame: Buffer;
 }
 
 export const SLATE_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -98,12 +95,8 @@ export function readSlate(flv: Buffer): SlateMedia {
   const tags = parseFlv(flv).tags;
   const videoConfig = tags.find((t) => t.kind === 'video' && isAvcSequenceHeader(t.data))?.data;
   const videoFrame = tags.find((t) => t.kind === 'video' && isAvcFrame(t.data) && isKeyframeBody(t.data))?.data;
-  const audioConfig = tags.find((t) => t.kind === 'audio' && isAacSequenceHeader(t.data))?.data;
-  // The last frame: the encoder's first ones carry its start-up (priming) state.
-  const audioFrame = tags.filter((t) => t.kind === 'audio' && !isAacSequenceHeader(t.data)).at(-1)?.data;
-  if (!videoConfig || !videoFrame || !audioConfig || !audioFrame)
-    throw new Error('the rendered slate lacks a picture or silence');
-  return { videoConfig, videoFrame, audioConfig, audioFrame };
+  if (!videoConfig || !videoFrame) throw new Error('the rendered slate lacks a picture');
+  return { videoConfig, videoFrame };
 }
 
 function run(command: string, args: string[]): Promise<void> {
