@@ -2,12 +2,20 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-export const RELAY_PACKAGES = ['ffmpeg', 'nginx', 'libnginx-mod-rtmp'];
+// The font draws the slate's text (the card the audience sees while the glasses reconnect).
+export const RELAY_PACKAGES = ['ffmpeg', 'nginx', 'libnginx-mod-rtmp', 'fonts-dejavu-core'];
+const SLATE_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const RTMP_MODULES = ['/usr/lib/nginx/modules/ngx_rtmp_module.so', '/usr/share/nginx/modules/ngx_rtmp_module.so'];
 
 export function hasRelayPackages() {
   const onPath = (binary) => spawnSync('sh', ['-c', `command -v ${binary} || test -x /usr/sbin/${binary}`]).status === 0;
-  return RTMP_MODULES.some((module) => existsSync(module)) && onPath('ffmpeg') && onPath('ffprobe') && onPath('nginx');
+  return (
+    RTMP_MODULES.some((module) => existsSync(module)) &&
+    existsSync(SLATE_FONT) &&
+    onPath('ffmpeg') &&
+    onPath('ffprobe') &&
+    onPath('nginx')
+  );
 }
 
 /**
