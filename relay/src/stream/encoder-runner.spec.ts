@@ -119,6 +119,7 @@ describe('EncoderRunner', () => {
     mocks.start();
     const [first] = mocks.processes;
     first.output(flv(key(0, 1)));
+    sut.write(inter(1250, 3)); // pictures keep going in: output is owed
     await jest.advanceTimersByTimeAsync(ENCODER_STALL_MS);
     expect(first.calls.kill).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(250);
@@ -141,6 +142,15 @@ describe('EncoderRunner', () => {
     expect(mocks.outputs).toEqual([key(0, 1)]);
     second.output(flv(key(7000, 6)));
     expect(mocks.onRunning).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves alone an encoder that is silent because no picture went in (the glasses paused)', async () => {
+    const { mocks } = setup();
+    mocks.start();
+    const [first] = mocks.processes;
+    first.output(flv(key(0, 1)));
+    await jest.advanceTimersByTimeAsync(ENCODER_STALL_MS * 3);
+    expect(first.calls.kill).not.toHaveBeenCalled();
   });
 
   it('replaces an encoder that produced nothing within its start timeout', async () => {

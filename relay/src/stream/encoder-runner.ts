@@ -64,6 +64,8 @@ export class EncoderRunner {
   private killReason: string | null = null;
   private readonly recentOutput: { at: number; bytes: number; video: boolean }[] = [];
   private lastVideoTs: number | null = null;
+  /** The latest picture written: output is owed only for pictures that went in. */
+  private lastInputVideoTs: number | null = null;
   private counters = { droppedFrames: 0, duplicatedFrames: 0 };
 
   constructor(private readonly options: EncoderRunnerOptions) {}
@@ -95,6 +97,7 @@ export class EncoderRunner {
   /** One tag of the output clock's stream; kept until an encoder reads it. */
   write(tag: FlvTag): void {
     const bytes = serializeFlvTag(tag);
+    if (tag.kind === 'video') this.lastInputVideoTs = tag.timestampMs;
     if (this.process) {
       // A stuck encoder is replaced by the watchdog; until then its input is not worth keeping.
       if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(bytes);
@@ -196,7 +199,10 @@ export class EncoderRunner {
   private checkProgress(): void {
     if (!this.process) return;
     const now = this.options.now();
-    if (this.lastOutputAt !== null && now - this.lastOutputAt > ENCODER_STALL_MS) {
+    // Silent while no picture comes in (the glasses paused) is no stall; silent while pictures pile up is.
+    const owed =
+      this.lastInputVideoTs !== null && this.lastVideoTs !== null && this.lastInputVideoTs - this.lastVideoTs > ENCODER_STALL_MS;
+    if (this.lastOutputAt !== null && now - this.lastOutputAt > ENCODER_STALL_MS && owed) {
       this.kill(`the encoder stalled (no output for ${ENCODER_STALL_MS} ms)`);
     } else if (this.lastOutputAt === null && now - this.startedAt > ENCODER_START_TIMEOUT_MS) {
       this.kill(`the encoder produced nothing within ${ENCODER_START_TIMEOUT_MS / 1000} s`);

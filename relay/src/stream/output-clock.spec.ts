@@ -387,8 +387,8 @@ describe('OutputClock.primeNewEncoder', () => {
     s.mocks.take();
     const first = s.sut.primeNewEncoder();
     expect(first).toBe(1400 - 15);
+    // Before AUDIO_START_WAIT_MS there is no sound of any kind yet: no audio configuration to repeat.
     expect(s.mocks.take()).toEqual([
-      'own-asc48@1385',
       'sps@1385',
       ...Array.from({ length: 15 }, (_, i) => `${i === 0 ? 'K' : 'P'}${15 + i}@${1385 + i}`),
     ]);

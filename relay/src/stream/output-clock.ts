@@ -42,7 +42,13 @@ export const SLATE_FRAME_MS = 100;
 /** Sound but no picture yet this long after the start: the slate fills in until the first keyframe. */
 export const FIRST_PICTURE_WAIT_MS = 1000;
 const VIDEO_DRIFT_MS = 250;
-const SILENCE_BACKFILL_MS = 1000;
+const SILENCE_BACKFILL_MS = 2000;
+/**
+ * Glasses never heard yet: silence of our own waits this long after their first message. A change of
+ * AAC format mid-stream costs a hole of ~0.1 s in the encoder's sound, so the slower sound of a
+ * publish that has some is worth waiting for; silence then fills in from the start.
+ */
+export const AUDIO_START_WAIT_MS = 1500;
 const AUDIO_DRIFT_MS = 400;
 const AAC_FRAME_SAMPLES = 1024;
 const SILENCE_RATE = 48000;
@@ -71,6 +77,7 @@ export class OutputClock {
   private lastGlassesDts: number | null = null;
   private lastGlassesVideoAt: number | null = null;
   private lastGlassesAudioAt: number | null = null;
+  private firstInputAt: number | null = null;
   private lastAudioTs = -1;
   private nextAudioTs = 0;
   private nextSlateTs = 0;
@@ -92,6 +99,7 @@ export class OutputClock {
   /** A message from the glasses (audio, video or data), as it arrives. */
   input(kind: FlvTag['kind'], publisherTimestamp: number, body: Buffer): void {
     if (!this.publisherPresent) return;
+    this.firstInputAt ??= this.deps.now();
     if (kind === 'video') this.inputVideo(publisherTimestamp, body);
     else if (kind === 'audio') this.inputAudio(body);
   }
@@ -123,7 +131,7 @@ export class OutputClock {
       this.deps.onInput('live');
     } else if (this.videoSource === 'none' && this.clock() > FIRST_PICTURE_WAIT_MS) this.startSlate(false);
     if (this.videoSource === 'slate') this.writeSlatePictures();
-    if (now - (this.lastGlassesAudioAt ?? this.startedAt) > AUDIO_GAP_MS) this.writeSilence();
+    if (this.soundMissing(now)) this.writeSilence();
   }
 
   /**
@@ -205,6 +213,13 @@ export class OutputClock {
     // Sound far ahead of the clock would end up out of step with the pictures: let it go.
     if (ts > arrival + 2 * AUDIO_DRIFT_MS) return;
     this.writeAudio(ts, body, (AAC_FRAME_SAMPLES * 1000) / this.glassesAudioRate);
+  }
+
+  private soundMissing(now: number): boolean {
+    if (this.lastGlassesAudioAt !== null) return now - this.lastGlassesAudioAt > AUDIO_GAP_MS;
+    // Their format is known (they had sound before, or just left): silence in it, at once.
+    if (this.glassesAudioConfig !== null || !this.publisherPresent) return true;
+    return now - (this.firstInputAt ?? this.startedAt) > AUDIO_START_WAIT_MS;
   }
 
   private startSlate(inputLost = true): void {
