@@ -20,7 +20,10 @@ export class StreamEventsController {
     private readonly streamer: StreamEventStreamer,
   ) {}
 
-  /** Server-Sent Events: the stream's history (after Last-Event-ID), then live changes. */
+  /**
+   * Server-Sent Events: the stream's history (after Last-Event-ID), then live changes. The
+   * response ends after the stream's final status, and when the service shuts down.
+   */
   @Get(':streamId/events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -33,9 +36,10 @@ export class StreamEventsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await this.streams.requireVisible(app.id, streamId);
+    const stream = await this.streams.requireVisible(app.id, streamId);
     const header = request.headers['last-event-id'];
     const fromQuery = typeof request.query.lastEventId === 'string' ? request.query.lastEventId : undefined;
-    await this.streamer.stream(streamId, app.id, (typeof header === 'string' ? header : fromQuery) ?? null, request, response);
+    const lastEventId = (typeof header === 'string' ? header : fromQuery) ?? null;
+    await this.streamer.stream({ streamId, appId: app.id, lastEventId, stopped: stream.status === 'stopped' }, request, response);
   }
 }

@@ -40,6 +40,11 @@ export interface NewStreamEvent {
   data?: Record<string, unknown> | null;
 }
 
+/** A stream's status `stopped` is final: nothing more happens to the stream after it. */
+export function isFinalStreamEvent(event: Pick<StreamEventMessage, 'type' | 'status'>): boolean {
+  return event.type === 'stream.status' && event.status === 'stopped';
+}
+
 export function visibleToApp(event: StreamEventMessage, appId: string): boolean {
   return event.appId === null || event.appId === appId;
 }

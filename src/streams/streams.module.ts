@@ -11,6 +11,7 @@ import { StrategyDestinations } from './strategy-destinations';
 import { StreamDestinationsService } from './stream-destinations.service';
 import { StreamProvisioner } from './stream-provisioner';
 import { DestinationProvisionResults } from './destination-provision-results';
+import { SseConnections } from './sse-connections';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamEventStreamer } from './stream-event-streamer';
 import { StreamEventsController } from './stream-events.controller';
@@ -26,6 +27,7 @@ import { RelayReassignmentService } from './relay-reassignment.service';
     ManagedStreamsRepository,
     StreamEventsRepository,
     StreamEventBus,
+    SseConnections,
     StreamEventStreamer,
     StreamLifecycleService,
     StreamPresenter,
@@ -40,6 +42,7 @@ import { RelayReassignmentService } from './relay-reassignment.service';
     ManagedStreamsRepository,
     StreamLifecycleService,
     StreamEventBus,
+    SseConnections,
     StrategyDestinations,
     DestinationProvisionResults,
     StrategiesModule,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import { strictFake } from '../../../test/support/strict-fake';
+import { SseConnections } from '../../streams/sse-connections';
 import type { StreamEventBus } from '../../streams/stream-event-bus';
 import type { StreamEventMessage } from '../../streams/stream-events';
 import type { Clock } from '../../common/clock';
@@ -44,9 +45,10 @@ function setup(history: StreamEventMessage[] = [], liveStats: () => LiveStatsRow
     end: () => response,
   });
   const request = new EventEmitter() as unknown as Request;
+  const connections = new SseConnections();
   return {
-    sut: new AdminEventStreamer(bus, repository, clock),
-    mocks: { publish: (e: StreamEventMessage) => listener(e), unsubscribe, eventsAfter, written, request, response },
+    sut: new AdminEventStreamer(bus, repository, clock, connections),
+    mocks: { publish: (e: StreamEventMessage) => listener(e), unsubscribe, eventsAfter, written, request, response, connections },
   };
 }
 
@@ -87,12 +89,28 @@ describe('AdminEventStreamer', () => {
     expect(mocks.eventsAfter).toHaveBeenCalledWith(10n, expect.any(Number));
   });
 
-  it('ends open feeds when the application shuts down', async () => {
+  it('ends open feeds when the application shuts down, stops writing, and refuses new ones', async () => {
     const { sut, mocks } = setup();
     const end = jest.spyOn(mocks.response, 'end');
     await sut.stream(null, mocks.request, mocks.response);
-    sut.onModuleDestroy();
+    mocks.connections.onModuleDestroy();
     expect(end).toHaveBeenCalledTimes(1);
+    expect(mocks.unsubscribe).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    expect(mocks.written).toEqual(['retry: 3000\n\n']);
+    await expect(sut.stream(null, mocks.request, mocks.response)).rejects.toMatchObject({ status: 503 });
+  });
+
+  it('ends a feed still replaying at shutdown without writing after its end', async () => {
+    let replay: (events: StreamEventMessage[]) => void = () => undefined;
+    const { sut, mocks } = setup();
+    mocks.eventsAfter.mockImplementationOnce(() => new Promise((resolve) => (replay = resolve)));
+    const streaming = sut.stream('10', mocks.request, mocks.response);
+    await jest.advanceTimersByTimeAsync(0);
+    mocks.connections.onModuleDestroy();
+    replay([event('11')]);
+    await streaming;
+    expect(mocks.written).toEqual(['retry: 3000\n\n']);
   });
 
   it('forwards changed live stats as stream.stats, without an id, and nothing when they did not change', async () => {

@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '../../common/clock';
+import { SseConnections } from '../../streams/sse-connections';
 import type { StreamEventMessage } from '../../streams/stream-events';
 import { StreamEventBus } from '../../streams/stream-event-bus';
 import { AdminStreamsRepository } from './admin-streams.repository';
@@ -14,25 +15,22 @@ const REPLAY_LIMIT = 1000;
 /**
  * Writes the dashboard's SSE connection: every stream's events, catching up after Last-Event-ID,
  * and `stream.stats` messages (no id: they are not history) when live streams' stats change.
+ * An open tab must not hold the server up when it shuts down: SseConnections ends the feed
+ * then, and the browser reconnects.
  */
 @Injectable()
-export class AdminEventStreamer implements OnModuleDestroy {
+export class AdminEventStreamer {
   private readonly logger = new Logger(AdminEventStreamer.name);
-  private readonly open = new Set<Response>();
 
   constructor(
     private readonly bus: StreamEventBus,
     private readonly history: AdminStreamsRepository,
     private readonly clock: Clock,
+    private readonly connections: SseConnections,
   ) {}
 
-  /** An open dashboard tab must not hold the server up when it shuts down; browsers reconnect. */
-  onModuleDestroy(): void {
-    for (const response of this.open) response.end();
-    this.open.clear();
-  }
-
   async stream(lastEventId: string | null, request: Request, response: Response): Promise<void> {
+    this.connections.assertAccepting();
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -41,6 +39,11 @@ export class AdminEventStreamer implements OnModuleDestroy {
     });
     response.write('retry: 3000\n\n');
 
+    // Nothing is written once the feed ended or the tab closed (a write after end is an error).
+    let done = false;
+    const write = (chunk: string): void => {
+      if (!done) response.write(chunk);
+    };
     let lastSent = lastEventId !== null && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : null;
     let replaying = lastSent !== null;
     const pending: StreamEventMessage[] = [];
@@ -48,28 +51,32 @@ export class AdminEventStreamer implements OnModuleDestroy {
       const id = BigInt(event.id);
       if (lastSent !== null && id <= lastSent) return;
       lastSent = id;
-      response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
 
     // The tab may close while we subscribe: whatever was set up by then is undone.
-    let release = (): void => undefined;
-    let closed = false;
-    request.on('close', () => {
-      closed = true;
-      release();
-    });
+    let release = (): void => {
+      done = true;
+    };
+    request.on('close', () => release());
     // Subscribe first, so nothing committed while the history is read is lost.
     const unsubscribe = await this.bus.subscribeAll((event) => (replaying ? pending.push(event) : send(event)));
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const stats = this.forwardStats(response);
-    this.open.add(response);
+    if (done) return unsubscribe();
+    const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const stats = this.forwardStats(write);
+    let unregister = (): void => undefined;
     release = () => {
+      if (done) return;
+      done = true;
       clearInterval(heartbeat);
       clearInterval(stats);
       unsubscribe();
-      this.open.delete(response);
+      unregister();
     };
-    if (closed) return release();
+    unregister = this.connections.add(() => {
+      release();
+      response.end();
+    });
     if (!replaying || lastSent === null) return;
     try {
       (await this.history.eventsAfter(lastSent, REPLAY_LIMIT)).forEach(send);
@@ -79,7 +86,7 @@ export class AdminEventStreamer implements OnModuleDestroy {
     }
   }
 
-  private forwardStats(response: Response): NodeJS.Timeout {
+  private forwardStats(write: (chunk: string) => void): NodeJS.Timeout {
     let seen = new Map<string, string | null>();
     let busy = false;
     return setInterval(() => {
@@ -90,8 +97,7 @@ export class AdminEventStreamer implements OnModuleDestroy {
         .then((rows) => {
           const result = changedLiveStats(seen, rows, this.clock.now());
           seen = result.seen;
-          if (result.changed.length > 0)
-            response.write(`event: stream.stats\ndata: ${JSON.stringify({ streams: result.changed })}\n\n`);
+          if (result.changed.length > 0) write(`event: stream.stats\ndata: ${JSON.stringify({ streams: result.changed })}\n\n`);
         })
         .catch((error: unknown) => this.logger.warn({ err: error }, 'Could not read live stream stats'))
         .finally(() => (busy = false));
