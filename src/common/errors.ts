@@ -57,6 +57,12 @@ export class InvalidUrlError extends InvalidInputError {
   override readonly code = 'invalid_url';
 }
 
+/** Bytes no field may hold (a NUL, a lone surrogate): refused before validation, see hostile-input.ts. */
+export class MalformedInputError extends DomainError {
+  readonly status = 400;
+  readonly code = 'malformed_input';
+}
+
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly code = 'unavailable';

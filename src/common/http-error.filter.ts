@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
 import { randomUUID } from 'node:crypto';
+import { rejectedValueReason } from './database-errors';
 import { DomainError, FieldIssue, InvalidInputError } from './errors';
 
 export interface ErrorBody {
@@ -79,6 +80,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const clientError = clientHttpError(exception);
     if (clientError) return { ...clientError, message: this.describe(clientError.statusCode, clientError.message) };
+    // A last line behind validation: a value Postgres cannot store is the request's fault.
+    const rejected = rejectedValueReason(exception);
+    if (rejected)
+      return { statusCode: 400, error: 'Bad Request', message: `A value in the request cannot be stored: ${rejected}` };
     return this.internal(exception, 500);
   }
 
