@@ -2,22 +2,30 @@
 // `npm start`: the service with everything it needs. Postgres and Redis come from DATABASE_URL
 // and REDIS_URL when set, otherwise embedded ones under .data/; secrets are generated once into
 // .data/secrets.env unless the environment provides them. The first run creates a demo app.
+// RESTREAM_DATA_DIR puts all of .data/ elsewhere (a second instance beside the first, a test).
+//
+// Every child runs detached (its own session and process group), so a terminal's Ctrl-C (SIGINT
+// to the foreground group) reaches this process only; it then stops them in order: the API (which ends its SSE
+// responses first), the relay agent, Redis, Postgres. SIGTERM and SIGHUP do the same.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
-import { LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
+import { prepare, readEnvFile, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
 import { superviseChild } from './services/supervisor.mjs';
 
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
-const DATA_DIR = path.join(ROOT, '.data');
+const DATA_DIR = process.env.RESTREAM_DATA_DIR ? path.resolve(process.env.RESTREAM_DATA_DIR) : path.join(ROOT, '.data');
+const SECRETS_FILE = path.join(DATA_DIR, 'secrets.env');
+/** Nest closes in well under a second; past this the API is killed so Redis and Postgres can stop. */
+const API_STOP_GRACE_MS = 5_000;
 
 /** Local secrets for a development machine; production passes its own through the environment. */
 function loadOrCreateSecrets() {
-  const file = LOCAL_SECRETS_FILE;
+  const file = SECRETS_FILE;
   if (!existsSync(file)) {
     mkdirSync(DATA_DIR, { recursive: true });
     const lines = [
@@ -26,7 +34,7 @@ function loadOrCreateSecrets() {
       `RELAY_TOKENS=${randomBytes(24).toString('base64url')}`,
     ];
     writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-    log(`generated local secrets in ${path.relative(ROOT, file)} (keep it: it decrypts the stored stream keys)`);
+    log(`generated local secrets in ${file} (keep it: it decrypts the stored stream keys)`);
   }
   return readEnvFile(file);
 }
@@ -47,8 +55,8 @@ async function main() {
   const { ensurePostgres } = await import('./services/postgres.mjs');
   const { ensureRedis } = await import('./services/redis.mjs');
   const [postgres, redis] = await Promise.all([
-    ensurePostgres({ log: (msg) => log(`postgres: ${msg}`) }),
-    ensureRedis({ log: (msg) => log(`redis: ${msg}`) }),
+    ensurePostgres({ dataDir: path.join(DATA_DIR, 'postgres'), log: (msg) => log(`postgres: ${msg}`) }),
+    ensureRedis({ dataDir: path.join(DATA_DIR, 'redis'), log: (msg) => log(`redis: ${msg}`) }),
   ]);
   process.env.DATABASE_URL = postgres.url;
   process.env.REDIS_URL = redis.url;
@@ -59,20 +67,29 @@ async function main() {
   await createDemoAppOnFirstRun(postgres.url);
 
   // An IPC channel ties the children to us: they stop when it closes, even if we are killed hard.
+  // stdin stays ours: the children are detached from the terminal.
   const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: process.env,
+    detached: true,
   });
   const relay = runRelay ? startRelayAgent() : null;
   let shuttingDown = false;
-  // Stops the relay agent at once: from here on, an agent exit must not be answered with a restart.
-  const shutdown = () => {
-    if (shuttingDown) return;
+  let killTimer = null;
+  // The API first: it tells SSE clients, finishes its requests and still has Redis and Postgres
+  // meanwhile; the rest follows once it has exited (see stopAll).
+  const shutdown = (why) => {
+    if (shuttingDown) return; // npm forwards the terminal's SIGINT too: one Ctrl-C may arrive twice
     shuttingDown = true;
-    void relay?.stop();
+    log(`${why}: stopping the API, then ${relay ? 'the relay agent, ' : ''}Redis and Postgres`);
     server.kill('SIGTERM');
+    killTimer = setTimeout(() => {
+      log(`the API did not stop within ${API_STOP_GRACE_MS} ms: SIGKILL`);
+      server.kill('SIGKILL');
+    }, API_STOP_GRACE_MS);
   };
   const stopAll = async (code) => {
+    clearTimeout(killTimer);
     if (relay) {
       await relay.stop();
       stopLeftoverNginx();
@@ -81,13 +98,14 @@ async function main() {
     await postgres.stop().catch(() => {});
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, shutdown);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(signal));
   // `npm start` killed without its children (e.g. by `timeout`): we are reparented; stop too.
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) shutdown();
+    if (process.ppid !== parent) shutdown('parent gone');
   }, 1000).unref();
   server.on('exit', (code, signal) => {
+    shuttingDown = true; // a signal from now on finds everything already stopping
     log(`service exited (${signal ?? code})`);
     void stopAll(code ?? 0);
   });
@@ -111,8 +129,9 @@ function startRelayAgent() {
     name: 'relay agent',
     spawnChild: () =>
       spawn(process.execPath, [path.join(ROOT, 'dist', 'relay', 'src', 'main.js')], {
-        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env,
+        detached: true, // its nginx and FFmpeg too: stopped by the agent, after the API
       }),
     log,
     // The agent ends its streams, then nginx, each within RELAY_STOP_GRACE_MS (5 s by default).
@@ -140,14 +159,14 @@ function stopLeftoverNginx() {
   }
 }
 
-/** First run: a dashboard password, printed once; only its hash is kept (in .data/secrets.env). */
+/** First run: a dashboard password, printed once; only its hash is kept (in secrets.env). */
 async function ensureAdminPassword() {
   if (process.env.ADMIN_PASSWORD_HASH) return;
   const password = randomBytes(18).toString('base64url');
   const require = createRequire(import.meta.url);
   const { hashPassword } = require(path.join(ROOT, 'dist', 'src', 'admin', 'auth', 'admin-password.js'));
   process.env.ADMIN_PASSWORD_HASH = await hashPassword(password);
-  appendFileSync(LOCAL_SECRETS_FILE, `ADMIN_PASSWORD_HASH=${process.env.ADMIN_PASSWORD_HASH}\n`);
+  appendFileSync(SECRETS_FILE, `ADMIN_PASSWORD_HASH=${process.env.ADMIN_PASSWORD_HASH}\n`);
   log(
     `admin dashboard: http://127.0.0.1:${process.env.PORT ?? 3000}/admin, user "${process.env.ADMIN_USERNAME || 'admin'}", ` +
       `password (shown once, store it now): ${password}`,

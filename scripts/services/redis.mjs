@@ -84,7 +84,8 @@ export async function startRedisServer({ dataDir, port, log = defaultLog, remove
 
 function spawnRedis(binary, port, dataDir) {
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dataDir];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C aimed at ours must not stop Redis before the app that uses it.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = []; // shown only when something fails
   const keep = (chunk) => {
     output.push(...String(chunk).trimEnd().split('\n'));
