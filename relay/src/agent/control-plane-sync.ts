@@ -118,7 +118,6 @@ export class ControlPlaneSync {
       this.metrics.droppedFrames,
       this.metrics.duplicatedFrames,
       this.metrics.encoderLag,
-      this.metrics.skippedInputFrames,
     ]) {
       gauge.remove({ stream: streamId });
     }
@@ -184,7 +183,6 @@ export class ControlPlaneSync {
     this.metrics.droppedFrames.set({ stream }, pipeline.stats.droppedFrames);
     this.metrics.duplicatedFrames.set({ stream }, pipeline.stats.duplicatedFrames);
     this.metrics.encoderLag.set({ stream }, pipeline.stats.lagSeconds ?? 0);
-    this.metrics.skippedInputFrames.set({ stream }, pipeline.stats.skippedInputFrames);
     const labels = this.destinationLabels.get(stream) ?? new Set<string>();
     this.destinationLabels.set(stream, labels);
     for (const destination of destinations) {

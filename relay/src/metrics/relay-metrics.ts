@@ -57,12 +57,6 @@ export class RelayMetrics {
     labelNames: ['stream'],
     registers: [this.registry],
   });
-  readonly skippedInputFrames = new Gauge({
-    name: 'relay_encoder_skipped_input_frames',
-    help: 'Input pictures skipped because the encoder fell behind real time (the relay is overloaded)',
-    labelNames: ['stream'],
-    registers: [this.registry],
-  });
   readonly reconnectingStreams = new Gauge({
     name: 'relay_reconnecting_streams',
     help: 'Streams whose glasses are gone while the slate keeps their destinations fed',

@@ -7,7 +7,6 @@ import {
   ENCODER_STALL_MS,
   ENCODER_START_TIMEOUT_MS,
   EncoderRunner,
-  OVERLOAD_BACKLOG_BYTES,
   type EncoderRunnerOptions,
 } from './encoder-runner';
 
@@ -22,7 +21,6 @@ const offsetArg = (args: readonly string[]): string => args[args.indexOf('-outpu
 /** A process the test drives: what was written to it, its output, its exit. */
 function fakeProcess(options: CreateOptions) {
   const writes: Buffer[] = [];
-  const pipe = { backlog: 0 };
   let resolveExit: (exit: ProcessExit) => void = () => undefined;
   const exited = new Promise<ProcessExit>((resolve) => (resolveExit = resolve));
   const stop = jest.fn(async () => {
@@ -33,9 +31,7 @@ function fakeProcess(options: CreateOptions) {
   const process = strictFake<ManagedProcess>('ManagedProcess', {
     ...calls,
     write: (data: Buffer) => writes.push(data) > 0,
-    get stdinBacklog() {
-      return pipe.backlog;
-    },
+    stdinBacklog: 0,
     waitForExit: () => exited,
   });
   return {
@@ -43,7 +39,6 @@ function fakeProcess(options: CreateOptions) {
     options,
     writes,
     calls,
-    pipe,
     output: (bytes: Buffer) => options.onStdoutBytes?.(bytes),
     exit(code: number | null, signal: NodeJS.Signals | null = null) {
       const exit = { code, signal, requested: false, stderrTail: [] };
@@ -147,26 +142,6 @@ describe('EncoderRunner', () => {
     expect(mocks.outputs).toEqual([key(0, 1)]);
     second.output(flv(key(7000, 6)));
     expect(mocks.onRunning).toHaveBeenCalledTimes(2);
-  });
-
-  it('skips pictures up to the next keyframe while the encoder cannot keep up, keeping the sound', () => {
-    const { sut, mocks } = setup();
-    mocks.start();
-    const [first] = mocks.processes;
-    const written = () => first.writes.length;
-    sut.write(inter(0, 1));
-    expect(written()).toBe(2); // header + the picture
-    first.pipe.backlog = OVERLOAD_BACKLOG_BYTES + 1;
-    sut.write(inter(33, 2));
-    sut.write({ kind: 'audio', timestampMs: 40, data: Buffer.from([0xaf, 1, 1, 2]) });
-    sut.write(key(66, 3)); // a keyframe, but the backlog is still too long
-    expect(written()).toBe(3); // only the sound went in
-    first.pipe.backlog = OVERLOAD_BACKLOG_BYTES / 4;
-    sut.write(inter(100, 4)); // not a keyframe: still skipping
-    sut.write(key(133, 5));
-    sut.write(inter(166, 6));
-    expect(first.writes.slice(3)).toEqual([serializeFlvTag(key(133, 5)), serializeFlvTag(inter(166, 6))]);
-    expect(sut.stats.skippedInputFrames).toBe(3);
   });
 
   it('leaves alone an encoder that is silent because no picture went in (the glasses paused)', async () => {

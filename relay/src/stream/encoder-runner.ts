@@ -2,7 +2,6 @@ import type { StreamQuality } from '../../protocol/relay-protocol.schemas';
 import { buildEncoderArgs } from '../ffmpeg/encoder-args';
 import type { PictureSize } from '../ffmpeg/output-format';
 import { feedProgress, INITIAL_PROGRESS_STATE } from '../ffmpeg/progress-parser';
-import { isAvcFrame, isKeyframeBody } from '../flv/codec-config';
 import { FlvStreamReader } from '../flv/flv-stream-reader';
 import { serializeFlvHeader, serializeFlvTag, type FlvTag } from '../flv/flv-tags';
 import { backoffDelay, type BackoffPolicy } from '../process/backoff';
@@ -14,8 +13,6 @@ export interface EncoderStats {
   bitrateKbps: number | null;
   droppedFrames: number;
   duplicatedFrames: number;
-  /** Input pictures skipped because the encoder fell behind real time (overload). */
-  skippedInputFrames: number;
   /** How far the output trails the stream's clock: real lag, since the clock is ours. */
   lagSeconds: number | null;
 }
@@ -46,8 +43,6 @@ export const ENCODER_STALL_MS = 1200;
 export const ENCODER_START_TIMEOUT_MS = 8000;
 /** The first restart is immediate: the destinations are waiting. */
 export const ENCODER_RESTART_BACKOFF: BackoffPolicy = { initialMs: 50, maxMs: 5000, jitter: 0.3 };
-/** About a second of input waiting: the encoder is not keeping up. */
-export const OVERLOAD_BACKLOG_BYTES = 512 * 1024;
 /** Input kept for an encoder that does not read it (stuck, or not yet started). */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
@@ -71,8 +66,7 @@ export class EncoderRunner {
   private lastVideoTs: number | null = null;
   /** The latest picture written: output is owed only for pictures that went in. */
   private lastInputVideoTs: number | null = null;
-  private counters = { droppedFrames: 0, duplicatedFrames: 0, skippedInputFrames: 0 };
-  private skippingToKeyframe = false;
+  private counters = { droppedFrames: 0, duplicatedFrames: 0 };
 
   constructor(private readonly options: EncoderRunnerOptions) {}
 
@@ -105,7 +99,6 @@ export class EncoderRunner {
     const bytes = serializeFlvTag(tag);
     if (tag.kind === 'video') this.lastInputVideoTs = tag.timestampMs;
     if (this.process) {
-      if (this.overloaded(tag, this.process.stdinBacklog)) return;
       // A stuck encoder is replaced by the watchdog; until then its input is not worth keeping.
       if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(bytes);
       return;
@@ -113,23 +106,6 @@ export class EncoderRunner {
     if (this.pendingBytes + bytes.length > MAX_PENDING_BYTES) return;
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
-  }
-
-  /**
-   * An encoder slower than real time (too many streams for the machine) would fall further and
-   * further behind: past OVERLOAD_BACKLOG_BYTES of unread input, pictures are skipped up to the next
-   * keyframe (the decoder needs it), so the audience sees a freeze rather than an ever longer delay.
-   */
-  private overloaded(tag: FlvTag, backlog: number): boolean {
-    if (tag.kind !== 'video' || !isAvcFrame(tag.data)) return false;
-    if (backlog > OVERLOAD_BACKLOG_BYTES) this.skippingToKeyframe = true;
-    if (!this.skippingToKeyframe) return false;
-    if (isKeyframeBody(tag.data) && backlog <= OVERLOAD_BACKLOG_BYTES / 2) {
-      this.skippingToKeyframe = false;
-      return false;
-    }
-    this.counters = { ...this.counters, skippedInputFrames: this.counters.skippedInputFrames + 1 };
-    return true;
   }
 
   /** Ends the input: FFmpeg finishes its outputs (HLS end list, the last pictures) and exits. */
@@ -199,7 +175,6 @@ export class EncoderRunner {
         // Counted per encoder process: a replaced encoder's counts are added to the stream's.
         for (const snapshot of fed.snapshots) {
           this.counters = {
-            ...this.counters,
             droppedFrames: base.droppedFrames + (snapshot.dropFrames ?? 0),
             duplicatedFrames: base.duplicatedFrames + (snapshot.dupFrames ?? 0),
           };
