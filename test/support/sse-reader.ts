@@ -12,6 +12,7 @@ export function openSse(url: string, headers: http.OutgoingHttpHeaders) {
   let raw = '';
   let buffer = '';
   let status = 0;
+  let ended = false; // the server ended the response (not the client closing it)
   const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } });
   const ready = new Promise<void>((resolve, reject) => {
     req.on('response', (res) => {
@@ -33,6 +34,7 @@ export function openSse(url: string, headers: http.OutgoingHttpHeaders) {
           if (fields.data) events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
         }
       });
+      res.on('end', () => (ended = true));
       resolve();
     });
     req.on('error', reject);
@@ -42,6 +44,7 @@ export function openSse(url: string, headers: http.OutgoingHttpHeaders) {
     ready,
     raw: () => raw,
     status: () => status,
+    ended: () => ended,
     close: () => req.destroy(),
     async waitFor(predicate: (event: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
       const deadline = Date.now() + timeoutMs;
