@@ -62,7 +62,8 @@ export class EncoderRunner {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private killReason: string | null = null;
-  private readonly recentOutput: { at: number; bytes: number; video: boolean }[] = [];
+  /** The output of the last STATS_WINDOW_MS of stream time (timestamps, not arrival: output comes in bursts). */
+  private readonly recentOutput: { ts: number; bytes: number; video: boolean }[] = [];
   private lastVideoTs: number | null = null;
   /** The latest picture written: output is owed only for pictures that went in. */
   private lastInputVideoTs: number | null = null;
@@ -71,10 +72,11 @@ export class EncoderRunner {
   constructor(private readonly options: EncoderRunnerOptions) {}
 
   get stats(): EncoderStats {
-    const now = this.options.now();
-    while (this.recentOutput.length > 0 && now - this.recentOutput[0].at > STATS_WINDOW_MS) this.recentOutput.shift();
+    const latest = this.recentOutput.at(-1)?.ts ?? 0;
+    while (this.recentOutput.length > 0 && latest - this.recentOutput[0].ts >= STATS_WINDOW_MS) this.recentOutput.shift();
     const seconds = STATS_WINDOW_MS / 1000;
-    const producing = this.lastOutputAt !== null && this.recentOutput.length > 0;
+    const producing =
+      this.lastOutputAt !== null && this.recentOutput.length > 0 && this.options.now() - this.lastOutputAt < STATS_WINDOW_MS;
     return {
       fps: producing ? Math.round((this.recentOutput.filter((o) => o.video).length / seconds) * 10) / 10 : null,
       bitrateKbps: producing ? Math.round((this.recentOutput.reduce((sum, o) => sum + o.bytes, 0) * 8) / 1000 / seconds) : null,
@@ -160,7 +162,7 @@ export class EncoderRunner {
         }
         for (const tag of tags) {
           this.recentOutput.push({
-            at: this.lastOutputAt,
+            ts: tag.timestampMs,
             bytes: tag.data.length,
             video: tag.kind === 'video' && tag.data[1] === 1,
           });
