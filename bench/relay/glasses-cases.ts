@@ -16,7 +16,7 @@ import type { RtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import type { CreatedStream } from './control-plane';
 import { FlvFollower, HlsFollower } from './flv-follower';
-import { frameSizeRuns, frozenSpans, longestDtsGapMs, type Span } from './recording-analysis';
+import { frameSizeRuns, frozenSpans, longestDtsGapMs, type Span } from '../../relay/testkit/recording-analysis';
 import type { RelayHandle } from './relay-handle';
 import type { BenchContext, Verdict } from './single-stream';
 import { sleep, waitUntil } from './stats';

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * agent the API's answers. Pure zod; the API wraps them in DTO classes for OpenAPI.
  */
 
-const count = z.number().int().min(0).max(1e12);
+// The API stores these in 32-bit columns.
+const count = z.number().int().min(0).max(2_147_483_647);
 
 export const streamQualitySchema = z.enum(['480p', '720p', '1080p']);
 export type StreamQuality = z.infer<typeof streamQualitySchema>;

@@ -6,7 +6,7 @@ import { publishGlasses, type GlassesOptions } from '../../relay/testkit/glasses
 import { startRtmpSinks, type RtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import { sdk } from '../support/api-client';
-import { frameSizes, frozenSpans, longestGapMs, monotonic } from '../support/output-analysis';
+import { frameSizeRuns, frozenSpans, longestDtsGapMs, monotonic } from '../../relay/testkit/recording-analysis';
 import { startRelay, waitFor, type RelayUnderTest } from '../support/relay-harness';
 import { startStallableProxy } from '../support/tcp-proxy';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -122,7 +122,7 @@ describe('relay: the broadcast survives the glasses', () => {
       expect({ app, sessions: sessions.length }).toEqual({ app, sessions: 1 });
       const verdict = await checkStreamCleanliness(sessions[0], { seconds: 120 });
       expect({ app, reasons: verdict.reasons }).toEqual({ app, reasons: [] });
-      const gaps = longestGapMs(verdict.probe);
+      const gaps = longestDtsGapMs(verdict.probe);
       expect(gaps.video).toBeLessThan(500);
       expect(gaps.audio).toBeLessThan(500);
       // The slate is a still picture: the longest freeze is the drop, and live pictures return within 1 s of the glasses.
@@ -224,7 +224,7 @@ describe('relay: the broadcast survives the glasses', () => {
     const [recording] = sinks.recordingsFor('yt', keys.yt);
     const sink = await checkStreamCleanliness(recording, { seconds: 60 });
     expect(sink.reasons).toEqual([]);
-    expect(await frameSizes(recording)).toEqual([size]);
+    expect((await frameSizeRuns(recording)).map((run) => run.size)).toEqual([size]);
     const playlist = (await view(streamId)).hlsUrl;
     const hls = await checkStreamCleanliness(playlist!, { seconds: 60 });
     expect(hls.reasons).toEqual([]);
@@ -268,7 +268,7 @@ describe('relay: the broadcast survives the glasses', () => {
       expect({ app, sessions: sessions.length }).toEqual({ app, sessions: 1 });
       const probe = (await checkStreamCleanliness(sessions[0], { seconds: 120 })).probe;
       expect(monotonic(probe)).toBe(true);
-      expect(longestGapMs(probe).video).toBeLessThan(3000);
+      expect(longestDtsGapMs(probe).video).toBeLessThan(3000);
       expect(probe.packets.filter((p) => p.codecType === 'video').length).toBeGreaterThan(18 * 30);
     }
   });

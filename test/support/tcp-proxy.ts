@@ -13,22 +13,26 @@ export interface StallableProxy {
   cut(): void;
 }
 
+/** Pipes `client` both ways to a new connection to 127.0.0.1:`port`; either side ending ends both. */
+export function joinToPort(client: Socket, port: number, onEnd: () => void = () => undefined): void {
+  const upstream = createConnection({ host: '127.0.0.1', port });
+  client.pipe(upstream).pipe(client);
+  const end = (): void => {
+    onEnd();
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+}
+
 export async function startStallableProxy(targetPort: number): Promise<StallableProxy> {
   const clients = new Set<Socket>();
   let stalled = false;
   const server: Server = createServer((client) => {
     clients.add(client);
-    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
-    client.pipe(upstream);
-    upstream.pipe(client);
+    joinToPort(client, targetPort, () => clients.delete(client));
     if (stalled) client.pause();
-    const end = () => {
-      clients.delete(client);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

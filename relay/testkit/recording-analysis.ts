@@ -1,9 +1,9 @@
-// What the drop and shape cases read from an output after the fact: the longest step between
-// packets, the still spans (the slate is a still picture), and the picture sizes. FFmpeg/ffprobe
-// runners plus the pure parsing of what they print.
+// What a relay test or benchmark reads from an output after the fact: the longest step between
+// packets, whether timestamps go back, the still spans (the slate is a still picture), and the
+// picture sizes. FFmpeg/ffprobe runners plus the pure parsing of what they print.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ProbeResult } from '../../relay/testkit/ffprobe-json';
+import type { ProbeResult } from './ffprobe-json';
 
 const run = promisify(execFile);
 const BIG = 64 * 1024 * 1024;
@@ -18,6 +18,17 @@ export function longestDtsGapMs(probe: ProbeResult): { video: number | null; aud
     return longest;
   };
   return { video: gap('video'), audio: gap('audio') };
+}
+
+/** True when no stream's DTS ever goes back. */
+export function monotonic(probe: ProbeResult): boolean {
+  const last = new Map<number, number>();
+  for (const p of probe.packets) {
+    if (p.dtsMs === undefined) continue;
+    if (p.dtsMs < (last.get(p.streamIndex) ?? -Infinity)) return false;
+    last.set(p.streamIndex, p.dtsMs);
+  }
+  return true;
 }
 
 export interface Span {
