@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
 import { Clock } from '../common/clock';
+import { ServiceUnavailableError } from '../common/errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { RelayStrategy } from '../strategies/relay.strategy';
@@ -40,9 +41,11 @@ export class StreamProvisioner {
       });
       if (results) await this.destinationResults.applyAll(row.id, row.destinations, results);
       return (results ? await this.streams.findById(row.id) : ready) ?? ready ?? row;
-    } catch (error) {
+    } catch (failure) {
+      // A failed fallback records what was tried, so the stopped row does not claim the first carrier.
+      const { error, patch } = failure instanceof FallbackFailed ? failure : { error: failure, patch: {} };
       const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.lifecycle.transition(row.id, 'stopped', `provisioning failed: ${reason}`);
+      await this.lifecycle.transition(row.id, 'stopped', `provisioning failed: ${reason}`, patch);
       throw error;
     }
   }
@@ -66,7 +69,30 @@ export class StreamProvisioner {
         { streamId: row.id, kind: error.kind, status: error.status },
         'Cloudflare provisioning failed; using the relay',
       );
-      return { result: await this.relay.provision(strategyView(row)), patch: { strategy: 'relay', strategyReason } };
+      try {
+        return { result: await this.relay.provision(strategyView(row)), patch: { strategy: 'relay', strategyReason } };
+      } catch (relayError) {
+        const why = relayError instanceof Error ? relayError.message : 'the relay failed';
+        const patch: StreamPatch = { strategy: 'relay', strategyReason: `${strategyReason}, which failed too (${why})` };
+        // Still the 503 of a full relay fleet, saying that Cloudflare was tried first.
+        const answer =
+          relayError instanceof ServiceUnavailableError
+            ? new ServiceUnavailableError(`Cloudflare could not take the stream (${error.message}) and ${lowerFirst(why)}`)
+            : relayError;
+        throw new FallbackFailed(answer, patch);
+      }
     }
   }
 }
+
+/** The relay fallback failed too: the error to answer with and what the stopped row should say. */
+class FallbackFailed extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly patch: StreamPatch,
+  ) {
+    super('the relay fallback failed too');
+  }
+}
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
