@@ -5,8 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { ensureDependencies, ROOT } from './prepare.mjs';
 
 export function buildClient() {
   rmSync(path.join(ROOT, 'dist', 'client'), { recursive: true, force: true });
@@ -15,4 +14,7 @@ export function buildClient() {
   if (result.status !== 0) throw new Error(`building the client failed (tsc exited with ${result.status})`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) buildClient();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureDependencies(); // `npm run build:client` on a fresh clone: tsc comes from node_modules
+  buildClient();
+}

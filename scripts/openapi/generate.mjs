@@ -4,10 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ensurePrismaClient, ROOT } from '../prepare.mjs';
-import './swc-register.mjs';
+import { ensureDependencies, ensurePrismaClient, ROOT } from '../prepare.mjs';
 
+// A fresh clone has no node_modules yet: install before the loader hook needs @swc/core.
+ensureDependencies();
 ensurePrismaClient();
+await import('./swc-register.mjs');
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { openApiArtefacts } = require('../../src/openapi/openapi-artefacts.ts');
