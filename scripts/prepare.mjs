@@ -6,8 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Where `npm start` keeps its state (.data/, or RESTREAM_DATA_DIR): Postgres, Redis, secrets. */
+export const DATA_DIR = process.env.RESTREAM_DATA_DIR ? path.resolve(process.env.RESTREAM_DATA_DIR) : path.join(ROOT, '.data');
 /** Local secrets `npm start` generates on a development machine (NAME=value lines). */
-export const LOCAL_SECRETS_FILE = path.join(ROOT, '.data', 'secrets.env');
+export const LOCAL_SECRETS_FILE = path.join(DATA_DIR, 'secrets.env');
 
 /** NAME=value lines as an object; {} when the file does not exist. */
 export function readEnvFile(file) {

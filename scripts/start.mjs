@@ -13,13 +13,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
-import { prepare, readEnvFile, ROOT } from './prepare.mjs';
+import { DATA_DIR, LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
 import { superviseChild } from './services/supervisor.mjs';
 
 const log = (msg) => process.stderr.write(`[start] ${msg}\n`);
-const DATA_DIR = process.env.RESTREAM_DATA_DIR ? path.resolve(process.env.RESTREAM_DATA_DIR) : path.join(ROOT, '.data');
-const SECRETS_FILE = path.join(DATA_DIR, 'secrets.env');
+const SECRETS_FILE = LOCAL_SECRETS_FILE;
 /** Nest closes in well under a second; past this the API is killed so Redis and Postgres can stop. */
 const API_STOP_GRACE_MS = 5_000;
 

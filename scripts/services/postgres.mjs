@@ -32,6 +32,30 @@ export async function ensurePostgres({
 }
 
 /**
+ * The embedded Postgres another process (a running `npm start`) serves from dataDir, read from the
+ * postmaster.pid Postgres keeps there (its pid, data dir, port and readiness), or null when none
+ * runs. The user and password are this module's, so the port is all a second client needs.
+ * @param {{ dataDir?: string, database?: string }} [opts]
+ * @returns {{ url: string, port: number, pid: number } | null}
+ */
+export function runningEmbeddedPostgres({ dataDir = DEFAULT_POSTGRES_DIR, database = 'restream' } = {}) {
+  dataDir = path.resolve(dataDir);
+  let lines;
+  try {
+    lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  // postmaster.pid: pid, data dir, start time, port, socket dir, listen address, shmem key, status.
+  const pid = Number.parseInt(lines[0], 10);
+  const port = Number.parseInt(lines[3], 10);
+  const cmdline = readProc(pid, 'cmdline')?.split('\0') ?? [];
+  if (!/postgres$/.test(cmdline[0] ?? '') || !Number.isInteger(port) || lines[7]?.trim() !== 'ready') return null;
+  if (path.resolve(lines[1] ?? '') !== dataDir) return null;
+  return { url: urlFor(port, database), port, pid };
+}
+
+/**
  * Starts embedded Postgres on dataDir (initialised on first use) and creates `database`.
  * `ephemeral`: test tuning (no fsync) and the data dir is deleted on stop, even after a crash.
  * @param {{ dataDir: string, port?: number, log?: (msg: string) => void, database?: string, ephemeral?: boolean }} opts
