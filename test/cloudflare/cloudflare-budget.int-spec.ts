@@ -39,7 +39,8 @@ describe('Cloudflare API budget with 200 streams polling at once', () => {
           .managedStream.count({ where: { id: { in: ids }, status: 'active', hlsUrl: { not: null } } });
         return active === STREAMS ? true : null;
       },
-      25_000,
+      // Measured: ~10 s on a quiet machine; the whole suite's load (real-time video before it) slows it.
+      60_000,
     );
 
     const counters = env.cf.control.counters();
@@ -49,5 +50,5 @@ describe('Cloudflare API budget with 200 streams polling at once', () => {
     expect(usage.used).toBe(counters.total);
     // The listing did the work: far fewer calls than one per stream per poll.
     expect(counters.byOperation['stand-in-stream-list-videos'] ?? 0).toBeGreaterThan(0);
-  }, 90_000);
+  }, 150_000);
 });
