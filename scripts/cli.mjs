@@ -6,10 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DATA_DIR, LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
+import { DATA_DIR, LOCAL_SECRETS_FILE, loadOrCreateLocalSecrets, prepare, readEnvFile, ROOT } from './prepare.mjs';
 
 prepare({ build: true });
-for (const [name, value] of Object.entries(readEnvFile(LOCAL_SECRETS_FILE))) process.env[name] ||= value;
+// With the embedded database, the local secrets too (made here when the CLI runs before `npm start`).
+const secrets = process.env.DATABASE_URL ? readEnvFile(LOCAL_SECRETS_FILE) : loadOrCreateLocalSecrets();
+for (const [name, value] of Object.entries(secrets)) process.env[name] ||= value;
 let stopPostgres = async () => {};
 const needsDatabase = process.argv[2] !== 'admin:hash-password';
 if (needsDatabase && !process.env.DATABASE_URL) {

@@ -1,7 +1,8 @@
 // Makes a fresh clone runnable: dependencies installed, Prisma client generated, and
 // (for `start`) the TypeScript compiled. Each step runs only when its output is missing or stale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,25 @@ export function readEnvFile(file) {
   );
 }
 const log = (msg) => process.stderr.write(`[prepare] ${msg}\n`);
+
+/**
+ * Local secrets for a development machine, generated once into LOCAL_SECRETS_FILE (by `npm start`,
+ * or by the CLI when it runs first); production passes its own through the environment.
+ */
+export function loadOrCreateLocalSecrets(logTo = log) {
+  const file = LOCAL_SECRETS_FILE;
+  if (!existsSync(file)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    const lines = [
+      `ENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}`,
+      `PUBLISH_KEY_SECRET=${randomBytes(32).toString('base64url')}`,
+      `RELAY_TOKENS=${randomBytes(24).toString('base64url')}`,
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    logTo(`generated local secrets in ${file} (keep it: it decrypts the stored stream keys)`);
+  }
+  return readEnvFile(file);
+}
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: process.env });

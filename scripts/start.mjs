@@ -9,11 +9,11 @@
 // responses first), the relay agent, Redis, Postgres. SIGTERM and SIGHUP do the same.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createRequire } from 'node:module';
-import { DATA_DIR, LOCAL_SECRETS_FILE, prepare, readEnvFile, ROOT } from './prepare.mjs';
+import { DATA_DIR, LOCAL_SECRETS_FILE, loadOrCreateLocalSecrets, prepare, ROOT } from './prepare.mjs';
 import { ensureRelayPackages } from './services/relay-packages.mjs';
 import { superviseChild } from './services/supervisor.mjs';
 
@@ -22,25 +22,9 @@ const SECRETS_FILE = LOCAL_SECRETS_FILE;
 /** Nest closes in well under a second; past this the API is killed so Redis and Postgres can stop. */
 const API_STOP_GRACE_MS = 5_000;
 
-/** Local secrets for a development machine; production passes its own through the environment. */
-function loadOrCreateSecrets() {
-  const file = SECRETS_FILE;
-  if (!existsSync(file)) {
-    mkdirSync(DATA_DIR, { recursive: true });
-    const lines = [
-      `ENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}`,
-      `PUBLISH_KEY_SECRET=${randomBytes(32).toString('base64url')}`,
-      `RELAY_TOKENS=${randomBytes(24).toString('base64url')}`,
-    ];
-    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-    log(`generated local secrets in ${file} (keep it: it decrypts the stored stream keys)`);
-  }
-  return readEnvFile(file);
-}
-
 async function main() {
   prepare({ build: true });
-  const secrets = loadOrCreateSecrets();
+  const secrets = loadOrCreateLocalSecrets(log);
   // An empty variable (docker-compose's `${X:-}`) counts as unset.
   for (const [name, value] of Object.entries(secrets)) if (!process.env[name]) process.env[name] = value;
   await ensureAdminPassword();
