@@ -127,7 +127,7 @@ async function main(): Promise<number> {
   try {
     const compiled = await compileForBench({
       outDir: OUT_DIR,
-      dirs: ['src'],
+      dirs: ['src', 'relay/protocol'],
       files: ['test/support/test-config.ts', 'bench/api/server.ts', 'bench/api/server-protocol.ts', 'bench/api/query-counter.ts'],
     });
     log(`compiled ${compiled} files with swc into ${path.relative(PROJECT_ROOT, OUT_DIR)}`);

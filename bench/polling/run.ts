@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const modes = values.modes.split(',');
   await compileForBench({
     outDir: OUT_DIR,
-    dirs: ['src', 'test/cloudflare-stand-in'],
+    dirs: ['src', 'relay/protocol', 'test/cloudflare-stand-in'],
     files: ['test/support/test-config.ts', 'bench/polling/simulation.ts', 'bench/polling/truth-model.ts'],
   });
   const fixture = 'test/fixtures/cloudflare/stream-live-inputs.openapi.json';
