@@ -9,6 +9,7 @@ import net from 'node:net';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForValue as waitFor } from '../support/wait-for-value';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STOP_BUDGET_MS = 10_000;
@@ -81,21 +82,6 @@ function processesOfRun(dataDir: string, rootPid: number): ProcessInfo[] {
 function leftOver(dataDir: string, earlier: ProcessInfo[]): ProcessInfo[] {
   const now = listProcesses(dataDir);
   return now.filter((p) => p.namesDataDir || earlier.some((e) => e.pid === p.pid && e.startTime === p.startTime));
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  output: () => string,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms failed; output:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function request(port: number, method: string, urlPath: string, headers: Record<string, string>, body?: unknown) {
