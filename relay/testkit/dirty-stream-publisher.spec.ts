@@ -72,10 +72,11 @@ describe('publishDirtyStream with drops', () => {
     const report = await publishDirtyStream(tinyStream(), 'rtmp://h/a/k', { openSink });
     const at = (type: string, session: number): number =>
       report.events.find((e) => e.type === type && e.session === session)?.elapsedMs ?? NaN;
-    expect(at('dropped', 0)).toBeGreaterThanOrEqual(19);
-    expect(at('connected', 1)).toBeGreaterThanOrEqual(39);
-    expect(at('dropped', 1)).toBeGreaterThanOrEqual(59);
-    expect(at('connected', 2)).toBeGreaterThanOrEqual(79);
+    // The publisher does not sleep for a wait of 1 ms or less, and timers may fire a little early.
+    expect(at('dropped', 0)).toBeGreaterThanOrEqual(18);
+    expect(at('connected', 1)).toBeGreaterThanOrEqual(38);
+    expect(at('dropped', 1)).toBeGreaterThanOrEqual(58);
+    expect(at('connected', 2)).toBeGreaterThanOrEqual(78);
     const drops = dropsOf(report.events);
     expect(drops.map((d) => d.abrupt)).toEqual([false, true]);
     for (const d of drops) expect((d.returnedAt ?? NaN) - d.droppedAt).toBeGreaterThanOrEqual(15);
