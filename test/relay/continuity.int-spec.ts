@@ -179,7 +179,7 @@ describe('relay: the broadcast survives the glasses', () => {
     });
     const endedAfterSec = (Date.now() - leftAt) / 1000;
     expect(endedAfterSec).toBeGreaterThan(2.5);
-    expect(endedAfterSec).toBeLessThan(8);
+    expect(endedAfterSec).toBeLessThan(12); // the window, then a graceful stop of the encoder and sessions
     expect(JSON.stringify(ended)).toMatch(/did not come back within 3 s/);
     expect(ended.destinations.map((d) => d.status)).toEqual(['stopped']);
     const sessions = sinks.recordingsFor('yt', keys.yt);
