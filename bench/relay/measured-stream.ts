@@ -3,7 +3,7 @@
 // followed, and the stream's processes being sampled. Times are performance.now() values.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { rtmpAppPathOptions } from './rtmp-app-path';
+import { rtmpAppPathOptions } from '../../relay/testkit/rtmp-app-path';
 import { startProcess, type ManagedProcess } from '../../relay/testkit/child-process';
 import { replayFileArgs } from '../../relay/testkit/ffmpeg-args';
 import { FlvFollower, HlsFollower } from './flv-follower';

@@ -6,10 +6,10 @@
 // a README that drifts fails here. Own data dir and free ports; no relay agent (no video here).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitForValue as waitFor } from '../support/wait-for-value';
+import { findFreePort as freePort } from '../../relay/testkit/rtmp-sinks';
 
 const ROOT = path.resolve(__dirname, '../..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -44,14 +44,6 @@ function readmeCreateBody(): unknown {
   const body = /curl -s -X POST [^\n]*\/api\/managed-streams[\s\S]*?-d '([^']+)'/.exec(README)?.[1];
   expect(body).toBeDefined();
   return JSON.parse(body ?? '');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Background {

@@ -5,24 +5,16 @@
 // (RELAY_ENABLED=false: no video here).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { waitForValue as waitFor } from '../support/wait-for-value';
+import { findFreePort as freePort } from '../../relay/testkit/rtmp-sinks';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STOP_BUDGET_MS = 10_000;
 /** What start.mjs would otherwise take from this environment instead of starting its own. */
 const INHERITED = ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEYS', 'PUBLISH_KEY_SECRET', 'RELAY_TOKENS', 'ADMIN_PASSWORD_HASH'];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function readProc(pid: string, file: string): string {
   try {

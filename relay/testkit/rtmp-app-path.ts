@@ -1,5 +1,5 @@
 /**
- * Pure: how FFmpeg must address a stream on our own nginx-rtmp.
+ * Pure: how FFmpeg must address a stream on a local nginx-rtmp (the benchmark's reference command and replays).
  *
  * FFmpeg's RTMP client guesses where the application ends: for `rtmp://h/live/user/stream` it connects
  * to application `live/user` and plays `stream`, which nginx-rtmp does not know. Our convention is the
@@ -25,7 +25,7 @@ export function splitLocalRtmpUrl(url: string): RtmpAppPath {
   return { app: match[1], playpath: match[2] };
 }
 
-/** Options that pin application and stream name; they go before the `-i` they apply to. */
+/** Options that pin application and stream name; they go before the input or output URL they apply to. */
 export function rtmpAppPathOptions(url: string): string[] {
   const { app, playpath } = splitLocalRtmpUrl(url);
   return ['-rtmp_app', app, '-rtmp_playpath', playpath];
