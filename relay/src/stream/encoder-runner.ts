@@ -54,7 +54,7 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 export class EncoderRunner {
   private process: ManagedProcess | null = null;
   private wanted: { size: PictureSize; quality: StreamQuality; hlsDir: string } | null = null;
-  private pending: Buffer[] = [];
+  private pending: FlvTag[] = [];
   private pendingBytes = 0;
   private attempt = 0;
   private startedAt = 0;
@@ -98,16 +98,15 @@ export class EncoderRunner {
 
   /** One tag of the output clock's stream; kept until an encoder reads it. */
   write(tag: FlvTag): void {
-    const bytes = serializeFlvTag(tag);
     if (tag.kind === 'video') this.lastInputVideoTs = tag.timestampMs;
     if (this.process) {
       // A stuck encoder is replaced by the watchdog; until then its input is not worth keeping.
-      if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(bytes);
+      if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(serializeFlvTag(tag));
       return;
     }
-    if (this.pendingBytes + bytes.length > MAX_PENDING_BYTES) return;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    if (this.pendingBytes + tag.data.length > MAX_PENDING_BYTES) return;
+    this.pending.push(tag);
+    this.pendingBytes += tag.data.length;
   }
 
   /** Ends the input: FFmpeg finishes its outputs (HLS end list, the last pictures) and exits. */
@@ -137,7 +136,7 @@ export class EncoderRunner {
       this.pending = [];
       this.pendingBytes = 0;
     }
-    const startMs = restart ? this.options.input() : this.firstPendingTs();
+    const startMs = restart ? this.options.input() : (this.pending[0]?.timestampMs ?? 0);
     const reader = new FlvStreamReader();
     let progress = INITIAL_PROGRESS_STATE;
     const base = { ...this.counters };
@@ -188,14 +187,9 @@ export class EncoderRunner {
     this.process = process;
     process.start();
     process.write(serializeFlvHeader({ hasAudio: true, hasVideo: true }));
-    for (const bytes of this.pending) process.write(bytes);
+    for (const tag of this.pending) process.write(serializeFlvTag(tag));
     this.pending = [];
     this.pendingBytes = 0;
-  }
-
-  private firstPendingTs(): number {
-    const first = this.pending[0];
-    return first ? ((first[7] << 24) | first.readUIntBE(4, 3)) >>> 0 : 0;
   }
 
   private checkProgress(): void {
