@@ -72,6 +72,9 @@ export const hlsReadySchema = z.object({
 });
 export type HlsReady = z.infer<typeof hlsReadySchema>;
 
+export const outputModeSchema = z.enum(['encode', 'passthrough']);
+export type OutputMode = z.infer<typeof outputModeSchema>;
+
 /**
  * A stream's state on the relay. `reconnecting`: the glasses are gone and the relay keeps every
  * destination fed with the slate until they return or the window runs out (then `stopped`, with the
@@ -87,6 +90,10 @@ export const relayStreamStatusSchema = z.object({
   fps: z.number().min(0).max(1000).optional(),
   droppedFrames: count.optional(),
   durationSeconds: count.optional(),
+  /** `passthrough`: the glasses' stream is clean already and is copied; `encode`: it is cleaned by an encode. */
+  outputMode: outputModeSchema.optional(),
+  /** Why the stream is in that mode, in words (e.g. what made the input dirty). */
+  outputModeReason: z.string().max(300).optional(),
   destinations: z
     .array(
       z.object({

@@ -121,6 +121,8 @@ export class RtmpRelayService {
       droppedFrames: report.droppedFrames ?? row.droppedFrames,
       viewers: report.viewers ?? row.viewers,
       durationSeconds: report.durationSeconds ?? row.durationSeconds,
+      outputMode: report.outputMode ?? row.outputMode,
+      outputModeReason: report.outputModeReason ?? row.outputModeReason,
       statsUpdatedAt: this.clock.now(),
     });
     for (const reported of report.destinations ?? []) {

@@ -149,6 +149,11 @@ export const managedStreamResponseSchema = z.object({
     durationSeconds: z.number().nullable(),
     droppedFrames: z.number().nullable(),
     viewers: z.number().nullable(),
+    outputMode: z
+      .enum(['encode', 'passthrough'])
+      .nullable()
+      .describe('Relay streams: passthrough when the glasses send a clean stream and it is copied, encode when it is cleaned'),
+    outputModeReason: z.string().nullable().describe('Why the stream is in its output mode'),
     updatedAt: z.string().nullable(),
   }),
   destinations: z.array(streamDestinationResponseSchema),

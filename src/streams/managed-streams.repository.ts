@@ -78,6 +78,8 @@ export type StreamPatch = Partial<
     | 'durationSeconds'
     | 'droppedFrames'
     | 'viewers'
+    | 'outputMode'
+    | 'outputModeReason'
     | 'statsUpdatedAt'
   >
 > & { status?: StreamStatus };

@@ -42,6 +42,8 @@ export class StreamPresenter {
         durationSeconds: row.durationSeconds,
         droppedFrames: row.droppedFrames,
         viewers: row.viewers,
+        outputMode: outputModeOf(row.outputMode),
+        outputModeReason: row.outputModeReason,
         updatedAt: row.statsUpdatedAt?.toISOString() ?? null,
       },
       destinations: row.destinations.filter((d) => d.appId === appId).map((d) => this.destination(d)),
@@ -74,4 +76,9 @@ export class StreamPresenter {
     }
     return this.publishKeys.publishUrl(row.ingestBaseUrl, row.id);
   }
+}
+
+/** The column is free text (the relay's word); the API shows only the modes it knows. */
+function outputModeOf(mode: string | null): 'encode' | 'passthrough' | null {
+  return mode === 'encode' || mode === 'passthrough' ? mode : null;
 }

@@ -84,6 +84,8 @@ export class ControlPlaneSync {
         ...(stats.fps !== null ? { fps: stats.fps } : {}),
         ...(stats.bitrateKbps !== null ? { bitrate: stats.bitrateKbps } : {}),
         droppedFrames: stats.droppedFrames,
+        outputMode: pipeline.mode,
+        outputModeReason: pipeline.modeReason.slice(0, 300),
         durationSeconds: Math.round((Date.now() - pipeline.startedAt) / 1000),
         destinations: status === 'stopped' ? destinations.map((d) => ({ id: d.id, status: 'stopped' as const })) : destinations,
       });
@@ -121,6 +123,7 @@ export class ControlPlaneSync {
     ]) {
       gauge.remove({ stream: streamId });
     }
+    for (const mode of ['encode', 'passthrough']) this.metrics.outputMode.remove({ stream: streamId, mode });
   }
 
   private readonly destinationLabels = new Map<string, Set<string>>();
@@ -181,6 +184,9 @@ export class ControlPlaneSync {
     this.metrics.encoderFps.set({ stream }, pipeline.stats.fps ?? 0);
     this.metrics.encoderBitrate.set({ stream }, pipeline.stats.bitrateKbps ?? 0);
     this.metrics.droppedFrames.set({ stream }, pipeline.stats.droppedFrames);
+    for (const mode of ['encode', 'passthrough'] as const) {
+      this.metrics.outputMode.set({ stream, mode }, pipeline.mode === mode ? 1 : 0);
+    }
     this.metrics.duplicatedFrames.set({ stream }, pipeline.stats.duplicatedFrames);
     this.metrics.encoderLag.set({ stream }, pipeline.stats.lagSeconds ?? 0);
     const labels = this.destinationLabels.get(stream) ?? new Set<string>();

@@ -184,6 +184,7 @@ export class RelayAgent {
         now: () => Date.now(),
         graceMs: this.config.RELAY_STOP_GRACE_MS,
       },
+      passthrough: this.config.RELAY_PASSTHROUGH === 'on',
       connectDestination: (url, onClose) => publishRtmp(url, onClose, { ca: this.trustedCas }),
       renderSlate: (streamPlan, size) => this.slates.render(streamPlan.slate, size),
       hlsDir: (identity) => this.hlsDir(identity),
@@ -195,6 +196,10 @@ export class RelayAgent {
       onEncoderRestart: (_, reason) => {
         this.metrics.processRestarts.inc({ kind: 'encoder' });
         this.log.warn({ ...context, reason }, 'encoder replaced; the destinations keep their sessions');
+      },
+      onModeChange: (changed, mode, reason) => {
+        this.log.info({ ...context, mode, reason }, mode === 'passthrough' ? 'input is clean: copied, not encoded' : 'encoding');
+        this.sync.scheduleReport(changed.stream.streamId);
       },
       onDestinationReconnect: (_, destinationId) =>
         this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId }),

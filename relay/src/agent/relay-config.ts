@@ -23,6 +23,8 @@ export const relayConfigSchema = z.object({
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
   RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+  /** `on`: a stream whose input is clean already (CFR, keyframes ≤ 4 s, H.264 + AAC at the output's shape) is copied, not encoded. */
+  RELAY_PASSTHROUGH: z.enum(['on', 'off']).default('on'),
   /** PEM file of extra certificates to trust for rtmps:// destinations (a private CA), besides the system's. */
   RELAY_TLS_CA_FILE: z.string().min(1).optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),

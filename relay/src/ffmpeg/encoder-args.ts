@@ -37,9 +37,7 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
   const { width, height } = checkSize(input.size);
   const gop = String(OUTPUT_FPS * KEYFRAME_INTERVAL_SEC);
   return [
-    ...['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:3', '-stats_period', '0.5'],
-    ...['-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', String(ENCODER_MAX_PROBE_MS * 1000), '-probesize', '2000000'],
-    ...['-i', 'pipe:0'],
+    ...FLV_STDIN_INPUT,
     ...['-map', '0:v:0', '-map', '0:a:0'],
     ...[
       '-vf',
@@ -64,6 +62,26 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
   ];
 }
 
+/**
+ * Pure: the arguments of a stream's copy (passthrough): the same input, HLS and FLV outputs as the
+ * encode, with the glasses' pictures and sound copied as they are. For input that is clean already.
+ */
+export function buildCopyArgs(input: Omit<EncoderArgsInput, 'quality' | 'size'>): string[] {
+  return [
+    ...FLV_STDIN_INPUT,
+    ...['-map', '0:v:0', '-map', '0:a:0', '-c', 'copy'],
+    ...['-output_ts_offset', (Math.max(0, input.startMs) / 1000).toFixed(3)],
+    ...['-f', 'tee', teeOutputs(checkHlsDir(input.hlsDir))],
+  ];
+}
+
+/** The output clock's FLV on stdin; progress on file descriptor 3. */
+const FLV_STDIN_INPUT = [
+  ...['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:3', '-stats_period', '0.5'],
+  ...['-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', String(ENCODER_MAX_PROBE_MS * 1000), '-probesize', '2000000'],
+  ...['-i', 'pipe:0'],
+];
+
 function teeOutputs(hlsDir: string): string {
   return buildTeeSpec([
     {
@@ -74,7 +92,9 @@ function teeOutputs(hlsDir: string): string {
         hls_time: String(KEYFRAME_INTERVAL_SEC),
         hls_list_size: String(HLS_LIST_SIZE),
         // append_list: a restarted encoder continues the playlist (its timestamps continue too).
-        hls_flags: 'delete_segments+independent_segments+append_list',
+        // omit_endlist: an encoder replaced by a copy (or the other way) must not end the playlist
+        // for players; the stream's end is written by the pipeline.
+        hls_flags: 'delete_segments+independent_segments+append_list+omit_endlist',
         hls_start_number_source: 'epoch',
         hls_segment_filename: `${hlsDir}/segment_%d.ts`,
       },

@@ -7,7 +7,9 @@ import {
   isAvcFrame,
   isAvcSequenceHeader,
   isKeyframeBody,
+  readAvcConfig,
   SILENT_AAC_FRAME,
+  withParameterSets,
 } from './codec-config';
 import { AAC_SEQUENCE_HEADERS, AVC_SEQUENCE_HEADERS, FFMPEG_SILENT_AAC_FRAMES } from './codec-config.fixtures';
 
@@ -145,5 +147,32 @@ describe('SILENT_AAC_FRAME', () => {
   it('is what FFmpeg writes for digital silence, mono and stereo', () => {
     expect(SILENT_AAC_FRAME[1].toString('hex')).toBe(FFMPEG_SILENT_AAC_FRAMES.mono16000);
     expect(SILENT_AAC_FRAME[2].toString('hex')).toBe(FFMPEG_SILENT_AAC_FRAMES.stereo48000);
+  });
+});
+
+describe('readAvcConfig and withParameterSets', () => {
+  const header = Buffer.from(AVC_SEQUENCE_HEADERS.find((h) => h.name === '1280x720 high')!.hex, 'hex');
+
+  it('reads profile, level, NAL length size and the SPS and PPS of a sequence header', () => {
+    const config = readAvcConfig(header)!;
+    expect({ profile: config.profile, level: config.level, nalLengthSize: config.nalLengthSize }).toEqual({
+      profile: 100,
+      level: 31,
+      nalLengthSize: 4,
+    });
+    expect(config.parameterSets.map((set) => set[0] & 0x1f)).toEqual([7, 8]);
+    expect(readAvcConfig(header.subarray(0, 12))).toBeNull();
+  });
+
+  it('puts the parameter sets, length-prefixed, in front of a keyframe', () => {
+    const config = readAvcConfig(header)!;
+    const frame = Buffer.from([0x17, 1, 0, 0, 0, 0, 0, 0, 2, 0x65, 0x88]);
+    const withSets = withParameterSets(frame, config);
+    const [sps, pps] = config.parameterSets;
+    expect(withSets.subarray(0, 5)).toEqual(frame.subarray(0, 5));
+    expect(withSets.readUInt32BE(5)).toBe(sps.length);
+    expect(withSets.subarray(9, 9 + sps.length)).toEqual(sps);
+    expect(withSets.readUInt32BE(9 + sps.length)).toBe(pps.length);
+    expect(withSets.subarray(withSets.length - 6)).toEqual(frame.subarray(5));
   });
 });

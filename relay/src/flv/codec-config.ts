@@ -156,3 +156,52 @@ function skipScalingList(r: BitReader, size: number): void {
     last = next === 0 ? last : next;
   }
 }
+
+/** What an AVC sequence header says of the stream: profile and level (as in the SPS), NAL length size. */
+export interface AvcConfig {
+  profile: number;
+  /** level_idc: 31 means 3.1. */
+  level: number;
+  nalLengthSize: number;
+  parameterSets: Buffer[];
+}
+
+/** Reads an AVC sequence header tag body (AVCDecoderConfigurationRecord), or null when it cannot. */
+export function readAvcConfig(body: Buffer): AvcConfig | null {
+  if (!isAvcSequenceHeader(body) || body.length < 5 + 7) return null;
+  const record = body.subarray(5);
+  const parameterSets: Buffer[] = [];
+  let at = 5;
+  const spsCount = record[at++] & 0x1f;
+  try {
+    for (let i = 0; i < spsCount; i++) at = readParameterSet(record, at, parameterSets);
+    const ppsCount = record[at++];
+    if (ppsCount === undefined) return null;
+    for (let i = 0; i < ppsCount; i++) at = readParameterSet(record, at, parameterSets);
+  } catch {
+    return null;
+  }
+  return { profile: record[1], level: record[3], nalLengthSize: (record[4] & 0x3) + 1, parameterSets };
+}
+
+function readParameterSet(record: Buffer, at: number, into: Buffer[]): number {
+  const length = record.readUInt16BE(at);
+  const set = record.subarray(at + 2, at + 2 + length);
+  if (set.length !== length || length === 0) throw new RangeError('parameter set ends early');
+  into.push(set);
+  return at + 2 + length;
+}
+
+/**
+ * A keyframe's tag body with the stream's SPS and PPS in front of its pictures. A copy into MPEG-TS
+ * (HLS) only inserts the first sequence header's parameter sets (FFmpeg 5.1's h264_mp4toannexb does not
+ * follow a new one mid-stream, measured): pictures after a change decode only with their own in-band.
+ */
+export function withParameterSets(frame: Buffer, config: AvcConfig): Buffer {
+  const nals = config.parameterSets.map((set) => {
+    const length = Buffer.alloc(config.nalLengthSize);
+    length.writeUIntBE(set.length, 0, config.nalLengthSize);
+    return Buffer.concat([length, set]);
+  });
+  return Buffer.concat([frame.subarray(0, 5), ...nals, frame.subarray(5)]);
+}

@@ -57,6 +57,12 @@ export class RelayMetrics {
     labelNames: ['stream'],
     registers: [this.registry],
   });
+  readonly outputMode = new Gauge({
+    name: 'relay_stream_output_mode',
+    help: '1 for the mode a stream is in: encode (cleaned by an encode) or passthrough (clean input, copied)',
+    labelNames: ['stream', 'mode'],
+    registers: [this.registry],
+  });
   readonly reconnectingStreams = new Gauge({
     name: 'relay_reconnecting_streams',
     help: 'Streams whose glasses are gone while the slate keeps their destinations fed',

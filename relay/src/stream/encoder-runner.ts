@@ -1,5 +1,5 @@
-import type { StreamQuality } from '../../protocol/relay-protocol.schemas';
-import { buildEncoderArgs } from '../ffmpeg/encoder-args';
+import type { OutputMode, StreamQuality } from '../../protocol/relay-protocol.schemas';
+import { buildCopyArgs, buildEncoderArgs } from '../ffmpeg/encoder-args';
 import type { PictureSize } from '../ffmpeg/output-format';
 import { feedProgress, INITIAL_PROGRESS_STATE } from '../ffmpeg/progress-parser';
 import { FlvStreamReader } from '../flv/flv-stream-reader';
@@ -19,6 +19,8 @@ export interface EncoderStats {
 
 const STATS_WINDOW_MS = 2000;
 
+export type { OutputMode };
+
 export interface EncoderRunnerOptions {
   /** Creates (not starts) the FFmpeg process. */
   createProcess(
@@ -30,6 +32,8 @@ export interface EncoderRunnerOptions {
   /** The first output of a (re)started encoder. */
   onRunning(): void;
   onRestart(reason: string): void;
+  /** The runner changed mode by itself (a copy that died is replaced by the encode). */
+  onModeChange(mode: OutputMode, reason: string): void;
   onStderrLine(line: string): void;
   now(): number;
   /** The stream clock (ms) the output timestamps are on. */
@@ -53,7 +57,9 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
  */
 export class EncoderRunner {
   private process: ManagedProcess | null = null;
-  private wanted: { size: PictureSize; quality: StreamQuality; hlsDir: string } | null = null;
+  /** A process being replaced by one of the other mode: its output still counts until it exits. */
+  private retiring: ManagedProcess | null = null;
+  private wanted: { size: PictureSize; quality: StreamQuality; hlsDir: string; mode: OutputMode } | null = null;
   private pending: FlvTag[] = [];
   private pendingBytes = 0;
   private attempt = 0;
@@ -89,9 +95,13 @@ export class EncoderRunner {
     return this.process !== null && this.lastOutputAt !== null;
   }
 
+  get mode(): OutputMode {
+    return this.wanted?.mode ?? 'encode';
+  }
+
   start(size: PictureSize, quality: StreamQuality, hlsDir: string): void {
     if (this.wanted) return;
-    this.wanted = { size, quality, hlsDir };
+    this.wanted = { size, quality, hlsDir, mode: 'encode' };
     this.watchdog = setInterval(() => this.checkProgress(), 250);
     this.launch(false);
   }
@@ -109,14 +119,44 @@ export class EncoderRunner {
     this.pendingBytes += tag.data.length;
   }
 
-  /** Ends the input: FFmpeg finishes its outputs (HLS end list, the last pictures) and exits. */
+  /**
+   * Replaces the running process by one of `mode`. The current one gets no more input and finishes
+   * what it has (its output still goes out), then the new one starts: `primed` with the pictures
+   * since the last keyframe (an encode can start mid-GOP), or with what is written from now on, which
+   * must start with the codec configurations and a keyframe (a copy cannot).
+   */
+  switchMode(mode: OutputMode, primed: boolean): void {
+    if (!this.wanted || this.wanted.mode === mode) return;
+    this.wanted = { ...this.wanted, mode };
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const old = this.process;
+    this.process = null;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!old) {
+      this.launch(primed);
+      return;
+    }
+    this.retiring = old;
+    void this.finish(old).then(() => {
+      if (this.retiring === old) this.retiring = null;
+      if (this.wanted?.mode === mode && !this.process) this.launch(primed);
+    });
+  }
+
+  /** Ends the input: FFmpeg finishes its outputs (the last segment, the last pictures) and exits. */
   async stop(): Promise<void> {
     this.wanted = null;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const process = this.process;
     this.process = null;
-    if (!process) return;
+    const ending = [process, this.retiring].filter((p): p is ManagedProcess => p !== null);
+    await Promise.all(ending.map((p) => this.finish(p)));
+  }
+
+  private async finish(process: ManagedProcess): Promise<void> {
     process.endInput();
     const exited = await Promise.race([
       process.waitForExit().then(() => true),
@@ -140,11 +180,15 @@ export class EncoderRunner {
     const reader = new FlvStreamReader();
     let progress = INITIAL_PROGRESS_STATE;
     const base = { ...this.counters };
+    const args =
+      this.wanted.mode === 'passthrough'
+        ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs })
+        : buildEncoderArgs({ ...this.wanted, startMs });
     const process = this.options.createProcess({
-      args: buildEncoderArgs({ ...this.wanted, startMs }),
+      args,
       stdin: true,
       onStdoutBytes: (chunk) => {
-        if (process !== this.process) return;
+        if (process !== this.process && process !== this.retiring) return;
         let tags: FlvTag[];
         try {
           tags = reader.push(chunk);
@@ -215,6 +259,11 @@ export class EncoderRunner {
     this.process = null;
     const reason = this.killReason ?? `the encoder exited (${signal ?? `code ${code}`})`;
     this.options.onRestart(reason);
+    // A copy cannot start mid-GOP: the encode takes over (the pipeline may switch back later).
+    if (this.wanted.mode === 'passthrough') {
+      this.wanted = { ...this.wanted, mode: 'encode' };
+      this.options.onModeChange('encode', reason);
+    }
     this.restartTimer = setTimeout(
       () => {
         this.restartTimer = null;

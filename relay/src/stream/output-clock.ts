@@ -158,6 +158,14 @@ export class OutputClock {
     return first;
   }
 
+  /** The codec configurations in force, stamped `at`: what a copy starting at a keyframe needs first. */
+  configTags(at: number): FlvTag[] {
+    return [
+      ...(this.sentAudioConfig ? [{ kind: 'audio' as const, timestampMs: at, data: this.sentAudioConfig }] : []),
+      ...(this.sentVideoConfig ? [{ kind: 'video' as const, timestampMs: at, data: this.sentVideoConfig }] : []),
+    ];
+  }
+
   private inputVideo(dts: number, body: Buffer): void {
     if (isAvcSequenceHeader(body)) {
       this.glassesVideoConfig = body;

@@ -1,16 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
-import { avcPictureSize, isAvcSequenceHeader } from '../flv/codec-config';
+import {
+  avcPictureSize,
+  isAvcFrame,
+  isAvcSequenceHeader,
+  isKeyframeBody,
+  readAvcConfig,
+  withParameterSets,
+  type AvcConfig,
+} from '../flv/codec-config';
 import type { FlvTag } from '../flv/flv-tags';
 import { HLS_PLAYLIST } from '../ffmpeg/encoder-args';
 import { outputSize, type PictureSize } from '../ffmpeg/output-format';
 import type { PlayedMessage, RtmpPlayer } from '../rtmp/rtmp-player';
 import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
 import { DestinationPublisher, type DestinationTarget } from './destination-publisher';
-import { EncoderRunner, type EncoderRunnerOptions, type EncoderStats } from './encoder-runner';
+import { EncoderRunner, type EncoderRunnerOptions, type EncoderStats, type OutputMode } from './encoder-runner';
 import { MediaFanout } from './media-fanout';
 import { OutputClock } from './output-clock';
+import { PassthroughJudge } from './passthrough-judge';
 import type { SlateMedia } from './slate-renderer';
 
 /**
@@ -43,13 +52,16 @@ export interface PipelineDeps {
     stream: StreamIdentity,
     handlers: { onMessage(m: PlayedMessage): void; onClose(e: Error): void },
   ): Promise<RtmpPlayer>;
-  encoder: Omit<EncoderRunnerOptions, 'onOutput' | 'onRunning' | 'onRestart' | 'input' | 'streamClock'>;
+  encoder: Omit<EncoderRunnerOptions, 'onOutput' | 'onRunning' | 'onRestart' | 'onModeChange' | 'input' | 'streamClock'>;
+  /** Copy input that is clean already instead of encoding it. */
+  passthrough: boolean;
   connectDestination(url: string, onClose: (error: Error) => void): Promise<RtmpPublishSession>;
   renderSlate(plan: RelayStreamPlan, size: PictureSize): Promise<SlateMedia>;
   hlsDir(stream: StreamIdentity): string;
   onChange(pipeline: StreamPipeline): void;
   onHlsReady(pipeline: StreamPipeline): void;
   onEncoderRestart(pipeline: StreamPipeline, reason: string): void;
+  onModeChange(pipeline: StreamPipeline, mode: OutputMode, reason: string): void;
   onDestinationReconnect(pipeline: StreamPipeline, destinationId: string): void;
   /** The pipeline ended by itself (the reconnect window ran out). */
   onEnded(pipeline: StreamPipeline, reason: string): void;
@@ -63,7 +75,12 @@ const TICK_MS = 20;
  * (portrait glasses must give a portrait output), then goes landscape. Nothing is lost meanwhile.
  */
 export const FIRST_PICTURE_MAX_WAIT_MS = 6000;
-
+/** A clean input is copied once it has been watched this long (and three keyframes). */
+export const PASSTHROUGH_SETTLE_MS = 4000;
+/** After a fall back to the encode, the input has to be clean this long before it is copied again. */
+export const PASSTHROUGH_RETRY_SETTLE_MS = 30_000;
+/** The highest H.264 level copied: 4.1 is the most every platform accepts. */
+const PASSTHROUGH_MAX_LEVEL = 41;
 export class StreamPipeline {
   private current: PipelineState = 'starting';
   private readonly clock: OutputClock;
@@ -83,6 +100,15 @@ export class StreamPipeline {
   private hlsTimer: NodeJS.Timeout | null = null;
   private hlsReported = false;
   private stopping: Promise<void> | null = null;
+  /** Watches the input for passthrough (once the output size is known, when passthrough is on). */
+  private judge: PassthroughJudge | null = null;
+  private settleMs = PASSTHROUGH_SETTLE_MS;
+  /** The encoder is being primed: what the clock writes now is a replay, not new input. */
+  private priming = false;
+  /** The H.264 configuration in force on the output: a copied keyframe carries its parameter sets. */
+  private videoConfig: AvcConfig | null = null;
+  /** Why the stream is in its mode (e.g. why the input is not copied). */
+  modeReason: string;
   stopReason: string | null = null;
   destinationsVersion = -1;
   readonly startedAt: number;
@@ -93,6 +119,7 @@ export class StreamPipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.startedAt = deps.now();
+    this.modeReason = deps.passthrough ? 'encoded: the input is being watched' : 'encoded: passthrough is off';
     this.fanout = new MediaFanout(
       () => this.publishers.values(),
       () => deps.now(),
@@ -100,7 +127,15 @@ export class StreamPipeline {
     this.encoder = new EncoderRunner({
       ...deps.encoder,
       streamClock: () => this.clock.clock(),
-      input: () => this.clock.primeNewEncoder(),
+      input: () => {
+        this.priming = true;
+        try {
+          return this.clock.primeNewEncoder();
+        } finally {
+          this.priming = false;
+        }
+      },
+      onModeChange: (mode, reason) => this.modeChanged(mode, reason),
       onOutput: (tag) => this.fanout.push(tag),
       onRunning: () => deps.onChange(this),
       onRestart: (reason) => {
@@ -110,7 +145,7 @@ export class StreamPipeline {
     });
     this.clock = new OutputClock({
       now: () => deps.now(),
-      write: (tag) => this.encoder.write(tag),
+      write: (tag) => this.route(tag),
       slate: () => this.slate ?? this.firstSlate,
       onInput: (state) => this.onInput(state),
     });
@@ -137,12 +172,16 @@ export class StreamPipeline {
     return this.encoder.stats;
   }
 
+  get mode(): OutputMode {
+    return this.encoder.mode;
+  }
+
   destinationStatuses(): DestinationPublisher['status'][] {
     return [...this.publishers.values()].map((publisher) => publisher.status);
   }
 
   start(): void {
-    this.tickTimer = setInterval(() => this.clock.tick(), TICK_MS);
+    this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.sizeTimer = setTimeout(() => this.decideSize(null), FIRST_PICTURE_MAX_WAIT_MS);
     this.deps.renderSlate(this.plan, outputSize(this.plan.quality, null)).then(
       (slate) => (this.firstSlate = slate),
@@ -223,6 +262,7 @@ export class StreamPipeline {
     this.input = null;
     // The encoder first, so its last pictures reach the destinations before their sessions end.
     await this.encoder.stop();
+    this.endHlsPlaylist();
     await Promise.all([...this.publishers.values()].map((publisher) => publisher.stop()));
     this.move('stopped');
     this.deps.onChange(this);
@@ -249,6 +289,69 @@ export class StreamPipeline {
       (error: unknown) => this.deps.onWarning(this, `slate not rendered: ${(error as Error).message}`),
     );
     this.encoder.start(size, this.plan.quality, this.deps.hlsDir(this.stream));
+    if (this.deps.passthrough) {
+      this.judge = new PassthroughJudge({ size, maxLevel: PASSTHROUGH_MAX_LEVEL, settleMs: this.settleMs });
+    }
+  }
+
+  private tick(): void {
+    this.clock.tick();
+    if (this.clock.source !== 'glasses') return;
+    const fault = this.judge?.check(this.clock.clock());
+    if (fault) this.fallBack(fault);
+  }
+
+  /**
+   * Every tag the output clock writes passes here on its way to the encoder (or copy). While the
+   * glasses are on air the judge sees it first: a tag that breaks a rule sends the stream to the
+   * encode before it goes out; a keyframe of an input proven clean starts the copy.
+   */
+  private route(tag: FlvTag): void {
+    if (tag.kind === 'video' && isAvcSequenceHeader(tag.data)) this.videoConfig = readAvcConfig(tag.data);
+    if (this.judge && !this.priming && this.clock.source === 'glasses') {
+      const fault = this.judge.observe(tag);
+      if (fault) this.fallBack(fault);
+      else if (this.encoder.mode === 'encode' && isKeyframe(tag) && this.judge.clean(tag.timestampMs)) {
+        this.modeReason = 'the input is clean: copied';
+        this.encoder.switchMode('passthrough', false);
+        for (const config of this.clock.configTags(tag.timestampMs)) this.encoder.write(config);
+        this.deps.onModeChange(this, 'passthrough', this.modeReason);
+      }
+    }
+    const inBand = this.encoder.mode === 'passthrough' && isKeyframe(tag) && this.videoConfig;
+    this.encoder.write(inBand ? { ...tag, data: withParameterSets(tag.data, inBand) } : tag);
+  }
+
+  /** The input broke a rule: the cleaning encode takes over (from the last keyframe) and watching starts anew. */
+  private fallBack(fault: string): void {
+    this.judge?.reset();
+    if (this.encoder.mode === 'encode') {
+      this.modeReason = `encoded: ${fault}`;
+      return;
+    }
+    this.encoder.switchMode('encode', true);
+    this.modeChanged('encode', fault);
+  }
+
+  private modeChanged(mode: OutputMode, reason: string): void {
+    this.modeReason = mode === 'encode' ? `encoded: ${reason}` : reason;
+    if (mode === 'encode' && this.judge && this.settleMs !== PASSTHROUGH_RETRY_SETTLE_MS) {
+      this.settleMs = PASSTHROUGH_RETRY_SETTLE_MS;
+      this.judge = new PassthroughJudge({ ...this.judge.rules, settleMs: this.settleMs });
+    }
+    this.deps.onModeChange(this, mode, this.modeReason);
+  }
+
+  /** The playlist is written without an end (a mode switch must not end it for players): this ends it. */
+  private endHlsPlaylist(): void {
+    const playlist = path.join(this.deps.hlsDir(this.stream), HLS_PLAYLIST);
+    try {
+      if (existsSync(playlist) && !/#EXT-X-ENDLIST/.test(readFileSync(playlist, 'utf8'))) {
+        appendFileSync(playlist, '#EXT-X-ENDLIST\n');
+      }
+    } catch (error) {
+      this.deps.onWarning(this, `HLS playlist not ended: ${(error as Error).message}`);
+    }
   }
 
   private onInput(state: 'live' | 'lost'): void {
@@ -258,6 +361,8 @@ export class StreamPipeline {
       this.windowTimer = null;
       if (this.current !== 'live') this.move('live');
     } else {
+      // What comes back is watched anew (the slate's pictures are ours: they are not judged).
+      this.judge?.reset();
       if (this.current !== 'reconnecting') this.move('reconnecting');
       // Without a window only the publisher leaving ends the stream (publisherLeft).
       const windowSeconds = this.plan.reconnectWindowSeconds;
@@ -290,6 +395,10 @@ export class StreamPipeline {
     if (!TRANSITIONS[this.current].includes(next)) throw new Error(`StreamPipeline: ${this.current} → ${next} is not allowed`);
     this.current = next;
   }
+}
+
+function isKeyframe(tag: FlvTag): boolean {
+  return tag.kind === 'video' && isAvcFrame(tag.data) && isKeyframeBody(tag.data);
 }
 
 export type { FlvTag };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ManagedStream" ADD COLUMN     "outputMode" TEXT,
+ADD COLUMN     "outputModeReason" TEXT;

@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { rtmpAppPathOptions } from '../../relay/testkit/rtmp-app-path';
+import { startRtmpSinks, type RtmpSinks } from '../../relay/testkit/rtmp-sinks';
+import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
+import { frameSizeRuns } from '../../relay/testkit/recording-analysis';
+import { sdk } from '../support/api-client';
+import { startRelay, waitFor, type RelayUnderTest } from '../support/relay-harness';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+jest.setTimeout(180_000);
+
+interface StreamView {
+  status: string;
+  hlsUrl: string | null;
+  stats: { outputMode: string | null; outputModeReason: string | null };
+}
+
+/**
+ * A camera that already sends what the platforms want (constant 30 fps, a keyframe every 2 s, H.264 +
+ * AAC 48 kHz stereo at the output's size) is copied, not encoded; when it turns dirty the encode takes
+ * over in the same destination session. Real FFmpeg publishing, a real relay, real RTMP sinks.
+ */
+describe('relay: passthrough for clean cameras', () => {
+  let t: TestApp;
+  let relay: RelayUnderTest;
+  let sinks: RtmpSinks;
+  let app: ReturnType<typeof sdk>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RTMP_RELAY_URLS: '', RTMP_RELAY_HLS_URLS: '', ALLOW_PRIVATE_DESTINATIONS: 'true' });
+    app = sdk(t.app, (await t.createTenant('Clean cameras')).apiKey);
+    [relay, sinks] = await Promise.all([startRelay(t.baseUrl), startRtmpSinks({ apps: ['yt'], recordUnique: true })]);
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await sinks?.stop({ removeFiles: true });
+    await t?.close();
+  });
+
+  const view = async (streamId: string): Promise<StreamView> =>
+    (await app.get(`/api/managed-streams/${streamId}`)).body as StreamView;
+
+  async function startStream(userId: string, ytKey: string): Promise<{ streamId: string; ingestUrl: string }> {
+    const started = await app.startStream({
+      userId,
+      quality: '720p',
+      reconnectWindowSeconds: 0,
+      restreamDestinations: [{ url: sinks.urlFor('yt', ytKey), name: 'yt' }],
+    });
+    expect(started.status).toBe(201);
+    return started.body as { streamId: string; ingestUrl: string };
+  }
+
+  it('copies a clean camera (no encode running), says so, and the platform gets a clean stream', async () => {
+    const ytKey = `yt-${randomBytes(6).toString('hex')}`;
+    const { streamId, ingestUrl } = await startStream('clean@example.com', ytKey);
+    const camera = publishCleanCamera(ingestUrl, { seconds: 16 });
+    const copied = await waitFor(
+      'the relay to copy the clean camera',
+      async () => {
+        const current = await view(streamId);
+        return current.stats.outputMode === 'passthrough' && current;
+      },
+      15_000,
+    );
+    expect(copied.stats.outputModeReason).toMatch(/clean/);
+    // The stream's FFmpeg copies: nothing on this machine encodes it.
+    const ffmpegs = streamProcesses(streamId);
+    expect(ffmpegs.length).toBe(1);
+    expect(ffmpegs[0]).toContain('-c\0copy');
+    expect(ffmpegs[0]).not.toContain('libx264');
+    await camera;
+    await waitFor('the stream to end', async () => (await view(streamId)).status === 'stopped', 20_000);
+
+    const sessions = sinks.recordingsFor('yt', ytKey);
+    expect(sessions).toHaveLength(1);
+    const verdict = await checkStreamCleanliness(sessions[0], { seconds: 60 });
+    expect(verdict.reasons).toEqual([]);
+  });
+
+  it('falls back to the encode in the same session when the camera turns dirty', async () => {
+    const ytKey = `yt-${randomBytes(6).toString('hex')}`;
+    const { streamId, ingestUrl } = await startStream('turns-dirty@example.com', ytKey);
+    // 30 fps for 9 s, then every other frame (15 fps): the platform must still get 30 fps.
+    const camera = publishCleanCamera(ingestUrl, { seconds: 18, halveRateAfterSec: 9 });
+    await waitFor('the relay to copy', async () => (await view(streamId)).stats.outputMode === 'passthrough', 15_000);
+    const encoded = await waitFor(
+      'the relay to encode again',
+      async () => {
+        const current = await view(streamId);
+        return current.stats.outputMode === 'encode' && current;
+      },
+      15_000,
+    );
+    expect(encoded.stats.outputModeReason).toMatch(/frame rate/);
+    expect(streamProcesses(streamId).join('\n')).toContain('libx264');
+    await camera;
+    await waitFor('the stream to end', async () => (await view(streamId)).status === 'stopped', 20_000);
+
+    const sessions = sinks.recordingsFor('yt', ytKey);
+    expect(sessions).toHaveLength(1);
+    const verdict = await checkStreamCleanliness(sessions[0], { seconds: 60 });
+    expect(verdict.reasons).toEqual([]);
+    expect((await frameSizeRuns(sessions[0])).map((run) => run.size)).toEqual(['1280x720']);
+  });
+});
+
+/** FFmpeg as a well-behaved camera: 720p30, a keyframe every 2 s, AAC 48 kHz stereo, in real time. */
+function publishCleanCamera(url: string, options: { seconds: number; halveRateAfterSec?: number }): Promise<void> {
+  const halve = options.halveRateAfterSec;
+  const video = halve === undefined ? [] : ['-vf', `select='lt(t,${halve})+not(mod(n,2))'`, '-fps_mode', 'vfr'];
+  const args = [
+    ...['-hide_banner', '-loglevel', 'error', '-re'],
+    ...['-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=30:d=${options.seconds}`],
+    ...['-f', 'lavfi', '-i', `sine=f=440:r=48000:d=${options.seconds}`],
+    ...video,
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
+    ...['-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-b:v', '2000k'],
+    ...['-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a', '128k'],
+    ...['-f', 'flv', ...rtmpAppPathOptions(url), url],
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`camera exited ${code}: ${stderr}`))));
+  });
+}
+
+/** The command lines (NUL-separated) of the FFmpeg processes carrying this stream. */
+function streamProcesses(streamId: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      if (cmdline.startsWith('ffmpeg') && cmdline.includes(streamId)) found.push(cmdline);
+    } catch {
+      continue;
+    }
+  }
+  return found;
+}
