@@ -53,6 +53,7 @@ function setup() {
   const outputs: FlvTag[] = [];
   const onRunning = jest.fn();
   const onRestart = jest.fn<void, [string]>();
+  const onModeChange = jest.fn<void, [string, string]>();
   let primeAt = 7000;
   const input = jest.fn(() => {
     sut.write(key(primeAt, 99)); // what the output clock writes for a fresh encoder
@@ -69,6 +70,7 @@ function setup() {
       onOutput: (tag) => void outputs.push(tag),
       onRunning,
       onRestart,
+      onModeChange,
       onStderrLine: jest.fn(),
       now: () => Date.now(),
       streamClock: () => 0,
@@ -76,7 +78,10 @@ function setup() {
     }),
   );
   const start = () => sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');
-  return { sut, mocks: { processes, outputs, onRunning, onRestart, input, start, primeAt: (ms: number) => void (primeAt = ms) } };
+  return {
+    sut,
+    mocks: { processes, outputs, onRunning, onRestart, onModeChange, input, start, primeAt: (ms: number) => void (primeAt = ms) },
+  };
 }
 
 beforeEach(() => jest.useFakeTimers({ now: 1_700_000_000_000 }));
@@ -215,5 +220,64 @@ describe('EncoderRunner', () => {
     await sut.stop();
     await jest.advanceTimersByTimeAsync(60_000);
     expect(mocks.processes).toHaveLength(1);
+  });
+
+  describe('switching between encode and copy', () => {
+    it('lets the encode finish (its output still goes out), then starts the copy on what was written since', async () => {
+      const { sut, mocks } = setup();
+      mocks.start();
+      const [encode] = mocks.processes;
+      encode.output(flv(key(0, 1)));
+      sut.switchMode('passthrough', false);
+      expect(sut.mode).toBe('passthrough');
+      expect(encode.calls.endInput).toHaveBeenCalledTimes(1);
+      sut.write({ kind: 'video', timestampMs: 2000, data: avcHeader() });
+      sut.write(key(2000, 5));
+      expect(mocks.processes).toHaveLength(1); // not before the encode has finished
+      encode.output(Buffer.concat([serializeFlvTag(inter(1967, 2))]));
+      encode.exit(0);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(mocks.processes).toHaveLength(2);
+      const [, copy] = mocks.processes;
+      expect(copy.options.args).toEqual(expect.arrayContaining(['-c', 'copy']));
+      expect(copy.options.args).not.toContain('libx264');
+      expect(offsetArg(copy.options.args)).toBe('2.000');
+      expect(copy.writes).toEqual([
+        HEADER,
+        serializeFlvTag({ kind: 'video', timestampMs: 2000, data: avcHeader() }),
+        serializeFlvTag(key(2000, 5)),
+      ]);
+      expect(mocks.outputs).toEqual([key(0, 1), inter(1967, 2)]);
+      expect(mocks.onRestart).not.toHaveBeenCalled();
+      expect(mocks.input).not.toHaveBeenCalled();
+    });
+
+    it('goes back to the encode primed from the output clock (it may start mid-GOP)', async () => {
+      const { sut, mocks } = setup();
+      mocks.start();
+      sut.switchMode('passthrough', false);
+      mocks.processes[0].exit(0);
+      await jest.advanceTimersByTimeAsync(0);
+      sut.switchMode('encode', true);
+      mocks.processes[1].exit(0);
+      await jest.advanceTimersByTimeAsync(0);
+      const encode = mocks.processes[2];
+      expect(encode.options.args).toContain('libx264');
+      expect(mocks.input).toHaveBeenCalledTimes(1);
+      expect(encode.writes).toEqual([HEADER, serializeFlvTag(key(7000, 99))]);
+    });
+
+    it('replaces a copy that dies by the encode, and says so', async () => {
+      const { sut, mocks } = setup();
+      mocks.start();
+      sut.switchMode('passthrough', false);
+      mocks.processes[0].exit(0);
+      await jest.advanceTimersByTimeAsync(0);
+      mocks.processes[1].exit(1);
+      expect(mocks.onModeChange).toHaveBeenCalledWith('encode', 'the encoder exited (code 1)');
+      expect(sut.mode).toBe('encode');
+      await jest.advanceTimersByTimeAsync(ENCODER_RESTART_BACKOFF.initialMs);
+      expect(mocks.processes[2].options.args).toContain('libx264');
+    });
   });
 });

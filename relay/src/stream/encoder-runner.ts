@@ -128,6 +128,7 @@ export class EncoderRunner {
   switchMode(mode: OutputMode, primed: boolean): void {
     if (!this.wanted || this.wanted.mode === mode) return;
     this.wanted = { ...this.wanted, mode };
+    this.attempt = 0; // a switch is no failure: a crash after it restarts at once
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     const old = this.process;
