@@ -121,6 +121,17 @@ export const relayHeartbeatSchema = z.object({
   capacity: z.number().int().min(1).max(10_000).optional(),
   state: z.enum(['active', 'draining']).optional(),
   activeStreams: z.array(z.string().min(1).max(64)).max(10_000).default([]),
+  /** What the relay's streams really use; `capacity` is derived from it when the relay measures its own. */
+  usage: z
+    .object({
+      cores: z.number().int().min(1).max(4096),
+      cpuPercent: z.number().min(0).max(409_600).describe('percent of one core: agent + FFmpeg processes'),
+      memoryMb: z.number().min(0).max(1e7).describe('PSS of the agent and its FFmpeg processes'),
+      encodeStreams: count,
+      passthroughStreams: count,
+      freeStreams: count,
+    })
+    .optional(),
 });
 export type RelayHeartbeat = z.input<typeof relayHeartbeatSchema>;
 

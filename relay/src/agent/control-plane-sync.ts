@@ -3,10 +3,14 @@ import type { RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
+import { availableParallelism } from 'node:os';
 import { hlsBaseUrl, type RelayConfig, rtmpBaseUrl } from './relay-config';
+import type { Headroom } from './relay-headroom';
 
 export interface ControlPlaneSyncHandlers {
   pipelines(): Iterable<StreamPipeline>;
+  /** Measured now: what the streams use and how many more fit. */
+  headroom(): Headroom;
   pipeline(streamId: string): StreamPipeline | undefined;
   /** The API wants this stream stopped. */
   onStopWanted(pipeline: StreamPipeline): Promise<void>;
@@ -135,10 +139,21 @@ export class ControlPlaneSync {
   private async heartbeat(): Promise<void> {
     try {
       const pipelines = [...this.handlers.pipelines()];
+      const headroom = this.handlers.headroom();
+      this.metrics.capacity.set(this.capacity(headroom));
+      this.metrics.cpuPercent.set(headroom.used.cpuPercent);
       const answer = await this.api.heartbeat({
         load: pipelines.length,
-        capacity: this.config.RELAY_CAPACITY,
+        capacity: this.capacity(headroom),
         activeStreams: pipelines.map((p) => p.stream.streamId),
+        usage: {
+          cores: availableParallelism(),
+          cpuPercent: Math.round(headroom.used.cpuPercent * 10) / 10,
+          memoryMb: Math.round(headroom.used.memoryMb),
+          encodeStreams: pipelines.filter((p) => p.mode === 'encode').length,
+          passthroughStreams: pipelines.filter((p) => p.mode === 'passthrough').length,
+          freeStreams: headroom.freeStreams,
+        },
       });
       for (const stream of answer.streams) {
         const pipeline = this.handlers.pipeline(stream.streamId);
@@ -159,7 +174,7 @@ export class ControlPlaneSync {
         await this.api.register({
           rtmpUrl: rtmpBaseUrl(this.config),
           hlsBaseUrl: hlsBaseUrl(this.config),
-          capacity: this.config.RELAY_CAPACITY,
+          capacity: this.capacity(this.handlers.headroom()),
         });
         return;
       } catch (error) {
@@ -167,6 +182,10 @@ export class ControlPlaneSync {
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * attempt)));
       }
     }
+  }
+
+  private capacity(headroom: Headroom): number {
+    return this.config.RELAY_CAPACITY === 'auto' ? headroom.capacity : this.config.RELAY_CAPACITY;
   }
 
   private updateMetrics(pipeline: StreamPipeline, destinations: ReturnType<StreamPipeline['destinationStatuses']>): void {

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ import { StreamPipeline, type StreamIdentity } from '../stream/stream-pipeline';
 import { createControlServer } from './control-server';
 import { ControlPlaneSync } from './control-plane-sync';
 import { FfmpegLauncher } from './ffmpeg-launcher';
+import { ProcessUsage } from './process-usage';
+import { relayHeadroom, type Headroom } from './relay-headroom';
 import { hlsBaseUrl, type RelayConfig, rtmpBaseUrl } from './relay-config';
 
 /** `{userSegment}/{streamId}` as nginx names a stream published to live/{userSegment}/{streamId}. */
@@ -35,6 +38,7 @@ export class RelayAgent {
   private readonly sync: ControlPlaneSync;
   private readonly ffmpeg: FfmpegLauncher;
   private readonly slates: SlateRenderer;
+  private readonly usage = new ProcessUsage();
   readonly metrics = new RelayMetrics();
   private control: Server | null = null;
   private stopping = false;
@@ -55,6 +59,7 @@ export class RelayAgent {
     const api = new ControlPlaneClient(config.RELAY_API_URL, config.RELAY_TOKEN, config.RELAY_ID);
     this.sync = new ControlPlaneSync(api, config, log, this.metrics, {
       pipelines: () => this.pipelines.values(),
+      headroom: () => this.headroom(),
       pipeline: (streamId) => this.pipelines.get(streamId),
       onStopWanted: async (pipeline) => {
         await this.nginx.dropPublisher(`${pipeline.stream.userSegment}/${pipeline.stream.streamId}`);
@@ -74,6 +79,23 @@ export class RelayAgent {
       ffmpegPath: config.FFMPEG_PATH,
       cacheDir: path.join(config.RELAY_WORK_DIR, 'slates'),
       onWarning: (message) => this.log.warn(message),
+    });
+  }
+
+  /** What the streams use now (since the last reading) and how many more fit. */
+  private headroom(): Headroom {
+    const pipelines = [...this.pipelines.values()];
+    this.usage.retain([process.pid, ...pipelines.flatMap((p) => p.pids)]);
+    const read = (pids: number[]) => ({
+      cpuPercent: pids.reduce((sum, pid) => sum + (this.usage.cpuPercent(pid) ?? 0), 0),
+      memoryMb: pids.reduce((sum, pid) => sum + (this.usage.memoryMb(pid) ?? 0), 0),
+    });
+    return relayHeadroom({
+      cores: availableParallelism(),
+      cpuBudgetPercent: this.config.RELAY_CPU_BUDGET_PERCENT,
+      memoryBudgetMb: this.config.RELAY_MEMORY_BUDGET_MB,
+      agent: read([process.pid]),
+      streams: pipelines.map((pipeline) => ({ mode: pipeline.mode, ...read(pipeline.pids) })),
     });
   }
 

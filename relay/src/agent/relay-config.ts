@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,7 +18,18 @@ export const relayConfigSchema = z.object({
   RELAY_HLS_PORT: port.default(8888),
   /** nginx callbacks (loopback only) and Prometheus metrics. */
   RELAY_CONTROL_PORT: port.default(8890),
-  RELAY_CAPACITY: z.coerce.number().int().min(1).default(10),
+  /**
+   * Streams this relay offers the API: `auto` (measured: what its streams really use of
+   * RELAY_CPU_BUDGET_PERCENT and RELAY_MEMORY_BUDGET_MB, new streams counted as encodes) or a fixed number.
+   */
+  RELAY_CAPACITY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(10_000)]).default('auto'),
+  /** Percent of all cores the relay's streams may use. */
+  RELAY_CPU_BUDGET_PERCENT: z.coerce.number().min(1).max(100).default(80),
+  RELAY_MEMORY_BUDGET_MB: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .default(Math.floor((totalmem() / 1024 / 1024) * 0.8)),
   RELAY_WORK_DIR: z.string().default(path.resolve('.data', 'relay')),
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
   RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),

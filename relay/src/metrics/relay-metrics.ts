@@ -63,6 +63,16 @@ export class RelayMetrics {
     labelNames: ['stream', 'mode'],
     registers: [this.registry],
   });
+  readonly capacity = new Gauge({
+    name: 'relay_capacity_streams',
+    help: 'Streams this relay offers the API (measured headroom unless RELAY_CAPACITY is fixed)',
+    registers: [this.registry],
+  });
+  readonly cpuPercent = new Gauge({
+    name: 'relay_streams_cpu_percent',
+    help: 'CPU used by the agent and its FFmpeg processes, percent of one core',
+    registers: [this.registry],
+  });
   readonly reconnectingStreams = new Gauge({
     name: 'relay_reconnecting_streams',
     help: 'Streams whose glasses are gone while the slate keeps their destinations fed',

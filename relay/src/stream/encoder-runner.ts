@@ -99,6 +99,11 @@ export class EncoderRunner {
     return this.wanted?.mode ?? 'encode';
   }
 
+  /** The processes working for this stream now (a retiring one included). */
+  get pids(): number[] {
+    return [this.process?.pid, this.retiring?.pid].filter((pid): pid is number => pid !== undefined);
+  }
+
   start(size: PictureSize, quality: StreamQuality, hlsDir: string): void {
     if (this.wanted) return;
     this.wanted = { size, quality, hlsDir, mode: 'encode' };

@@ -176,6 +176,10 @@ export class StreamPipeline {
     return this.encoder.mode;
   }
 
+  get pids(): number[] {
+    return this.encoder.pids;
+  }
+
   destinationStatuses(): DestinationPublisher['status'][] {
     return [...this.publishers.values()].map((publisher) => publisher.status);
   }
