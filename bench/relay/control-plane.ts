@@ -17,7 +17,13 @@ export interface CreatedStream {
 export interface StreamView {
   status: string;
   hlsReady: boolean;
-  stats: { fps: number | null; droppedFrames: number | null };
+  stats: {
+    fps: number | null;
+    droppedFrames: number | null;
+    /** 'encode' | 'passthrough' since fcd1a08 (absent before, and null until the relay reports). */
+    outputMode?: string | null;
+    outputModeReason?: string | null;
+  };
   destinations: { id: string; name: string; status: string; lastError: string | null }[];
 }
 

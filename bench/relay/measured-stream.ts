@@ -60,6 +60,11 @@ export class MeasuredStream {
     return this.tap?.parseError ?? null;
   }
 
+  /** When each video frame left the tap for the ingest (performance.now()). */
+  get videoSentAt(): readonly number[] {
+    return this.tap?.videoSentAt ?? [];
+  }
+
   get publisherRunning(): boolean {
     return this.publisher?.isRunning() ?? false;
   }

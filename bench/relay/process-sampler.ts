@@ -52,6 +52,9 @@ export interface GroupFigures {
   /** Peak of the sum of the processes' RSS sampled together. */
   peakRssSumMb: number;
   peakPssSumMb: number;
+  /** The same peaks inside the window only (e.g. a clean stream once copied, without the encode that judged it). */
+  windowPeakRssSumMb: number;
+  windowPeakPssSumMb: number;
   processes: ProcessFigures[];
 }
 
@@ -75,6 +78,8 @@ export class ProcessSampler {
   private windowEnd: number | null = null;
   private peakSumKb = 0;
   private peakPssSumKb = 0;
+  private windowPeakSumKb = 0;
+  private windowPeakPssSumKb = 0;
   private samples = 0;
 
   constructor(
@@ -123,6 +128,8 @@ export class ProcessSampler {
       cpuPercent: processes.reduce((sum, p) => sum + p.cpuPercent, 0),
       peakRssSumMb: this.peakSumKb / 1024,
       peakPssSumMb: this.peakPssSumKb / 1024,
+      windowPeakRssSumMb: this.windowPeakSumKb / 1024,
+      windowPeakPssSumMb: this.windowPeakPssSumKb / 1024,
       processes,
     };
   }
@@ -151,6 +158,10 @@ export class ProcessSampler {
     }
     this.peakSumKb = Math.max(this.peakSumKb, sumKb);
     if (withPss) this.peakPssSumKb = Math.max(this.peakPssSumKb, pssSumKb);
+    if (inWindow) {
+      this.windowPeakSumKb = Math.max(this.windowPeakSumKb, sumKb);
+      if (withPss) this.windowPeakPssSumKb = Math.max(this.windowPeakPssSumKb, pssSumKb);
+    }
   }
 }
 

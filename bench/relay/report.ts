@@ -1,5 +1,6 @@
 // The relay benchmark's printed results. Pure formatting, no I/O.
 import { Target, targetsTable } from '../api/report';
+import { modeCell } from './output-mode';
 import type { LevelResult } from './ramp';
 import type { DestinationResult, StreamResult, Verdict } from './single-stream';
 import type { LatencySummary } from './stats';
@@ -26,6 +27,8 @@ export interface PipelineRow {
   latency?: LatencySummary | null;
   hlsVerdict?: Verdict | null;
   sinkVerdict?: Verdict | null;
+  /** Relay rows: the output modes the API gave during the CPU window ('encode', 'passthrough'). */
+  mode?: string;
 }
 
 /** The reference as two rows: the exact command (HLS), and its FLV variant (a destination). */
@@ -87,6 +90,7 @@ export function relayRow(label: string, result: StreamResult): PipelineRow {
     latency: worstLatency(result.destinations),
     hlsVerdict: result.hlsVerdict,
     sinkVerdict: combined(result.destinations.map((d) => d.verdict)),
+    mode: result.mode ? modeCell(result.mode.inWindow) : undefined,
   };
 }
 
@@ -103,6 +107,7 @@ function combined(verdicts: Verdict[]): Verdict | null {
 export function pipelinesTable(rows: PipelineRow[]): string {
   const header = [
     'pipeline',
+    'output mode',
     'FFmpegs',
     'CPU % core: FFmpeg',
     '+agent',
@@ -122,6 +127,7 @@ export function pipelinesTable(rows: PipelineRow[]): string {
     header,
     ...rows.map((row) => [
       row.label,
+      row.mode ?? '-',
       String(row.processes),
       row.ffmpegCpuPercent.toFixed(1),
       row.agentCpuPercent.toFixed(1),

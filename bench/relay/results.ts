@@ -24,6 +24,8 @@ import type { StreamResult } from './single-stream';
 export interface BenchResults {
   flags: Flags;
   input: DirtyInput;
+  /** The clean camera's input, described (null when `clean` did not run). */
+  cleanInput: string | null;
   machine: string;
   single: Partial<Record<SingleRow, StreamResult>>;
   /** Per measurement (the side-by-side run, or each sequential one): shared processes over its CPU window. */
@@ -59,15 +61,17 @@ export function printResults(r: BenchResults): void {
   const today1 = single.today1 ? relayRow("today's: 1 destination + HLS", single.today1) : null;
   const relay3 = single.relay3 ? relayRow('relay: 3 destinations + HLS', single.relay3) : null;
   const today3 = single.today3 ? relayRow("today's: 3 destinations + HLS", single.today3) : null;
-  for (const row of [relay1, today1, relay3, today3]) if (row) rows.push(row);
+  const clean = single.clean ? relayRow('relay: clean camera, 3 dest + HLS', single.clean) : null;
+  for (const row of [relay1, today1, relay3, today3, clean]) if (row) rows.push(row);
   const names: Record<SingleRow, string> = {
     reference: 'reference',
     relay1: 'relay 1 dest',
     today1: 'today 1 dest',
     relay3: 'relay 3 dest',
     today3: 'today 3 dest',
+    clean: 'relay clean',
   };
-  const named = (['reference', 'relay1', 'today1', 'relay3', 'today3'] as const).flatMap((key) => {
+  const named = (['reference', 'relay1', 'today1', 'relay3', 'today3', 'clean'] as const).flatMap((key) => {
     const result = single[key];
     return result ? [{ pipeline: names[key], result }] : [];
   });
@@ -83,7 +87,10 @@ export function printResults(r: BenchResults): void {
         "its send (RTMP tap in front of the ingest) to the first picture showing it in the sink's recording (decoded, matched by a " +
         'thumbnail fingerprint to the input frame; frames the CFR conversion dropped are not counted). A frame sent just before the ' +
         "input's pause (the replayed forward clock jump) waits for the next packet in every design: that is the max.\n" +
-        'others % core: CPU used meanwhile by processes not of this benchmark (other work on this machine skews every figure).',
+        'others % core: CPU used meanwhile by processes not of this benchmark (other work on this machine skews every figure).\n' +
+        "output mode: what the API's stats.outputMode said during the CPU window (encode, passthrough = copied; " +
+        '"not reported": a relay without modes).' +
+        (r.cleanInput ? `\nClean camera's input: ${r.cleanInput}.` : ''),
     );
     console.log(`\nPer process\n${processesTable(named)}`);
     for (const { phases, shared } of r.sharedCpu) {
@@ -141,6 +148,7 @@ export function printResults(r: BenchResults): void {
     );
   }
   if (relay1 && relay3) console.log(`3 destinations / 1 destination CPU: ${ratio(relay3.cpuPercent, relay1.cpuPercent)}`);
+  if (single.clean && clean) console.log(`\n${cleanReport(single.clean, clean, ref?.hls ?? null, relay3)}`);
   const growth = growthTable(ref?.hls ?? null, [
     { name: '1 dest + HLS', relay: relay1, today: today1 },
     { name: '3 dest + HLS', relay: relay3, today: today3 },
@@ -164,7 +172,94 @@ export function printResults(r: BenchResults): void {
   }
 
   const targets = computeTargets(r, ref, relay1, relay3, { relay1: today1, relay3: today3 });
+  if (single.clean && clean) targets.push(cleanTarget(single.clean, clean, ref?.hls ?? null));
   if (targets.length > 0) console.log(`\n${targetsTable(targets)}`);
+}
+
+/** The issue's target for a stream whose input is already clean: passthrough, <= 0.05 × the reference's CPU. */
+export const CLEAN_TARGET_VS_REFERENCE = 0.05;
+
+function inPassthrough(result: StreamResult): boolean {
+  return result.mode !== null && result.mode.inWindow.length === 1 && result.mode.inWindow[0] === 'passthrough';
+}
+
+/**
+ * The clean camera next to the reference of the same run: a figure only when the stream was copied
+ * during the whole CPU window; otherwise why not (the API's outputModeReason).
+ */
+function cleanReport(result: StreamResult, row: PipelineRow, refHls: PipelineRow | null, dirty3: PipelineRow | null): string {
+  const mode = result.mode;
+  const changes = mode?.changes.map((c) => `${c.atSec.toFixed(1)} s ${c.mode ?? 'not reported'} (${c.reason ?? '-'})`) ?? [];
+  const head =
+    'Clean camera (CFR 30 fps, 2 s GOP, H.264 + AAC 48 kHz stereo, monotonic), 3 destinations + HLS: passthrough\n' +
+    `publish → API says passthrough: ${mode?.passthroughAfterSec == null ? 'never' : `${mode.passthroughAfterSec.toFixed(1)} s`}; ` +
+    `mode during the CPU window (${result.windowSec.toFixed(1)} s): ${row.mode ?? 'not reported'}\n` +
+    `API stats.outputMode over time (from publish start): ${changes.length > 0 ? changes.join('; ') : 'no answer'}\n` +
+    `input spacing at the tap (pictures leaving for the ingest, after the first second): longest gap ` +
+    `${result.sendGaps ? `${result.sendGaps.maxMs.toFixed(0)} ms, ${result.sendGaps.over250} gap(s) > 250 ms` : 'unknown'}; ` +
+    `this benchmark's longest event-loop stall: ${result.benchStallMaxMs.toFixed(0)} ms ` +
+    "(the relay restamps a picture more than 250 ms late on arrival: on a loaded machine that breaks a clean input's constant frame rate)";
+  const dirtyToday = `same as dirty (1.12-1.19× reference in the issue${
+    dirty3 && refHls
+      ? `; the dirty 3-dest stream in this run: ${dirty3.cpuPercent.toFixed(1)} %, ${ratio(dirty3.cpuPercent, refHls.cpuPercent)}`
+      : ''
+  })`;
+  if (!inPassthrough(result)) {
+    const last = mode?.last;
+    return (
+      `${head}\nNOT IN PASSTHROUGH during the CPU window: no passthrough figure. The API said ` +
+      `outputMode=${last?.mode ?? 'nothing'}, outputModeReason: ${last?.reason ?? 'none'}.` +
+      ` (The clean row above is what it cost as it was.) Today: ${dirtyToday}; target <= ${CLEAN_TARGET_VS_REFERENCE}× reference.`
+    );
+  }
+  const body = [
+    [
+      'CPU % core per stream (FFmpeg + agent share)',
+      `${row.cpuPercent.toFixed(2)} (${row.ffmpegCpuPercent.toFixed(2)} + ${row.agentCpuPercent.toFixed(2)})`,
+      refHls ? refHls.cpuPercent.toFixed(1) : 'not run',
+      refHls ? ratio(row.cpuPercent, refHls.cpuPercent) : '-',
+      dirtyToday,
+      `<= ${CLEAN_TARGET_VS_REFERENCE}× reference`,
+    ],
+    [
+      'CPU % core, FFmpeg only (the copy)',
+      row.ffmpegCpuPercent.toFixed(2),
+      refHls ? refHls.cpuPercent.toFixed(1) : 'not run',
+      refHls ? ratio(row.ffmpegCpuPercent, refHls.cpuPercent) : '-',
+      '-',
+      '-',
+    ],
+    [
+      'peak PSS MB in the window (FFmpeg + agent share)',
+      (result.windowPeakPssSumMb + row.agentPssMb).toFixed(0),
+      refHls ? refHls.peakPssSumMb.toFixed(0) : 'not run',
+      refHls ? ratio(result.windowPeakPssSumMb + row.agentPssMb, refHls.peakPssSumMb) : '-',
+      'same as dirty (70-103 MB)',
+      '-',
+    ],
+  ];
+  return (
+    `${head}\n${table([['figure', 'clean camera', 'reference HLS', 'vs reference', 'today', 'target'], ...body])}\n` +
+    'Peak PSS over the whole life (the row above) includes the encode that ran while the input was judged; the window peak is the copy.'
+  );
+}
+
+function cleanTarget(result: StreamResult, row: PipelineRow, refHls: PipelineRow | null): Target {
+  const label = `CPU per clean stream <= ${CLEAN_TARGET_VS_REFERENCE} × reference (passthrough, 3 dest + HLS)`;
+  if (!inPassthrough(result)) {
+    return {
+      label,
+      measured: `not in passthrough (${result.mode?.last?.mode ?? 'no mode'}: ${result.mode?.last?.reason ?? '-'})`.slice(0, 80),
+      met: false,
+    };
+  }
+  if (!refHls) return { label, measured: `${row.cpuPercent.toFixed(2)} % (no reference in this run)`, met: false };
+  const clean = (row.hlsVerdict?.clean ?? false) && (row.sinkVerdict?.clean ?? false);
+  return {
+    label,
+    measured: `${row.cpuPercent.toFixed(2)} % vs ${refHls.cpuPercent.toFixed(1)} % (${ratio(row.cpuPercent, refHls.cpuPercent)}), checker ${clean ? 'PASS' : 'FAIL'}`,
+    met: clean && row.cpuPercent <= CLEAN_TARGET_VS_REFERENCE * refHls.cpuPercent,
+  };
 }
 
 function rampTableWithFailures(levels: LevelResult[]): string {

@@ -5,13 +5,19 @@
 // reported, never fatal.
 //
 //   npm run bench:relay -- [--duration 25] [--warmup 5] [--hold 20] [--settle 5] [--ramp 2,4,6,8,10,12,14,16]
-//                          [--only reference,relay1,relay3,drop,shapes,ramp] [--seed 20261121] [--poll 20]
+//                          [--only reference,relay1,relay3,clean,drop,shapes,ramp] [--seed 20261121] [--poll 20]
 //                          [--baseline 88b99af] [--sequential] [--relay-log error] [--keep]
 //
 // How it runs, and why:
 // - Input: the test kit's dirty stream (seed --seed, 30 s plan with a burned-in frame counter),
 //   written once as FLV; every publisher replays it with `ffmpeg -re -c copy` (replayFileArgs), so
 //   the glasses cost next to nothing, through an RTMP tap that notes when each frame leaves.
+// - Clean camera (`clean`): a pre-rendered clean FLV (clean-input.ts: 720p30 constant, keyframe every
+//   2 s, H.264 + AAC 48 kHz stereo), replayed the same way, to the relay with 3 destinations + HLS.
+//   The relay judges it while encoding and then copies it (passthrough, since fcd1a08); the CPU window
+//   of the side-by-side measurement waits until the API says `stats.outputMode: 'passthrough'` (at
+//   most until 5 s before the end: a stream never copied is reported as such, with the API's reason).
+//   Every relay row prints the output mode the API gave during the window (dirty ones: 'encode').
 // - Control plane: the real API in a child process on throwaway Postgres + Redis (bench/api's server
 //   process, bench/support's services and swc compile). Relay: the real RelayAgent in a child process
 //   (relay-process.ts) with its own nginx-rtmp; it registers with the API, which authorises publishes
@@ -46,6 +52,7 @@ import { TEST_RELAY_TOKEN } from '../../test/support/test-config';
 import { compileForBench, PROJECT_ROOT } from '../support/compile-app';
 import { ControlPlane } from './control-plane';
 import { PLAN_SECONDS, recordDirtyInput } from './dirty-input';
+import { recordCleanInput } from './clean-input';
 import { compileBaseline } from './baseline';
 import { runCases, type CaseResult } from './glasses-cases';
 import { findLeftovers } from './leftovers';
@@ -63,7 +70,7 @@ import {
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'dist/bench-relay');
 const BASELINE_OUT_DIR = path.join(PROJECT_ROOT, 'dist/bench-relay-baseline');
-const SINGLE_PHASES = ['reference', 'relay1', 'relay3'] as const;
+const SINGLE_PHASES = ['reference', 'relay1', 'relay3', 'clean'] as const;
 /** The single-stream rows: the phases, plus today's pipeline beside each relay phase (--baseline). */
 export type SingleRow = (typeof SINGLE_PHASES)[number] | 'today1' | 'today3';
 const CASE_PHASES = ['drop', 'shapes'] as const;
@@ -202,7 +209,7 @@ async function main(): Promise<number> {
     // Long enough for the longest phase: a ramp level may take 20 s to come up before its hold.
     const inputSeconds = Math.max(flags.duration, flags.only.includes('ramp') ? 20 + flags.settle + flags.hold : 0) + 10;
     const cases = CASE_PHASES.filter((phase) => flags.only.includes(phase));
-    const [compiled, input, startedSinks, compiledBaseline, startedUnique] = await Promise.all([
+    const [compiled, input, startedSinks, compiledBaseline, startedUnique, cleanInput] = await Promise.all([
       compileForBench({
         outDir: OUT_DIR,
         dirs: ['src', 'relay/src', 'relay/protocol'],
@@ -216,6 +223,7 @@ async function main(): Promise<number> {
       Promise.all(['a', 'b', 'c'].map(async (name) => ({ name, server: await startRtmpSinks({ apps: ['live'] }) }))),
       flags.baseline ? compileBaseline(flags.baseline, BASELINE_OUT_DIR) : Promise.resolve(null),
       cases.length > 0 ? startRtmpSinks({ apps: ['live'], recordUnique: true }) : Promise.resolve(null),
+      flags.only.includes('clean') ? recordCleanInput(scratchDir, flags.duration + 10) : Promise.resolve(null),
     ]);
     sinks = startedSinks;
     uniqueSinks = startedUnique;
@@ -287,12 +295,17 @@ async function main(): Promise<number> {
       reference: () => referencePipeline(ctx),
       relay1: () => relayPipeline(ctx, current, 'relay-1dest', 1),
       relay3: () => relayPipeline(ctx, current, 'relay-3dest', 3),
+      clean: () =>
+        relayPipeline(ctx, current, 'relay-clean', 3, {
+          input: cleanInput ?? undefined,
+          awaitPassthrough: true,
+        }),
       today1: () => relayPipeline(ctx, baseline as RelayHandle, 'today-1dest', 1),
       today3: () => relayPipeline(ctx, baseline as RelayHandle, 'today-3dest', 3),
     };
     const todayOf = { relay1: 'today1', relay3: 'today3' } as const;
     const phases: SingleRow[] = SINGLE_PHASES.filter((phase) => flags.only.includes(phase)).flatMap((phase) =>
-      phase !== 'reference' && baseline ? [phase, todayOf[phase]] : [phase],
+      (phase === 'relay1' || phase === 'relay3') && baseline ? [phase, todayOf[phase]] : [phase],
     );
     for (const group of flags.sequential ? phases.map((phase) => [phase]) : phases.length > 0 ? [phases] : []) {
       if (abort.signal.aborted) break;
@@ -330,6 +343,7 @@ async function main(): Promise<number> {
     printResults({
       flags,
       input,
+      cleanInput: cleanInput?.description ?? null,
       machine: `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, load average before the run ${loadBefore}`,
       single,
       sharedCpu,

@@ -6,19 +6,29 @@
 // packet at each destination and first HLS segment after publish start, glass-to-destination
 // latency by content, and the cleanliness checker's verdict on HLS (read live from its first
 // segment) and on every sink's recording.
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startProcess, type ManagedProcess } from '../../relay/testkit/child-process';
 import type { RtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import type { ControlPlane } from './control-plane';
 import { MeasuredStream } from './measured-stream';
 import { startPlainIngest } from './plain-ingest';
+import { ModeWatch, type ModeReport } from './output-mode';
 import { MachineLoad, ProcessSampler, WindowCpu, type ProcessFigures } from './process-sampler';
 import { referenceFlvArgs, referenceHlsArgs } from './reference-pipeline';
 import type { RelayHandle } from './relay-handle';
 import { LatencySummary, sleep, summarizeLatency, waitUntil } from './stats';
+
+/** The CPU window is at least this long, even when a stream never reaches passthrough. */
+const MIN_WINDOW_MS = 5000;
+/**
+ * After the API first says passthrough: the encode that judged the input finishes what it was
+ * given (its output still goes out) before the copy starts; its exit is not the copy's cost.
+ */
+const AFTER_SWITCH_MS = 1000;
 
 export interface BenchContext {
   api: ControlPlane;
@@ -68,12 +78,33 @@ export interface StreamResult {
   cpuPercent: number;
   peakRssSumMb: number;
   peakPssSumMb: number;
+  /** The stream's FFmpegs' peak PSS inside the CPU window only. */
+  windowPeakPssSumMb: number;
   /** Processes not of this benchmark, % of one core, over the CPU window: the noise in these figures. */
   othersPercent: number;
   firstHlsSec: number | null;
   hlsVerdict: Verdict | null;
   destinations: DestinationResult[];
+  /**
+   * The pictures' spacing as they left the tap for the ingest (after the first second): the relay
+   * restamps a picture that arrives more than 250 ms late on its arrival, which breaks a clean
+   * input's constant frame rate; a gap here shows the lateness came from before the relay (the
+   * replay or this benchmark's tap, on a loaded machine).
+   */
+  sendGaps: { maxMs: number; over250: number } | null;
+  /** This benchmark's event loop (taps, followers) during the streaming: its longest stall, ms. */
+  benchStallMaxMs: number;
+  /** What the API said about the stream's output mode (relay streams). */
+  mode: ModeReport | null;
+  /** Seconds the CPU window lasted (it may start late: see awaitPassthrough). */
+  windowSec: number;
   notes: string[];
+}
+
+/** A pre-recorded input other than the dirty one, and the fingerprints of its pictures. */
+export interface PipelineInput {
+  file: string;
+  prints: readonly Buffer[];
 }
 
 /** One pipeline to measure: its stream, and how to start and end its processes around the publish. */
@@ -81,6 +112,16 @@ export interface Pipeline {
   stream: MeasuredStream;
   /** The relay agent that carries it (none for the reference). */
   relay?: RelayHandle;
+  /** What its glasses replay; the dirty input when absent. */
+  input?: PipelineInput;
+  /** Polls the API for the stream's output mode (relay streams). */
+  modeWatch?: ModeWatch;
+  /**
+   * The CPU window waits until the API says this stream is copied (passthrough), so that the window
+   * measures the copy and not the encode that judged the input; if that never happens the window
+   * starts anyway, MIN_WINDOW_MS before the end, and the stream is reported as never copied.
+   */
+  awaitPassthrough?: boolean;
   /** Before the glasses publish (the reference attaches its FFmpegs). */
   beforePublish?: () => Promise<void>;
   /** After the glasses stopped: make the stream's processes end. */
@@ -117,7 +158,11 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
     await Promise.all(streams.map((s) => s.prepare()));
     agents.start();
     await Promise.all(pipelines.map((p) => p.beforePublish?.() ?? Promise.resolve()));
-    for (const stream of streams) stream.publish(ctx.dirtyFile);
+    for (const pipeline of pipelines) pipeline.stream.publish(pipeline.input?.file ?? ctx.dirtyFile);
+    pipelines.forEach((p) => p.modeWatch?.start());
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    let window: { from: number; to: number } | null = null;
     const poller = setInterval(() => streams.forEach((s) => s.poll()), ctx.pollMs);
     try {
       await waitUntil(() => streams.every((s) => s.publishStartedAt !== null || !s.publisherRunning), 10_000);
@@ -127,10 +172,28 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
       const starts = streams.map((s) => s.publishStartedAt as number);
       const windowFrom = Math.max(...starts) + ctx.warmupSec * 1000;
       const end = Math.min(...starts) + ctx.streamingSec * 1000;
+      const gates = pipelines.filter((p) => p.awaitPassthrough && p.modeWatch);
+      const gateOpen = () =>
+        performance.now() >= end - MIN_WINDOW_MS ||
+        gates.every((p) => {
+          const at = p.modeWatch?.passthroughAt ?? null;
+          return at !== null && performance.now() >= at + AFTER_SWITCH_MS;
+        });
       let windowStarted = false;
       while (performance.now() < end) {
         if (ctx.signal.aborted) throw new Error('interrupted');
-        if (!windowStarted && performance.now() >= windowFrom) {
+        if (!windowStarted && performance.now() >= windowFrom && gateOpen()) {
+          window = { from: performance.now(), to: end };
+          for (const p of gates) {
+            if (p.modeWatch?.passthroughAt == null) {
+              notes
+                .get(p.stream)
+                ?.push(
+                  `never in passthrough before the CPU window had to start (${MIN_WINDOW_MS / 1000} s before the end): ` +
+                    `the API said ${p.modeWatch?.current?.mode ?? 'nothing'} (${p.modeWatch?.current?.reason ?? 'no reason given'})`,
+                );
+            }
+          }
           streams.forEach((s) => s.sampler.startWindow());
           agents.startWindow();
           machine.reset();
@@ -151,6 +214,9 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
       }
       if (!windowStarted) [...streams.map((s) => s.sampler), agents].forEach((sampler) => sampler.startWindow());
       [...streams.map((s) => s.sampler), agents].forEach((sampler) => sampler.stopWindow());
+      const stoppedAt = performance.now();
+      window = window ? { from: window.from, to: stoppedAt } : { from: stoppedAt, to: stoppedAt };
+      pipelines.forEach((p) => p.modeWatch?.stop());
       othersPercent = machine.sinceReset().othersPercent;
       shared = sharedCpu?.percents() ?? [];
       await Promise.all(streams.map((s) => s.stopPublishing()));
@@ -158,13 +224,26 @@ export async function measureTogether(ctx: BenchContext, pipelines: Pipeline[]):
       streams.forEach((s) => s.poll());
     } finally {
       clearInterval(poller);
+      pipelines.forEach((p) => p.modeWatch?.stop());
+      loopDelay.disable();
     }
     const agentFigures = agents.figures().processes;
     const results: StreamResult[] = [];
     for (const pipeline of pipelines) {
       const stream = pipeline.stream;
       const own = notes.get(stream) ?? [];
-      const result = await resultOf(ctx, stream, own, othersPercent, hlsChecks.get(stream) ?? null);
+      const result = await resultOf(
+        ctx,
+        stream,
+        pipeline.input?.prints ?? ctx.inputPrints,
+        own,
+        othersPercent,
+        hlsChecks.get(stream) ?? null,
+      );
+      result.mode = pipeline.modeWatch?.report(stream.publishStartedAt, window) ?? null;
+      result.windowSec = window ? (window.to - window.from) / 1000 : 0;
+      result.benchStallMaxMs = loopDelay.max / 1e6;
+      result.sendGaps = sendGaps(stream);
       const agent = pipeline.relay && agentFigures.find((p) => p.pid === pipeline.relay?.pid);
       if (agent) {
         const carried = pipelines.filter((p) => p.relay === pipeline.relay).length;
@@ -192,6 +271,7 @@ function sharedProcesses(ctx: BenchContext, pipelines: Pipeline[]): Map<string, 
 async function resultOf(
   ctx: BenchContext,
   stream: MeasuredStream,
+  inputPrints: readonly Buffer[],
   notes: string[],
   othersPercent: number,
   hlsCheck: Promise<Verdict> | null,
@@ -204,7 +284,7 @@ async function resultOf(
     const [verdict, latency] = await Promise.all([
       verdictOf(destination.recording, ctx.streamingSec + 10),
       stream
-        .latency(destination, ctx.inputPrints, ctx.scratchDir, { fromAt: t0 + ctx.warmupSec * 1000 }, ctx.signal)
+        .latency(destination, inputPrints, ctx.scratchDir, { fromAt: t0 + ctx.warmupSec * 1000 }, ctx.signal)
         .catch((error: unknown) => {
           notes.push(`sink ${destination.name}: latency not measured: ${(error as Error).message}`);
           return null;
@@ -231,12 +311,25 @@ async function resultOf(
     cpuPercent: figures.cpuPercent,
     peakRssSumMb: figures.peakRssSumMb,
     peakPssSumMb: figures.peakPssSumMb,
+    windowPeakPssSumMb: figures.windowPeakPssSumMb,
     othersPercent,
     firstHlsSec: stream.since(stream.hls?.firstSegmentAt ?? null),
     hlsVerdict: stream.hls ? await (hlsCheck ?? Promise.resolve({ clean: false, reasons: ['no HLS segment appeared'] })) : null,
     destinations,
+    mode: null,
+    windowSec: 0,
+    sendGaps: null,
+    benchStallMaxMs: 0,
     notes,
   };
+}
+
+function sendGaps(stream: MeasuredStream): { maxMs: number; over250: number } | null {
+  const start = stream.publishStartedAt;
+  const sent = stream.videoSentAt.filter((at) => start !== null && at >= start + 1000);
+  if (sent.length < 2) return null;
+  const gaps = sent.slice(1).map((at, i) => at - sent[i]);
+  return { maxMs: Math.max(...gaps), over250: gaps.filter((gap) => gap > 250).length };
 }
 
 async function verdictOf(source: string, seconds: number): Promise<Verdict> {
@@ -304,6 +397,7 @@ export async function relayPipeline(
   relay: RelayHandle,
   label: string,
   destinationCount: number,
+  options: { input?: PipelineInput; awaitPassthrough?: boolean } = {},
 ): Promise<Pipeline> {
   const sinks = ctx.sinks.slice(0, destinationCount);
   const key = (name: string) => `${label.replace(/\W+/g, '-')}-${name}-key`;
@@ -316,6 +410,9 @@ export async function relayPipeline(
   return {
     stream: relayStream(ctx, relay, label, created, sinks, key),
     relay,
+    input: options.input,
+    modeWatch: new ModeWatch(ctx.api, created.streamId),
+    awaitPassthrough: options.awaitPassthrough,
     afterPublish: async () => {
       await ctx.api.deleteStream(created.streamId);
       deleted = true;
@@ -350,12 +447,30 @@ export function relayStream(
       new Map(
         [...relay.streamProcesses(created.streamId)].map(([pid, role]) => [
           pid,
-          role === 'encoder' ? 'encoder' : `forwarder → ${names.get(role) ?? role}`,
+          role === 'encoder' ? encoderKind(pid) : `forwarder → ${names.get(role) ?? role}`,
         ]),
       ),
     sampleIntervalMs,
     scratchDir: ctx.scratchDir,
   });
+}
+
+const kinds = new Map<number, string>();
+
+/** The stream's one FFmpeg encodes, or (passthrough, since fcd1a08) copies: told apart by its command line. */
+function encoderKind(pid: number): string {
+  let kind = kinds.get(pid);
+  if (kind === undefined) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      const copies = args.some((arg, i) => arg === 'copy' && /^-c(:v)?$/.test(args[i - 1] ?? '')) && !args.includes('libx264');
+      kind = copies ? 'copy' : 'encoder';
+    } catch {
+      kind = 'encoder';
+    }
+    kinds.set(pid, kind);
+  }
+  return kind;
 }
 
 /** The relay's agent and nginx: shared by every stream of that relay. */
