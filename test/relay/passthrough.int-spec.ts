@@ -57,7 +57,7 @@ describe('relay: passthrough for clean cameras', () => {
   it('copies a clean camera (no encode running), says so, and the platform gets a clean stream', async () => {
     const ytKey = `yt-${randomBytes(6).toString('hex')}`;
     const { streamId, ingestUrl } = await startStream('clean@example.com', ytKey);
-    const camera = publishCleanCamera(ingestUrl, { seconds: 16 });
+    const camera = publishCleanCamera(ingestUrl, { seconds: 20 });
     const copied = await waitFor(
       'the relay to copy the clean camera',
       async () => {
@@ -84,8 +84,8 @@ describe('relay: passthrough for clean cameras', () => {
   it('falls back to the encode in the same session when the camera turns dirty', async () => {
     const ytKey = `yt-${randomBytes(6).toString('hex')}`;
     const { streamId, ingestUrl } = await startStream('turns-dirty@example.com', ytKey);
-    // 30 fps for 9 s, then every other frame (15 fps): the platform must still get 30 fps.
-    const camera = publishCleanCamera(ingestUrl, { seconds: 18, halveRateAfterSec: 9 });
+    // 30 fps for 14 s, then every other frame (15 fps): the platform must still get 30 fps.
+    const camera = publishCleanCamera(ingestUrl, { seconds: 24, halveRateAfterSec: 14 });
     await waitFor('the relay to copy', async () => (await view(streamId)).stats.outputMode === 'passthrough', 15_000);
     const encoded = await waitFor(
       'the relay to encode again',

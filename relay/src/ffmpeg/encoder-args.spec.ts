@@ -1,4 +1,4 @@
-import { buildEncoderArgs, type EncoderArgsInput } from './encoder-args';
+import { buildCopyArgs, buildEncoderArgs, type EncoderArgsInput } from './encoder-args';
 import { outputSize, QUALITY_PROFILES } from './output-format';
 
 const INPUT: EncoderArgsInput = {
@@ -86,5 +86,16 @@ describe('outputSize', () => {
     expect(outputSize('720p', { width: 720, height: 1280 })).toEqual({ width: 720, height: 1280 });
     expect(outputSize('1080p', { width: 640, height: 480 })).toEqual({ width: 1920, height: 1080 });
     expect(outputSize('480p', null)).toEqual({ width: 854, height: 480 });
+  });
+});
+
+describe('buildCopyArgs', () => {
+  it('copies the pictures, and the sound only when asked (else encodes it into the encode format)', () => {
+    const copied = buildCopyArgs({ hlsDir: '/var/hls/s1', startMs: 2500, copyAudio: true }).join(' ');
+    expect(copied).toContain('-map 0:v:0 -map 0:a:0 -c:v copy -c:a copy -output_ts_offset 2.500');
+    expect(copied).not.toMatch(/libx264|-vf|-r 30/);
+    const encodedSound = buildCopyArgs({ hlsDir: '/var/hls/s1', startMs: 0, copyAudio: false }).join(' ');
+    expect(encodedSound).toContain('-c:v copy -af aresample=async=1 -c:a aac -b:a 128k -ar 48000 -ac 2');
+    expect(encodedSound).toContain('/var/hls/s1/index.m3u8');
   });
 });

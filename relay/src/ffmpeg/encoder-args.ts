@@ -52,9 +52,7 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
     // An IDR every 60 output frames and nowhere else (no scene-cut keyframes); x264 GOPs are closed.
     ...['-g', gop, '-keyint_min', gop, '-sc_threshold', '0'],
     ...['-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_INTERVAL_SEC})`],
-    // The input's sound is continuous already; small steps at a source switch are resampled away.
-    ...['-af', 'aresample=async=1', '-c:a', 'aac', '-b:a', `${AUDIO.kbps}k`],
-    ...['-ar', String(AUDIO.sampleRate), '-ac', String(AUDIO.channels)],
+    ...AUDIO_ENCODE,
     ...['-output_ts_offset', (Math.max(0, input.startMs) / 1000).toFixed(3)],
     // tee is not a global-header format, but its FLV slave needs the SPS/PPS as extradata
     // (HLS still gets them in-band: the MPEG-TS muxer inserts them before every IDR).
@@ -64,16 +62,25 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
 
 /**
  * Pure: the arguments of a stream's copy (passthrough): the same input, HLS and FLV outputs as the
- * encode, with the glasses' pictures and sound copied as they are. For input that is clean already.
+ * encode, with the glasses' pictures copied as they are. Their sound is copied too when it is in the
+ * encode's format already; else it is encoded into it (about 2 % of a core, measured), so a switch
+ * between copy and encode never changes the sound's format at the destinations.
  */
-export function buildCopyArgs(input: Omit<EncoderArgsInput, 'quality' | 'size'>): string[] {
+export function buildCopyArgs(input: Omit<EncoderArgsInput, 'quality' | 'size'> & { copyAudio: boolean }): string[] {
   return [
     ...FLV_STDIN_INPUT,
-    ...['-map', '0:v:0', '-map', '0:a:0', '-c', 'copy'],
+    ...['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy'],
+    ...(input.copyAudio ? ['-c:a', 'copy'] : AUDIO_ENCODE),
     ...['-output_ts_offset', (Math.max(0, input.startMs) / 1000).toFixed(3)],
     ...['-f', 'tee', teeOutputs(checkHlsDir(input.hlsDir))],
   ];
 }
+
+/** The input's sound is continuous already; small steps at a source switch are resampled away. */
+const AUDIO_ENCODE = [
+  ...['-af', 'aresample=async=1', '-c:a', 'aac', '-b:a', `${AUDIO.kbps}k`],
+  ...['-ar', String(AUDIO.sampleRate), '-ac', String(AUDIO.channels)],
+];
 
 /** The output clock's FLV on stdin; progress on file descriptor 3. */
 const FLV_STDIN_INPUT = [

@@ -59,7 +59,14 @@ export class EncoderRunner {
   private process: ManagedProcess | null = null;
   /** A process being replaced by one of the other mode: its output still counts until it exits. */
   private retiring: ManagedProcess | null = null;
-  private wanted: { size: PictureSize; quality: StreamQuality; hlsDir: string; mode: OutputMode } | null = null;
+  private wanted: {
+    size: PictureSize;
+    quality: StreamQuality;
+    hlsDir: string;
+    mode: OutputMode;
+    /** Passthrough only: the sound is in the encode's format already and is copied too. */
+    copyAudio: boolean;
+  } | null = null;
   private pending: FlvTag[] = [];
   private pendingBytes = 0;
   private attempt = 0;
@@ -99,6 +106,10 @@ export class EncoderRunner {
     return this.wanted?.mode ?? 'encode';
   }
 
+  get copiesAudio(): boolean {
+    return this.wanted?.mode === 'passthrough' && this.wanted.copyAudio;
+  }
+
   /** The processes working for this stream now (a retiring one included). */
   get pids(): number[] {
     return [this.process?.pid, this.retiring?.pid].filter((pid): pid is number => pid !== undefined);
@@ -106,7 +117,7 @@ export class EncoderRunner {
 
   start(size: PictureSize, quality: StreamQuality, hlsDir: string): void {
     if (this.wanted) return;
-    this.wanted = { size, quality, hlsDir, mode: 'encode' };
+    this.wanted = { size, quality, hlsDir, mode: 'encode', copyAudio: false };
     this.watchdog = setInterval(() => this.checkProgress(), 250);
     this.launch(false);
   }
@@ -130,9 +141,9 @@ export class EncoderRunner {
    * since the last keyframe (an encode can start mid-GOP), or with what is written from now on, which
    * must start with the codec configurations and a keyframe (a copy cannot).
    */
-  switchMode(mode: OutputMode, primed: boolean): void {
+  switchMode(mode: OutputMode, primed: boolean, copyAudio = false): void {
     if (!this.wanted || this.wanted.mode === mode) return;
-    this.wanted = { ...this.wanted, mode };
+    this.wanted = { ...this.wanted, mode, copyAudio };
     this.attempt = 0; // a switch is no failure: a crash after it restarts at once
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
@@ -188,7 +199,7 @@ export class EncoderRunner {
     const base = { ...this.counters };
     const args =
       this.wanted.mode === 'passthrough'
-        ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs })
+        ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs, copyAudio: this.wanted.copyAudio })
         : buildEncoderArgs({ ...this.wanted, startMs });
     const process = this.options.createProcess({
       args,

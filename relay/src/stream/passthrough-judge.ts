@@ -20,8 +20,8 @@ import { AUDIO, type PictureSize } from '../ffmpeg/output-format';
  * goes out, so the caller can switch to the cleaning encode in front of it.
  *
  * Clean means what the clean encode would give: H.264 (a profile and level every platform takes)
- * at the stream's output size, a constant frame rate, a keyframe at least every 4 s, and the encode's
- * own sound format (AAC-LC 48 kHz stereo). Timestamps are the clock's: monotonic by construction.
+ * at the stream's output size, a constant frame rate, a keyframe at least every 4 s. Sound of any kind
+ * is fine: the copy encodes it unless it is in the encode's own format already (`copyAudio`). Timestamps are the clock's: monotonic by construction.
  */
 
 export interface PassthroughRules {
@@ -50,6 +50,7 @@ export class PassthroughJudge {
   private lastFrameTs: number | null = null;
   private frameInterval: number | null = null;
   private reason: string | null = null;
+  private soundCopyable = true;
 
   constructor(readonly rules: PassthroughRules) {}
 
@@ -68,12 +69,18 @@ export class PassthroughJudge {
     );
   }
 
+  /** The sound seen is AAC in the encode's own format (or there was none): the copy may copy it too. */
+  get copyAudio(): boolean {
+    return this.soundCopyable;
+  }
+
   /** Starts watching anew (the slate took over, or a new publish began): nothing seen counts. */
   reset(): void {
     this.since = null;
     this.keyframes = 0;
     this.lastKeyframeTs = this.lastFrameTs = this.frameInterval = null;
     this.reason = null;
+    this.soundCopyable = true;
   }
 
   /** A tag of the glasses' (restamped) on its way out; returns the fault it caused, if any. */
@@ -135,14 +142,21 @@ export class PassthroughJudge {
     return null;
   }
 
-  /** The encode's sound format exactly: a switch between copy and encode must not change it. */
-  private audio(body: Buffer): string | null {
-    if (!isAacBody(body)) return 'the sound is not AAC';
-    if (!isAacSequenceHeader(body)) return null;
-    const objectType = body.length > 2 ? body[2] >> 3 : null;
-    if (objectType !== 2 || aacSampleRate(body) !== AUDIO.sampleRate || aacChannels(body) !== AUDIO.channels) {
-      return `the sound is not AAC-LC ${AUDIO.sampleRate / 1000} kHz stereo`;
-    }
+  /** Any sound will do (the copy encodes it when it must); whether it can be copied too is noted. */
+  private audio(body: Buffer): null {
+    if (!isAacBody(body)) this.soundCopyable = false;
+    else if (isAacSequenceHeader(body)) this.soundCopyable = isEncodeSoundFormat(body);
     return null;
   }
+}
+
+/** AAC-LC 48 kHz stereo: what the encode writes. */
+export function isEncodeSoundFormat(aacConfig: Buffer): boolean {
+  return (
+    isAacSequenceHeader(aacConfig) &&
+    aacConfig.length > 2 &&
+    aacConfig[2] >> 3 === 2 &&
+    aacSampleRate(aacConfig) === AUDIO.sampleRate &&
+    aacChannels(aacConfig) === AUDIO.channels
+  );
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import {
   avcPictureSize,
+  isAacBody,
+  isAacSequenceHeader,
   isAvcFrame,
   isAvcSequenceHeader,
   isKeyframeBody,
@@ -19,7 +21,7 @@ import { DestinationPublisher, type DestinationTarget } from './destination-publ
 import { EncoderRunner, type EncoderRunnerOptions, type EncoderStats, type OutputMode } from './encoder-runner';
 import { MediaFanout } from './media-fanout';
 import { OutputClock } from './output-clock';
-import { PassthroughJudge } from './passthrough-judge';
+import { isEncodeSoundFormat, PassthroughJudge } from './passthrough-judge';
 import type { SlateMedia } from './slate-renderer';
 
 /**
@@ -312,12 +314,17 @@ export class StreamPipeline {
    */
   private route(tag: FlvTag): void {
     if (tag.kind === 'video' && isAvcSequenceHeader(tag.data)) this.videoConfig = readAvcConfig(tag.data);
+    // Copied sound must keep its format, whoever writes it (the glasses, or silence while they are away).
+    const soundChanged = !isAacBody(tag.data) || (isAacSequenceHeader(tag.data) && !isEncodeSoundFormat(tag.data));
+    if (tag.kind === 'audio' && this.encoder.copiesAudio && soundChanged) {
+      this.fallBack('the sound changed format');
+    }
     if (this.judge && !this.priming && this.clock.source === 'glasses') {
       const fault = this.judge.observe(tag);
       if (fault) this.fallBack(fault);
       else if (this.encoder.mode === 'encode' && isKeyframe(tag) && this.judge.clean(tag.timestampMs)) {
         this.modeReason = 'the input is clean: copied';
-        this.encoder.switchMode('passthrough', false);
+        this.encoder.switchMode('passthrough', false, this.judge.copyAudio);
         for (const config of this.clock.configTags(tag.timestampMs)) this.encoder.write(config);
         this.deps.onModeChange(this, 'passthrough', this.modeReason);
       }
