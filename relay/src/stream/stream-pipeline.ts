@@ -334,19 +334,20 @@ export class StreamPipeline {
   }
 
   /** The input broke a rule: the cleaning encode takes over (from the last keyframe) and watching starts anew. */
-  private fallBack(fault: string): void {
+  private fallBack(fault: string, penalize = true): void {
     this.judge?.reset();
     if (this.encoder.mode === 'encode') {
       this.modeReason = `encoded: ${fault}`;
       return;
     }
     this.encoder.switchMode('encode', true);
-    this.modeChanged('encode', fault);
+    this.modeChanged('encode', fault, penalize);
   }
 
-  private modeChanged(mode: OutputMode, reason: string): void {
+  /** `penalize`: the input's own fault, so it must prove itself clean for longer before the next copy. */
+  private modeChanged(mode: OutputMode, reason: string, penalize = true): void {
     this.modeReason = mode === 'encode' ? `encoded: ${reason}` : reason;
-    if (mode === 'encode' && this.judge && this.settleMs !== PASSTHROUGH_RETRY_SETTLE_MS) {
+    if (penalize && mode === 'encode' && this.judge && this.settleMs !== PASSTHROUGH_RETRY_SETTLE_MS) {
       this.settleMs = PASSTHROUGH_RETRY_SETTLE_MS;
       this.judge = new PassthroughJudge({ ...this.judge.rules, settleMs: this.settleMs });
     }
@@ -372,8 +373,9 @@ export class StreamPipeline {
       this.windowTimer = null;
       if (this.current !== 'live') this.move('live');
     } else {
-      // What comes back is watched anew (the slate's pictures are ours: they are not judged).
-      this.judge?.reset();
+      // The slate is encoded (a copy of repeated slate pictures would not be constant-rate), and what
+      // comes back is watched anew: the glasses leaving is no fault of their stream.
+      this.fallBack('the glasses are away: the slate is encoded', false);
       if (this.current !== 'reconnecting') this.move('reconnecting');
       // Without a window only the publisher leaving ends the stream (publisherLeft).
       const windowSeconds = this.plan.reconnectWindowSeconds;
