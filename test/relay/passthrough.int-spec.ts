@@ -43,11 +43,15 @@ describe('relay: passthrough for clean cameras', () => {
   const view = async (streamId: string): Promise<StreamView> =>
     (await app.get(`/api/managed-streams/${streamId}`)).body as StreamView;
 
-  async function startStream(userId: string, ytKey: string): Promise<{ streamId: string; ingestUrl: string }> {
+  async function startStream(
+    userId: string,
+    ytKey: string,
+    reconnectWindowSeconds = 0,
+  ): Promise<{ streamId: string; ingestUrl: string }> {
     const started = await app.startStream({
       userId,
       quality: '720p',
-      reconnectWindowSeconds: 0,
+      reconnectWindowSeconds,
       restreamDestinations: [{ url: sinks.urlFor('yt', ytKey), name: 'yt' }],
     });
     expect(started.status).toBe(201);
@@ -64,7 +68,7 @@ describe('relay: passthrough for clean cameras', () => {
         const current = await view(streamId);
         return current.stats.outputMode === 'passthrough' && current;
       },
-      15_000,
+      20_000,
     );
     expect(copied.stats.outputModeReason).toMatch(/clean/);
     // The stream's FFmpeg copies: nothing on this machine encodes it.
@@ -86,7 +90,7 @@ describe('relay: passthrough for clean cameras', () => {
     const { streamId, ingestUrl } = await startStream('turns-dirty@example.com', ytKey);
     // 30 fps for 14 s, then every other frame (15 fps): the platform must still get 30 fps.
     const camera = publishCleanCamera(ingestUrl, { seconds: 24, halveRateAfterSec: 14 });
-    await waitFor('the relay to copy', async () => (await view(streamId)).stats.outputMode === 'passthrough', 15_000);
+    await waitFor('the relay to copy', async () => (await view(streamId)).stats.outputMode === 'passthrough', 20_000);
     const encoded = await waitFor(
       'the relay to encode again',
       async () => {
@@ -105,6 +109,31 @@ describe('relay: passthrough for clean cameras', () => {
     const verdict = await checkStreamCleanliness(sessions[0], { seconds: 60 });
     expect(verdict.reasons).toEqual([]);
     expect((await frameSizeRuns(sessions[0])).map((run) => run.size)).toEqual(['1280x720']);
+  });
+
+  it('keeps the session through a drop: the slate is encoded, and the camera is copied again once back', async () => {
+    const ytKey = `yt-${randomBytes(6).toString('hex')}`;
+    const { streamId, ingestUrl } = await startStream('clean-drop@example.com', ytKey, 60);
+    const mode = async () => (await view(streamId)).stats;
+    const first = publishCleanCamera(ingestUrl, { seconds: 14 });
+    await waitFor('the relay to copy', async () => (await mode()).outputMode === 'passthrough', 20_000);
+    await first;
+    const away = await waitFor('the slate, encoded', async () => {
+      const current = await view(streamId);
+      return current.status === 'reconnecting' && current.stats.outputMode === 'encode' && current;
+    });
+    expect(away.stats.outputModeReason).toMatch(/away/);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const second = publishCleanCamera(ingestUrl, { seconds: 16 });
+    await waitFor('the relay to copy again', async () => (await mode()).outputMode === 'passthrough', 20_000);
+    await second;
+    expect((await app.delete(`/api/managed-streams/${streamId}`)).status).toBeLessThan(300);
+    await waitFor('the stream to end', async () => (await view(streamId)).status === 'stopped', 20_000);
+
+    const sessions = sinks.recordingsFor('yt', ytKey);
+    expect(sessions).toHaveLength(1);
+    const verdict = await checkStreamCleanliness(sessions[0], { seconds: 120 });
+    expect(verdict.reasons).toEqual([]);
   });
 });
 
