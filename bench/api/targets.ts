@@ -14,8 +14,19 @@ export const TARGETS = {
   getP99Ms: 20,
 };
 
-/** `npm run bench:api` at commit 71dcce7 (before the cheaper create), on this 2-core machine. */
-export const TODAY: Summary = {};
+/**
+ * `npm run bench:api -- --print-summary` at commit 6bb343a (the create path of 71dcce7), on the
+ * shared 2-core machine, 2026-12-02, load average 5.3 before the run and 9.6 after it (other
+ * work ran beside it: compare ratios to ping more than absolute figures). The saturation create
+ * phase also answered 17 of 395 requests with HTTP 500.
+ */
+export const TODAY: Summary = {
+  pingPerSecond: 1050,
+  createAtRate: { offered: 500, p50: 5000, p99: 5000, errors: 9961, requests: 10000, timeoutMs: 5000 },
+  getAtRate: { offered: 2000, p50: 5000, p99: 5000, errors: 39516, requests: 40000, timeoutMs: 5000 },
+  createSaturation: { perSecond: 19.8, vsPing: 0.0188, p99: 4060, sqlPerRequest: 12.7, cpuMsPerRequest: 14.8 },
+  getSaturation: { perSecond: 215, vsPing: 0.205, p99: 921, sqlPerRequest: 1, cpuMsPerRequest: 1.88 },
+};
 
 export function buildTargets(now: Summary, today: Summary = TODAY): ComparedTarget[] {
   const list: ComparedTarget[] = [];
