@@ -45,6 +45,8 @@ export interface RateFigures {
 /** The figures the targets are about; any may be missing when a phase was not run. */
 export interface Summary {
   pingPerSecond?: number;
+  /** Server CPU ms per ping: the unit that makes CPU per request comparable across busy and quiet runs. */
+  pingCpuMsPerRequest?: number;
   createAtRate?: { offered: number; p50: number; p99: number; errors: number; requests: number; timeoutMs: number };
   getAtRate?: { offered: number; p50: number; p99: number; errors: number; requests: number; timeoutMs: number };
   createSaturation?: { perSecond: number; vsPing?: number; p99: number; sqlPerRequest: number; cpuMsPerRequest: number };

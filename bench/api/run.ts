@@ -144,6 +144,7 @@ function summarize(rows: Map<PhaseName, PhaseFigures>, rateRows: Map<PhaseName, 
   };
   return {
     pingPerSecond: ping,
+    pingCpuMsPerRequest: rows.get('ping')?.serverCpuMsPerRequest,
     createAtRate: atRate('create'),
     getAtRate: atRate('get'),
     createSaturation: saturation('create'),

@@ -22,6 +22,7 @@ export const TARGETS = {
  */
 export const TODAY: Summary = {
   pingPerSecond: 1050,
+  pingCpuMsPerRequest: 0.69,
   createAtRate: { offered: 500, p50: 5000, p99: 5000, errors: 9961, requests: 10000, timeoutMs: 5000 },
   getAtRate: { offered: 2000, p50: 5000, p99: 5000, errors: 39516, requests: 40000, timeoutMs: 5000 },
   createSaturation: { perSecond: 19.8, vsPing: 0.0188, p99: 4060, sqlPerRequest: 12.7, cpuMsPerRequest: 14.8 },
@@ -74,6 +75,14 @@ export function buildTargets(now: Summary, today: Summary = TODAY): ComparedTarg
       label: 'create: server CPU ms per request',
       today: fixed(today.createSaturation?.cpuMsPerRequest, 2),
       measured: fixed(now.createSaturation.cpuMsPerRequest, 2),
+      met: null,
+    });
+    const inPings = (s: Summary) =>
+      s.createSaturation && s.pingCpuMsPerRequest ? s.createSaturation.cpuMsPerRequest / s.pingCpuMsPerRequest : undefined;
+    list.push({
+      label: 'create: server CPU per request, in pings',
+      today: fixed(inPings(today), 1),
+      measured: fixed(inPings(now), 1),
       met: null,
     });
   }
