@@ -1,8 +1,10 @@
-// The load side of the API benchmark: request bodies, the autocannon runs, and the few
-// plain requests made before them (creating the streams the GET phase reads, tracing SQL).
+// The load side of the API benchmark: request bodies, the closed-loop (autocannon, saturation)
+// and open-loop (fixed offered rate) runs, and the few plain requests made before them (creating
+// the streams the GET phase reads, tracing SQL).
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { formatMs, PhaseFigures } from './report';
+import { OpenLoopRequest, percentile, runOpenLoop } from './open-loop';
+import { formatMs, PhaseFigures, RateFigures } from './report';
 import type { ServerProcess } from './server-process';
 
 export type PhaseName = 'ping' | 'get' | 'create';
@@ -36,6 +38,12 @@ function phaseRequest(phase: PhaseName, streamIds: string[]): autocannon.Request
     method: 'GET',
     setupRequest: (request) => ({ ...request, path: `${CREATE_PATH}/${streamIds[next++ % streamIds.length]}` }),
   };
+}
+
+function rateRequest(phase: 'get' | 'create', streamIds: string[]): () => OpenLoopRequest {
+  if (phase === 'create') return () => ({ method: 'POST', path: CREATE_PATH, body: createBody() });
+  let next = 0;
+  return () => ({ method: 'GET', path: `${CREATE_PATH}/${streamIds[next++ % streamIds.length]}` });
 }
 
 export const LABELS: Record<PhaseName, string> = {
@@ -92,6 +100,58 @@ export async function runPhase(
     errorSamples: samples,
     serverCpuMsPerRequest: (after.cpuMs - before.cpuMs) / sent,
     queriesPerRequest: (after.queries - before.queries) / sent,
+  };
+}
+
+/**
+ * One endpoint at a fixed offered rate (open loop), after a warm-up at the same rate. The
+ * server's CPU and SQL are counted per request scheduled, once it has worked off its backlog.
+ */
+export async function runRatePhase(
+  server: ServerProcess,
+  phase: 'get' | 'create',
+  flags: { rate: number; duration: number; warmup: number; timeoutMs: number; maxSockets: number },
+  streamIds: string[],
+): Promise<RateFigures> {
+  const samples: string[] = [];
+  const run = (durationSeconds: number) =>
+    runOpenLoop({
+      baseUrl: server.baseUrl,
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      rate: flags.rate,
+      durationSeconds,
+      timeoutMs: flags.timeoutMs,
+      maxSockets: flags.maxSockets,
+      next: rateRequest(phase, streamIds),
+      onResponse: (status, body) => {
+        if ((status < 200 || status > 299) && samples.length < ERROR_SAMPLES) samples.push(`${status} ${body.slice(0, 300)}`);
+      },
+    });
+  if (flags.warmup > 0) {
+    await run(flags.warmup);
+    await waitUntilIdle(server);
+  }
+  samples.length = 0;
+  const before = await server.stats();
+  const result = await run(flags.duration);
+  await waitUntilIdle(server);
+  const after = await server.stats();
+  const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0);
+  return {
+    label: LABELS[phase],
+    offered: flags.rate,
+    answeredPerSecond: result.ok / (result.elapsedMs / 1000),
+    p50: percentile(result.latencies, 0.5),
+    p99: percentile(result.latencies, 0.99),
+    max: result.latencies[result.latencies.length - 1] ?? NaN,
+    timeoutMs: flags.timeoutMs,
+    requests: result.scheduled,
+    errors,
+    errorBreakdown: result.errors,
+    errorSamples: samples,
+    serverCpuMsPerRequest: (after.cpuMs - before.cpuMs) / result.scheduled,
+    queriesPerRequest: (after.queries - before.queries) / result.scheduled,
+    maxSendLagMs: result.maxSendLagMs,
   };
 }
 

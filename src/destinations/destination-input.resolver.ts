@@ -10,6 +10,12 @@ import { DestinationHostPolicy } from './destination-host-policy';
 import { defaultDestinationName, fullDestinationUrl, parseDestination } from './destination-url';
 import { SavedDestinationsRepository } from './saved-destinations.repository';
 
+/** A row ready to insert, with its key still in clear for the carrier (never stored so). */
+export interface ResolvedDestination {
+  row: NewDestinationRow;
+  streamKey: string;
+}
+
 export interface DestinationRequest {
   restreamDestinations: readonly { url: string; streamKey?: string; name?: string; enabled?: boolean }[];
   savedDestinationIds: readonly string[];
@@ -37,9 +43,19 @@ export class DestinationInputResolver {
     appId: string,
     userId: string,
     request: DestinationRequest,
-    paths: { restream: string; saved: string } = { restream: 'restreamDestinations', saved: 'savedDestinationIds' },
+    paths?: { restream: string; saved: string },
   ): Promise<NewDestinationRow[]> {
-    const rows: { row: NewDestinationRow; path: string }[] = [];
+    return (await this.resolveWithKeys(appId, userId, request, paths)).map(({ row }) => row);
+  }
+
+  /** As resolve(), with each key in clear beside its row: whoever encrypts it here need not decrypt it again. */
+  async resolveWithKeys(
+    appId: string,
+    userId: string,
+    request: DestinationRequest,
+    paths: { restream: string; saved: string } = { restream: 'restreamDestinations', saved: 'savedDestinationIds' },
+  ): Promise<ResolvedDestination[]> {
+    const rows: (ResolvedDestination & { path: string })[] = [];
 
     for (const [index, input] of request.restreamDestinations.entries()) {
       const path = `${paths.restream}.${index}.url`;
@@ -47,7 +63,7 @@ export class DestinationInputResolver {
       await this.hostPolicy.assertAllowed(parsed.host, path);
       rows.push({
         path,
-        row: this.row(appId, {
+        ...this.row(appId, {
           name: input.name ?? defaultDestinationName(parsed.host),
           baseUrl: parsed.baseUrl,
           streamKey: parsed.streamKey,
@@ -68,7 +84,7 @@ export class DestinationInputResolver {
         }
         rows.push({
           path,
-          row: this.row(appId, {
+          ...this.row(appId, {
             name: saved.name,
             baseUrl: saved.ingestUrl,
             streamKey: this.encryption.decrypt(saved.streamKeyCipher, 'stream-key'),
@@ -88,14 +104,14 @@ export class DestinationInputResolver {
       }
       seen.set(row.fingerprint, path);
     }
-    return rows.map(({ row }) => row);
+    return rows.map(({ row, streamKey }) => ({ row, streamKey }));
   }
 
   private row(
     appId: string,
     input: { name: string; baseUrl: string; streamKey: string; enabled: boolean; savedDestinationId: string | null },
-  ): NewDestinationRow {
-    return {
+  ): ResolvedDestination {
+    const row: NewDestinationRow = {
       id: this.random.id('dst'),
       appId,
       savedDestinationId: input.savedDestinationId,
@@ -105,5 +121,6 @@ export class DestinationInputResolver {
       fingerprint: this.fingerprint(fullDestinationUrl(input.baseUrl, input.streamKey)),
       enabled: input.enabled,
     };
+    return { row, streamKey: input.streamKey };
   }
 }

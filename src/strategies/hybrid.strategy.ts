@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RelayRecord } from '../relays/relays.repository';
 import { CloudflareStrategy } from './cloudflare.strategy';
 import { RelayStrategy } from './relay.strategy';
 import type {
@@ -24,8 +25,12 @@ export class HybridStrategy implements StreamStrategy {
     private readonly cloudflare: CloudflareStrategy,
   ) {}
 
-  async provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult> {
-    const relay = await this.relay.provision(stream);
+  async provision(
+    stream: StrategyStream,
+    destinations: readonly StrategyDestination[],
+    picked?: RelayRecord,
+  ): Promise<ProvisionResult> {
+    const relay = await this.relay.provision(stream, [], picked);
     const input = await this.cloudflare.provision(stream, destinations);
     // The glasses push to the relay; Cloudflare's CDN serves playback once its live video appears,
     // the relay's HLS until then.

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceUnavailableError } from '../common/errors';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import type { RelayRecord } from '../relays/relays.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
-import type { ProvisionResult, StrategyStream, StreamStrategy } from './stream-strategy';
+import type { ProvisionResult, StrategyDestination, StrategyStream, StreamStrategy } from './stream-strategy';
 
 export function relayIngestBaseUrl(rtmpUrl: string, userPathSegment: string, streamId: string): string {
   return `${rtmpUrl}/live/${userPathSegment}/${streamId}`;
@@ -26,8 +27,12 @@ export class RelayStrategy implements StreamStrategy {
     private readonly publishKeys: PublishKeyService,
   ) {}
 
-  async provision(stream: StrategyStream): Promise<ProvisionResult> {
-    const relay = await this.registry.pickFor(stream.userPathSegment);
+  async provision(
+    stream: StrategyStream,
+    _destinations: readonly StrategyDestination[] = [],
+    picked?: RelayRecord,
+  ): Promise<ProvisionResult> {
+    const relay = picked ?? (await this.registry.pickFor(stream.userPathSegment));
     if (!relay) throw new ServiceUnavailableError('No relay has free capacity right now; try again shortly');
     return {
       ingestBaseUrl: relayIngestBaseUrl(relay.rtmpUrl, stream.userPathSegment, stream.id),

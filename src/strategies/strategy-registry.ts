@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CloudflareCircuitBreaker } from '../cloudflare/cloudflare-circuit-breaker';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import type { RelayRecord } from '../relays/relays.repository';
 import { chooseStrategy, StrategyChoice } from './choose-strategy';
 import { CloudflareStrategy } from './cloudflare.strategy';
 import { HybridStrategy } from './hybrid.strategy';
@@ -33,7 +34,8 @@ export class StrategyRegistry {
     ]);
   }
 
-  async choose(requested: RequestedStrategy, history: StreamHistory): Promise<StrategyChoice> {
+  /** `relay`: the relay picked to check that one is available, when that was needed; provision with it. */
+  async choose(requested: RequestedStrategy, history: StreamHistory): Promise<StrategyChoice & { relay?: RelayRecord }> {
     const configured = this.cloudflareClient.configured;
     if (requested === 'relay' || !configured) {
       return chooseStrategy({
@@ -45,13 +47,14 @@ export class StrategyRegistry {
     }
     const circuit = await this.breaker.state();
     const mayNeedRelay = requested === 'hybrid' || (requested === 'auto' && history.recentCloudflareError !== null);
-    const relayAvailable = mayNeedRelay ? (await this.relays.pickFor(history.userPathSegment)) !== null : true;
-    return chooseStrategy({
+    const relay = mayNeedRelay ? await this.relays.pickFor(history.userPathSegment) : undefined;
+    const choice = chooseStrategy({
       requested,
       cloudflare: { configured, healthy: !circuit.open, unhealthyReason: circuit.reason },
-      relayAvailable,
+      relayAvailable: relay !== null,
       recentCloudflareError: history.recentCloudflareError,
     });
+    return relay ? { ...choice, relay } : choice;
   }
 
   async cloudflareHealthy(): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { RelayRecord } from '../relays/relays.repository';
 import type { StreamStatus } from '../streams/stream-status';
 
 export type StrategyName = 'relay' | 'cloudflare' | 'hybrid';
@@ -57,7 +58,8 @@ export interface StreamStrategy {
    * so it can run before the stream row exists and the stream is inserted ready in one statement.
    */
   readonly provisionsBeforeInsert: boolean;
-  provision(stream: StrategyStream, destinations: readonly StrategyDestination[]): Promise<ProvisionResult>;
+  /** `relay`: the relay already picked for this stream (when choosing the strategy), so it is not picked again. */
+  provision(stream: StrategyStream, destinations: readonly StrategyDestination[], relay?: RelayRecord): Promise<ProvisionResult>;
   addDestination(stream: StrategyStream, destination: StrategyDestination): Promise<DestinationProvisionResult>;
   removeDestination(stream: StrategyStream, destination: StrategyDestination): Promise<void>;
   setDestinationEnabled(

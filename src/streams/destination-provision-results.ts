@@ -44,10 +44,17 @@ export class DestinationProvisionResults {
     return updated.destination;
   }
 
-  async applyAll(streamId: string, destinations: readonly DestinationRow[], results: Record<string, DestinationProvisionResult>) {
+  /** Returns the destinations as stored afterwards (each one, changed or not). */
+  async applyAll(
+    streamId: string,
+    destinations: readonly DestinationRow[],
+    results: Record<string, DestinationProvisionResult>,
+  ): Promise<DestinationRow[]> {
+    const stored: DestinationRow[] = [];
     for (const destination of destinations) {
       const result = results[destination.id];
-      if (result) await this.apply(streamId, destination, result);
+      stored.push(result ? await this.apply(streamId, destination, result) : destination);
     }
+    return stored;
   }
 }

@@ -3,7 +3,7 @@ import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
 import type { NewStreamEvent, StreamEventMessage } from './stream-events';
-import { StreamEventsRepository } from './stream-events.repository';
+import { eventColumns, StreamEventsRepository, toEventMessage } from './stream-events.repository';
 
 export const streamWithDestinations = {
   destinations: { orderBy: { position: 'asc' } },
@@ -92,8 +92,9 @@ export class ManagedStreamsRepository {
   ) {}
 
   /**
-   * Creates the stream, its first app and destinations (and, when provisioning came first, the
-   * carrier's fields) in one transaction.
+   * Creates the stream, its first app, destinations and events (and, when provisioning came first,
+   * the carrier's fields) in one nested create: one call, which Prisma runs as one transaction,
+   * and whose result carries what the database filled in (timestamps, positions, event ids).
    */
   async create(
     stream: NewStreamRow,
@@ -101,21 +102,21 @@ export class ManagedStreamsRepository {
     initial: StreamPatch & { status: StreamStatus },
     events: NewStreamEvent[],
   ): Promise<{ row: StreamRow; events: StreamEventMessage[] }> {
+    if (events.some((event) => event.streamId !== stream.id)) throw new Error('create: every event must be about the new stream');
+    const { appId, ...fields } = stream;
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const { appId, ...fields } = stream;
-        const row = await tx.managedStream.create({
-          data: {
-            ...fields,
-            ...initial,
-            liveUserId: stream.userId,
-            attachments: { create: { appId } },
-            destinations: { createMany: { data: [...destinations] } },
-          },
-          include: streamWithDestinations,
-        });
-        return { row, events: await this.events.append(events, tx) };
+      const { events: eventRows, ...row } = await this.prisma.managedStream.create({
+        data: {
+          ...fields,
+          ...initial,
+          liveUserId: stream.userId,
+          attachments: { create: { appId } },
+          destinations: { createMany: { data: [...destinations] } },
+          events: { createMany: { data: events.map(eventColumns) } },
+        },
+        include: { ...streamWithDestinations, events: { orderBy: { id: 'asc' } } },
       });
+      return { row, events: eventRows.map(toEventMessage) };
     } catch (error) {
       if (isUniqueViolation(error, 'liveUserId')) throw new LiveSlotTakenError();
       if (isUniqueViolation(error, 'fingerprint')) throw new DuplicateDestinationError();

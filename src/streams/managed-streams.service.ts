@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Random } from '../common/random';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
-import { DestinationInputResolver } from '../destinations/destination-input.resolver';
+import { DestinationInputResolver, ResolvedDestination } from '../destinations/destination-input.resolver';
 import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
@@ -52,7 +52,8 @@ export class ManagedStreamsService {
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
-    const destinations = await this.destinationInputs.resolve(appId, input.userId, input);
+    const resolved = await this.destinationInputs.resolveWithKeys(appId, input.userId, input);
+    const destinations = resolved.map(({ row }) => row);
     // Checked even when the request ends up joining (and its slate is ignored): a bad request is refused alike.
     if (input.slate?.imageUrl) {
       await this.hostPolicy.assertAllowed(imageUrlHost(input.slate.imageUrl), 'slate.imageUrl', 'slate images');
@@ -61,7 +62,7 @@ export class ManagedStreamsService {
     // user already streams (or another request just won the race), and then we join.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return { stream: await this.create(appId, input, destinations), joined: false };
+        return { stream: await this.create(appId, input, resolved), joined: false };
       } catch (error) {
         if (!(error instanceof LiveSlotTakenError)) throw error;
       }
@@ -122,10 +123,15 @@ export class ManagedStreamsService {
     return row;
   }
 
+  /**
+   * One pass: the keys stay in clear from the request (encrypted once, for the rows, never
+   * decrypted), the relay picked while choosing is the one provisioned, and the stream goes in
+   * with everything it owns in one statement batch whose result is the response.
+   */
   private async create(
     appId: string,
     input: CreateManagedStreamInput,
-    destinations: NewDestinationRow[],
+    resolved: ResolvedDestination[],
   ): Promise<ManagedStreamResponse> {
     const segment = userPathSegment(input.userId);
     const choice = await this.strategies.choose(input.strategy, {
@@ -147,7 +153,9 @@ export class ManagedStreamsService {
       ...slateColumns(input.slate),
     };
     const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };
-    const strategyDestinations = destinations.map((d) => this.strategyDestinations.fromRow(d));
+    const destinations = resolved.map(({ row }) => row);
+    const strategyDestinations = resolved.map(({ row, streamKey }) => this.strategyDestinations.withKey(row, streamKey));
+    const streamKeys = new Map(resolved.map(({ row, streamKey }) => [row.id, streamKey]));
     const added = destinations.map((d) => destinationAddedEvent(stream.id, appId, d));
     const initializing = {
       streamId: stream.id,
@@ -158,7 +166,7 @@ export class ManagedStreamsService {
     };
 
     if (strategy.provisionsBeforeInsert) {
-      const provisioned = await strategy.provision(view, strategyDestinations);
+      const provisioned = await strategy.provision(view, strategyDestinations, choice.relay);
       const ready = { ...provisioned, status: 'connecting' as const, statusReason: WAITING_FOR_GLASSES };
       const connecting = {
         streamId: stream.id,
@@ -167,11 +175,16 @@ export class ManagedStreamsService {
         reason: WAITING_FOR_GLASSES,
       };
       const { row } = await this.insert(stream, destinations, ready, [initializing, ...added, connecting]);
-      return this.presenter.stream(row, appId);
+      return this.presenter.stream(row, appId, false, streamKeys);
     }
 
     const { row } = await this.insert(stream, destinations, { status: 'initializing' }, [initializing, ...added]);
-    return this.presenter.stream(await this.provisioner.provision(row, strategyDestinations), appId);
+    return this.presenter.stream(
+      await this.provisioner.provision(row, strategyDestinations, choice.relay),
+      appId,
+      false,
+      streamKeys,
+    );
   }
 
   private async insert(

@@ -15,7 +15,11 @@ export class StrategyDestinations {
 
   /** From a stored row, or one about to be stored. */
   fromRow(row: StoredDestination): StrategyDestination {
-    const streamKey = this.encryption.decrypt(row.streamKeyCipher, 'stream-key');
+    return this.withKey(row, this.encryption.decrypt(row.streamKeyCipher, 'stream-key'));
+  }
+
+  /** From a row whose key the caller has in clear (it has just encrypted it): no decryption. */
+  withKey(row: StoredDestination, streamKey: string): StrategyDestination {
     return {
       id: row.id,
       name: row.name,

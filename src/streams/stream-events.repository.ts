@@ -21,6 +21,17 @@ export function toEventMessage(row: StreamEvent): StreamEventMessage {
   };
 }
 
+/** An event's columns but its stream (for appending, or creating it nested under its stream). */
+export function eventColumns(event: NewStreamEvent) {
+  return {
+    destinationId: event.destinationId ?? null,
+    type: event.type,
+    status: event.status ?? null,
+    reason: event.reason ?? null,
+    data: event.appId || event.data ? { ...(event.data ?? {}), ...(event.appId ? { appId: event.appId } : {}) } : undefined,
+  } satisfies Omit<Prisma.StreamEventUncheckedCreateInput, 'streamId'>;
+}
+
 @Injectable()
 export class StreamEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -28,19 +39,7 @@ export class StreamEventsRepository {
   /** Appends inside the caller's transaction when one is given. */
   async append(events: readonly NewStreamEvent[], db: Db = this.prisma): Promise<StreamEventMessage[]> {
     const rows = await Promise.all(
-      events.map((event) =>
-        db.streamEvent.create({
-          data: {
-            streamId: event.streamId,
-            destinationId: event.destinationId ?? null,
-            type: event.type,
-            status: event.status ?? null,
-            reason: event.reason ?? null,
-            data:
-              event.appId || event.data ? { ...(event.data ?? {}), ...(event.appId ? { appId: event.appId } : {}) } : undefined,
-          },
-        }),
-      ),
+      events.map((event) => db.streamEvent.create({ data: { streamId: event.streamId, ...eventColumns(event) } })),
     );
     return rows.map(toEventMessage);
   }

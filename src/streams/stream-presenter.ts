@@ -14,7 +14,8 @@ export class StreamPresenter {
     private readonly publishKeys: PublishKeyService,
   ) {}
 
-  stream(row: StreamRow, appId: string, joined = false): ManagedStreamResponse {
+  /** `streamKeys`: keys in clear by destination id, when the caller has them (spares decrypting). */
+  stream(row: StreamRow, appId: string, joined = false, streamKeys?: ReadonlyMap<string, string>): ManagedStreamResponse {
     return {
       streamId: row.id,
       userId: row.userId,
@@ -46,16 +47,16 @@ export class StreamPresenter {
         outputModeReason: row.outputModeReason,
         updatedAt: row.statsUpdatedAt?.toISOString() ?? null,
       },
-      destinations: row.destinations.filter((d) => d.appId === appId).map((d) => this.destination(d)),
+      destinations: row.destinations.filter((d) => d.appId === appId).map((d) => this.destination(d, streamKeys?.get(d.id))),
     };
   }
 
-  destination(row: DestinationRow): StreamDestinationResponse {
+  destination(row: DestinationRow, streamKey?: string): StreamDestinationResponse {
     return {
       id: row.id,
       name: row.name,
       url: row.url,
-      streamKeyMasked: maskSecret(this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
+      streamKeyMasked: maskSecret(streamKey ?? this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
       enabled: row.enabled,
       status: row.status,
       lastError: row.lastError,

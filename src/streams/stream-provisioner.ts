@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
+import type { RelayRecord } from '../relays/relays.repository';
 import { Clock } from '../common/clock';
 import { ServiceUnavailableError } from '../common/errors';
 import { APP_CONFIG } from '../config/config.module';
@@ -31,16 +32,20 @@ export class StreamProvisioner {
     private readonly clock: Clock,
   ) {}
 
-  async provision(row: StreamRow, destinations: readonly StrategyDestination[]): Promise<StreamRow> {
+  /** `relay`: the relay already picked for this stream, if any (see StrategyRegistry.choose). */
+  async provision(row: StreamRow, destinations: readonly StrategyDestination[], relay?: RelayRecord): Promise<StreamRow> {
     try {
-      const provisioned = await this.provisionWithFallback(row, destinations);
+      const provisioned = await this.provisionWithFallback(row, destinations, relay);
       const { destinations: results, ...fields } = provisioned.result;
-      const ready = await this.lifecycle.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
-        ...fields,
-        ...provisioned.patch,
-      });
-      if (results) await this.destinationResults.applyAll(row.id, row.destinations, results);
-      return (results ? await this.streams.findById(row.id) : ready) ?? ready ?? row;
+      const ready =
+        (await this.lifecycle.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
+          ...fields,
+          ...provisioned.patch,
+        })) ?? row;
+      if (!results) return ready;
+      // The destinations as stored by applyAll, without reading the stream back once more.
+      const stored = new Map((await this.destinationResults.applyAll(row.id, row.destinations, results)).map((d) => [d.id, d]));
+      return { ...ready, destinations: ready.destinations.map((d) => stored.get(d.id) ?? d) };
     } catch (failure) {
       // A failed fallback records what was tried, so the stopped row does not claim the first carrier.
       const { error, patch } = failure instanceof FallbackFailed ? failure : { error: failure, patch: {} };
@@ -59,9 +64,10 @@ export class StreamProvisioner {
   private async provisionWithFallback(
     row: StreamRow,
     destinations: readonly StrategyDestination[],
+    relay: RelayRecord | undefined,
   ): Promise<{ result: ProvisionResult; patch: StreamPatch }> {
     try {
-      return { result: await this.strategies.get(row.strategy).provision(strategyView(row), destinations), patch: {} };
+      return { result: await this.strategies.get(row.strategy).provision(strategyView(row), destinations, relay), patch: {} };
     } catch (error) {
       if (!(error instanceof CloudflareCallError) || row.strategy === 'relay') throw error;
       const strategyReason = `${row.strategy} failed at provisioning (${error.message}); fell back to relay`;
@@ -70,7 +76,7 @@ export class StreamProvisioner {
         'Cloudflare provisioning failed; using the relay',
       );
       try {
-        return { result: await this.relay.provision(strategyView(row)), patch: { strategy: 'relay', strategyReason } };
+        return { result: await this.relay.provision(strategyView(row), [], relay), patch: { strategy: 'relay', strategyReason } };
       } catch (relayError) {
         const why = relayError instanceof Error ? relayError.message : 'the relay failed';
         const patch: StreamPatch = { strategy: 'relay', strategyReason: `${strategyReason}, which failed too (${why})` };
