@@ -411,7 +411,8 @@ export async function relayPipeline(
     stream: relayStream(ctx, relay, label, created, sinks, key),
     relay,
     input: options.input,
-    modeWatch: new ModeWatch(ctx.api, created.streamId),
+    // Finely where the time to passthrough is reported; the dirty rows only need the mode.
+    modeWatch: new ModeWatch(ctx.api, created.streamId, options.awaitPassthrough ? 250 : 1000),
     awaitPassthrough: options.awaitPassthrough,
     afterPublish: async () => {
       await ctx.api.deleteStream(created.streamId);
