@@ -108,6 +108,8 @@ function storedRow(stream: NewStreamRow, destinations: readonly NewDestinationRo
     droppedFrames: null,
     viewers: null,
     statsUpdatedAt: null,
+    outputMode: null,
+    outputModeReason: null,
     ...initial,
     attachments: [{ appId }],
     destinations: destinations.map((d, index) => ({
