@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { DeliveryResult, RetryLaterError, WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import { DispatchReport, WebhookDispatcherService } from '../webhooks/webhook-dispatcher.service';
 import { WebhookRetentionService } from '../webhooks/webhook-retention.service';
-import { JobOf, QUEUES } from './queues';
+import { JobOf, QUEUES } from '../queues/queues';
 
 type WebhookJob = JobOf<'webhooks.dispatch' | 'webhooks.deliver' | 'webhooks.prune'>;
 

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { STATUS_SWEEP_TICK_MS } from '../cloudflare-status/cloudflare-status-sweep.service';
-import { QUEUES, schedulerIds } from './queues';
+import { QUEUES, schedulerIds } from '../queues/queues';
 
 /** Recurring Cloudflare jobs; upserting a scheduler is idempotent across processes and restarts. */
 @Injectable()

@@ -7,8 +7,8 @@ import { CloudflareOrphanSweeper } from '../cloudflare-status/cloudflare-orphan-
 import { CloudflareOutputsReconciler } from '../cloudflare-status/cloudflare-outputs.reconciler';
 import { CloudflarePlaybackPoller } from '../cloudflare-status/cloudflare-playback-poller';
 import { CloudflareStatusSweepService } from '../cloudflare-status/cloudflare-status-sweep.service';
-import { cappedJitteredBackoff } from './capped-backoff';
-import { JobName, JobPayloads, QUEUES } from './queues';
+import { cappedJitteredBackoff } from '../queues/capped-backoff';
+import { JobName, JobPayloads, QUEUES } from '../queues/queues';
 
 type CloudflareJob = Job<JobPayloads[JobName], unknown, JobName>;
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { JobOf, QUEUES } from './queues';
+import { JobOf, QUEUES } from '../queues/queues';
 
 type LifecycleJob = JobOf<'stream.finalize-stop'>;
 

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { JobOf, QUEUES } from './queues';
+import { JobOf, QUEUES } from '../queues/queues';
 import { MaintenanceReport, StreamMaintenanceService } from './stream-maintenance.service';
 
 type MaintenanceJob = JobOf<'stream-maintenance.scan' | 'stream.enforce-duration-limit'>;

@@ -7,7 +7,7 @@ import { AppWebhooksProcessor } from './app-webhooks.processor';
 import { CloudflareProcessor } from './cloudflare.processor';
 import { CloudflareSchedules } from './cloudflare-schedules';
 import { JobSchedulesService } from './job-schedules.service';
-import { QueuesModule } from './queues.module';
+import { QueuesModule } from '../queues/queues.module';
 import { RelayHealthProcessor } from './relay-health.processor';
 import { StreamLifecycleProcessor } from './stream-lifecycle.processor';
 import { StreamMaintenanceProcessor } from './stream-maintenance.processor';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CloudflareModule } from '../cloudflare/cloudflare.module';
-import { QueuesModule } from '../jobs/queues.module';
+import { QueuesModule } from '../queues/queues.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { PublishKeyService } from '../streams/publish-key.service';
 import { CloudflareStrategy } from './cloudflare.strategy';

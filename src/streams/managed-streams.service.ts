@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/error
 import { Random } from '../common/random';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
-import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
+import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
 import {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { StreamLifecycleProducer } from '../jobs/stream-lifecycle.producer';
+import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StrategyStream } from '../strategies/stream-strategy';
 import { NewStreamEvent } from './stream-events';

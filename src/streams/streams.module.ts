@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module';
 import { DestinationsModule } from '../destinations/destinations.module';
-import { QueuesModule } from '../jobs/queues.module';
+import { QueuesModule } from '../queues/queues.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { StrategiesModule } from '../strategies/strategies.module';
 import { ManagedStreamsController } from './managed-streams.controller';
