@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { isPublishingState, streamStatusForCloudflareState } from '../cloudflare/cloudflare-live-status';
 import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import type { DestinationStatus } from '../generated/prisma/enums';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../streams/managed-streams.repository';
-import { StreamEventBus } from '../streams/stream-event-bus';
-import type { NewStreamEvent } from '../streams/stream-events';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import type { NewStreamEvent } from '../stream-records/stream-events';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
+import { isEnded } from '../stream-records/stream-status';
 
 export interface CloudflareObservation {
   /** Cloudflare's live state ('connected', 'client_disconnect', ...) or undefined when not observed. */

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { DestinationProvisionResults } from '../streams/destination-provision-results';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { strategyView } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
+import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../streams/strategy-destinations';
 
 /**

@@ -4,11 +4,11 @@ import { fallbackTarget } from '../strategies/choose-strategy';
 import { CloudflareStrategy } from '../strategies/cloudflare.strategy';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import { ManagedStreamsRepository, StreamPatch } from '../streams/managed-streams.repository';
+import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
-import type { NewStreamEvent } from '../streams/stream-events';
+import type { NewStreamEvent } from '../stream-records/stream-events';
 import { StreamLifecycleService, strategyView } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
+import { isEnded } from '../stream-records/stream-status';
 
 export const NO_VIDEO_ERROR = 'ERR_NO_VIDEO';
 

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { JobOf, QUEUES } from '../queues/queues';
 

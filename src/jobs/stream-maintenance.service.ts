@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
-import { StreamEventBus } from '../streams/stream-event-bus';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
 import {

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import type { StreamStatus } from '../streams/stream-status';
+import type { StreamStatus } from '../stream-records/stream-status';
 import { relaysToTakeOffline } from './relay-health';
 import { RelayRegistryService } from './relay-registry.service';
 import { RelaysRepository } from './relays.repository';

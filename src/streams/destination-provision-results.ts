@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DestinationProvisionResult } from '../strategies/stream-strategy';
-import { DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
-import { StreamEventBus } from './stream-event-bus';
+import { DestinationRow, ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
 
 /** Stores what a carrier made of each destination: its output id, or why it refused it. */
 @Injectable()

@@ -13,17 +13,17 @@ import {
   NewDestinationRow,
   NewStreamRow,
   StreamRow,
-} from './managed-streams.repository';
-import { destinationAddedEvent, type NewStreamEvent } from './stream-events';
-import { StreamEventBus } from './stream-event-bus';
+} from '../stream-records/managed-streams.repository';
+import { destinationAddedEvent, type NewStreamEvent } from '../stream-records/stream-events';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
 import { DestinationProvisionResults } from './destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
 import { RelayReassignmentService } from './relay-reassignment.service';
 import { StrategyDestinations } from './strategy-destinations';
-import { imageUrlHost, slateColumns } from './stream-slate';
-import { userPathSegment } from './user-path-segment';
+import { imageUrlHost, slateColumns } from '../stream-records/stream-slate';
+import { userPathSegment } from '../stream-records/user-path-segment';
 
 export interface StartStreamResult {
   stream: ManagedStreamResponse;

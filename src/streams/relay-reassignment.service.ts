@@ -6,9 +6,9 @@ import { relayIsGone } from '../relays/relay-health';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import type { RelayRecord } from '../relays/relays.repository';
 import { relayHlsUrl, relayIngestBaseUrl } from '../strategies/relay.strategy';
-import { StreamRow } from './managed-streams.repository';
+import { StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamLifecycleService } from './stream-lifecycle.service';
-import { holdsLiveSlot } from './stream-status';
+import { holdsLiveSlot } from '../stream-records/stream-status';
 
 /**
  * Gives a live stream whose relay is gone a fresh relay: the next time the glasses connect

@@ -5,13 +5,18 @@ import { DestinationInputResolver } from '../destinations/destination-input.reso
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestinationResponse } from './managed-stream.schemas';
 import { DestinationProvisionResults } from './destination-provision-results';
-import { DestinationRow, DuplicateDestinationError, ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
+import {
+  DestinationRow,
+  DuplicateDestinationError,
+  ManagedStreamsRepository,
+  StreamRow,
+} from '../stream-records/managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
-import { StreamEventBus } from './stream-event-bus';
-import { destinationAddedEvent } from './stream-events';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { destinationAddedEvent } from '../stream-records/stream-events';
 import { strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
-import { isEnded } from './stream-status';
+import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from './strategy-destinations';
 
 type AddInput = z.output<typeof addStreamDestinationSchema>;

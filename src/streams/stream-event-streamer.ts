@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SseConnections } from './sse-connections';
-import { isFinalStreamEvent, StreamEventMessage, visibleToApp } from './stream-events';
-import { StreamEventBus } from './stream-event-bus';
-import { StreamEventsRepository } from './stream-events.repository';
+import { isFinalStreamEvent, StreamEventMessage, visibleToApp } from '../stream-records/stream-events';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { StreamEventsRepository } from '../stream-records/stream-events.repository';
 
 const KEEPALIVE_MS = 15_000;
 /** After a stream's final status, the events recorded with it (its destinations stopping) still go out. */

@@ -3,10 +3,10 @@ import { Clock } from '../common/clock';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StrategyStream } from '../strategies/stream-strategy';
-import { NewStreamEvent } from './stream-events';
-import { StreamEventBus } from './stream-event-bus';
-import { canTransitionStream, StreamStatus } from './stream-status';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
+import { NewStreamEvent } from '../stream-records/stream-events';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { canTransitionStream, StreamStatus } from '../stream-records/stream-status';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
 
 export function strategyView(row: StreamRow): StrategyStream {
   return {

@@ -7,7 +7,7 @@ import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StreamStrategy } from '../strategies/stream-strategy';
 import { DestinationProvisionResults } from './destination-provision-results';
-import { ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
+import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { StreamProvisioner } from './stream-provisioner';
 

@@ -8,7 +8,7 @@ import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
 import { DestinationProvisionResults } from './destination-provision-results';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
 
 export const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';

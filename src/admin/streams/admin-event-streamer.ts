@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '../../common/clock';
 import { SseConnections } from '../../streams/sse-connections';
-import type { StreamEventMessage } from '../../streams/stream-events';
-import { StreamEventBus } from '../../streams/stream-event-bus';
+import type { StreamEventMessage } from '../../stream-records/stream-events';
+import { StreamEventBus } from '../../stream-records/stream-event-bus';
 import { AdminStreamsRepository } from './admin-streams.repository';
 import { changedLiveStats } from './live-stats';
 
