@@ -5,7 +5,7 @@ import type { DestinationStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 import type { NewStreamEvent } from '../stream-records/stream-events';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 
 export interface CloudflareObservation {
@@ -22,7 +22,7 @@ export interface CloudflareObservation {
 export class CloudflareObservationApplier {
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly bus: StreamEventBus,
   ) {}
 
@@ -52,7 +52,7 @@ export class CloudflareObservationApplier {
     // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
     const target = row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status) : null;
     const reason = target ? `Cloudflare reports ${state} (${observation.source})` : null;
-    const updated = (await this.lifecycle.transition(row.id, target, reason, patch, events)) ?? row;
+    const updated = (await this.transitions.transition(row.id, target, reason, patch, events)) ?? row;
     if (row.strategy === 'cloudflare' && target) await this.reflectOnDestinations(updated, target === 'active');
     return updated;
   }

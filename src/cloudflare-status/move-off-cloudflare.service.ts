@@ -7,7 +7,8 @@ import { StrategyRegistry } from '../strategies/strategy-registry';
 import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../streams/publish-key.service';
 import type { NewStreamEvent } from '../stream-records/stream-events';
-import { StreamLifecycleService, strategyView } from '../streams/stream-lifecycle.service';
+import { strategyView } from '../streams/stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 
 export const NO_VIDEO_ERROR = 'ERR_NO_VIDEO';
@@ -23,7 +24,7 @@ export class MoveOffCloudflareService {
 
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly strategies: StrategyRegistry,
     private readonly relay: RelayStrategy,
     private readonly cloudflare: CloudflareStrategy,
@@ -41,7 +42,7 @@ export class MoveOffCloudflareService {
       relay = await this.relay.provision(strategyView(row));
     } catch (error) {
       const reason = `Cloudflare ${errorCode} (${message}) and no relay to move to: ${(error as Error).message}`;
-      await this.lifecycle.transition(row.id, 'error', reason, { cloudflareError: errorCode });
+      await this.transitions.transition(row.id, 'error', reason, { cloudflareError: errorCode });
       return 'skipped';
     }
     const strategyReason = `moved from cloudflare to ${target}: ${errorCode}${message ? ` (${message})` : ''}`;
@@ -77,7 +78,7 @@ export class MoveOffCloudflareService {
             },
           ]
         : [];
-    await this.lifecycle.transition(row.id, 'reconnecting', strategyReason, patch, extra, data);
+    await this.transitions.transition(row.id, 'reconnecting', strategyReason, patch, extra, data);
     this.logger.warn({ streamId: row.id, errorCode, target }, 'Stream moved off Cloudflare');
     return 'moved';
   }

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { JobOf, QUEUES } from '../queues/queues';
 
 type LifecycleJob = JobOf<'stream.finalize-stop'>;
@@ -13,7 +13,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
 
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
   ) {
     super();
   }
@@ -31,7 +31,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
   private async finalizeStop(streamId: string): Promise<string> {
     const stream = await this.streams.findById(streamId);
     if (!stream || stream.status !== 'stopping') return 'nothing to do';
-    await this.lifecycle.transition(streamId, 'stopped', 'the carrier did not confirm the stop in time');
+    await this.transitions.transition(streamId, 'stopped', 'the carrier did not confirm the stop in time');
     this.logger.log({ streamId }, 'Stream marked stopped after the stop grace period');
     return 'stopped';
   }

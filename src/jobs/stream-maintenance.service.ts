@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
 import {
@@ -32,6 +33,7 @@ export class StreamMaintenanceService {
     private readonly candidates: StreamMaintenanceRepository,
     private readonly streams: ManagedStreamsRepository,
     private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly bus: StreamEventBus,
     private readonly clock: Clock,
   ) {
@@ -73,7 +75,7 @@ export class StreamMaintenanceService {
     const row = await this.streams.findById(repair.streamId);
     if (!row || row.status !== repair.from) return false;
     if (repair.action === 'stop') await this.lifecycle.stop(row, repair.reason);
-    else await this.lifecycle.transition(row.id, 'stopped', repair.reason);
+    else await this.transitions.transition(row.id, 'stopped', repair.reason);
     this.logger.warn({ streamId: row.id, from: repair.from, reason: repair.reason }, 'Repaired a stream');
     return true;
   }

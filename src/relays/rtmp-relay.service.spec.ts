@@ -7,7 +7,7 @@ import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-s
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { RelayReassignmentService } from '../streams/relay-reassignment.service';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StrategyDestinations } from '../streams/strategy-destinations';
 import { RelayRegistryService } from './relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
@@ -37,7 +37,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     } as StreamRow);
   const mocks = {
     streams: strictFake<ManagedStreamsRepository>('streams', { findById: jest.fn(async () => row) }),
-    lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),
+    transitions: strictFake<StreamTransitions>('transitions', { transition: jest.fn(async () => row) }),
     registry: strictFake<RelayRegistryService>('registry', {
       findById: jest.fn(async (id: string) => (knownRelays.includes(id) ? ({ id } as never) : null)),
     }),
@@ -45,7 +45,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
   };
   const sut = new RtmpRelayService(
     mocks.streams,
-    mocks.lifecycle,
+    mocks.transitions,
     publishKeys,
     strictFake<StrategyDestinations>('strategyDestinations', {}),
     mocks.registry,
@@ -76,7 +76,7 @@ describe('RtmpRelayService.publishAuth', () => {
         destinations: [],
       },
     });
-    expect(mocks.lifecycle.transition).not.toHaveBeenCalled();
+    expect(mocks.transitions.transition).not.toHaveBeenCalled();
   });
 
   it('allows the glasses back on a stream that is reconnecting (its slate on air)', async () => {

@@ -13,7 +13,7 @@ import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-s
 import { PublishKeyService } from '../streams/publish-key.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { RelayReassignmentService } from '../streams/relay-reassignment.service';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../streams/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
@@ -29,7 +29,7 @@ export const CLOUDFLARE_DESTINATION_ID = 'cloudflare';
 export class RtmpRelayService {
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly publishKeys: PublishKeyService,
     private readonly strategyDestinations: StrategyDestinations,
     private readonly registry: RelayRegistryService,
@@ -96,7 +96,7 @@ export class RtmpRelayService {
 
   async hlsReady(body: { userId: string; streamId: string; hlsUrl: string; dashUrl?: string }): Promise<void> {
     const row = await this.requireStream(body.userId, body.streamId);
-    await this.lifecycle.transition(
+    await this.transitions.transition(
       row.id,
       null,
       null,
@@ -115,7 +115,7 @@ export class RtmpRelayService {
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
     const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
-    await this.lifecycle.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
+    await this.transitions.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
       bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
       fps: report.fps ?? row.fps,
       droppedFrames: report.droppedFrames ?? row.droppedFrames,

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { QueuesModule } from '../queues/queues.module';
 import { ManagedStreamsRepository } from './managed-streams.repository';
 import { StreamEventBus } from './stream-event-bus';
 import { StreamEventsRepository } from './stream-events.repository';
+import { StreamTransitions } from './stream-transitions';
 
 /** A stream's rows and its event log: what every feature reads and records, below the use cases. */
 @Module({
-  providers: [ManagedStreamsRepository, StreamEventsRepository, StreamEventBus],
-  exports: [ManagedStreamsRepository, StreamEventsRepository, StreamEventBus],
+  imports: [QueuesModule],
+  providers: [ManagedStreamsRepository, StreamEventsRepository, StreamEventBus, StreamTransitions],
+  exports: [ManagedStreamsRepository, StreamEventsRepository, StreamEventBus, StreamTransitions],
 })
 export class StreamRecordsModule {}

@@ -7,7 +7,7 @@ import { RelayRegistryService } from '../relays/relay-registry.service';
 import type { RelayRecord } from '../relays/relays.repository';
 import { relayHlsUrl, relayIngestBaseUrl } from '../strategies/relay.strategy';
 import { StreamRow } from '../stream-records/managed-streams.repository';
-import { StreamLifecycleService } from './stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { holdsLiveSlot } from '../stream-records/stream-status';
 
 /**
@@ -22,7 +22,7 @@ export class RelayReassignmentService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: RelayRegistryService,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +49,7 @@ export class RelayReassignmentService {
     // A hybrid stream that Cloudflare already plays keeps Cloudflare's playback URLs.
     const keepsPlayback = row.strategy === 'hybrid' && row.dashUrl !== null;
     const hlsUrl = keepsPlayback ? row.hlsUrl : relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
-    const updated = await this.lifecycle.transition(
+    const updated = await this.transitions.transition(
       row.id,
       null,
       null,

@@ -8,7 +8,7 @@ import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StreamStrategy } from '../strategies/stream-strategy';
 import { DestinationProvisionResults } from './destination-provision-results';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
-import { StreamLifecycleService } from './stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamProvisioner } from './stream-provisioner';
 
 const row = {
@@ -32,12 +32,12 @@ function setup(relayProvision: RelayStrategy['provision']) {
       }),
     }),
     relay: strictFake<RelayStrategy>('relay', { provision: jest.fn(relayProvision) }),
-    lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),
+    transitions: strictFake<StreamTransitions>('transitions', { transition: jest.fn(async () => row) }),
   };
   const sut = new StreamProvisioner(
     strictFake<StrategyRegistry>('strategies', { get: () => mocks.cloudflare }),
     mocks.relay,
-    mocks.lifecycle,
+    mocks.transitions,
     strictFake<DestinationProvisionResults>('destinationResults', {}),
     strictFake<ManagedStreamsRepository>('streams', {}),
     testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }),
@@ -59,13 +59,18 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
       'Cloudflare could not take the stream (create live input: 503 Service Unavailable) and ' +
         'no relay has free capacity right now; try again shortly',
     );
-    expect(mocks.lifecycle.transition).toHaveBeenCalledTimes(1);
-    expect(mocks.lifecycle.transition).toHaveBeenCalledWith('ms_1', 'stopped', expect.stringMatching(/^provisioning failed: /), {
-      strategy: 'relay',
-      strategyReason:
-        'cloudflare failed at provisioning (create live input: 503 Service Unavailable); fell back to relay, ' +
-        'which failed too (No relay has free capacity right now; try again shortly)',
-    });
+    expect(mocks.transitions.transition).toHaveBeenCalledTimes(1);
+    expect(mocks.transitions.transition).toHaveBeenCalledWith(
+      'ms_1',
+      'stopped',
+      expect.stringMatching(/^provisioning failed: /),
+      {
+        strategy: 'relay',
+        strategyReason:
+          'cloudflare failed at provisioning (create live input: 503 Service Unavailable); fell back to relay, ' +
+          'which failed too (No relay has free capacity right now; try again shortly)',
+      },
+    );
   });
 
   it('keeps any other relay error as it is', async () => {
@@ -75,7 +80,7 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
     });
 
     await expect(sut.provision(row, [])).rejects.toBe(boom);
-    expect(mocks.lifecycle.transition).toHaveBeenCalledWith(
+    expect(mocks.transitions.transition).toHaveBeenCalledWith(
       'ms_1',
       'stopped',
       'provisioning failed: database went away',

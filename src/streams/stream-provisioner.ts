@@ -9,7 +9,8 @@ import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
 import { DestinationProvisionResults } from './destination-provision-results';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
-import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+import { strategyView } from './stream-lifecycle.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 
 export const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';
 
@@ -24,7 +25,7 @@ export class StreamProvisioner {
   constructor(
     private readonly strategies: StrategyRegistry,
     private readonly relay: RelayStrategy,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly destinationResults: DestinationProvisionResults,
     private readonly streams: ManagedStreamsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,7 +36,7 @@ export class StreamProvisioner {
     try {
       const provisioned = await this.provisionWithFallback(row, destinations);
       const { destinations: results, ...fields } = provisioned.result;
-      const ready = await this.lifecycle.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
+      const ready = await this.transitions.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
         ...fields,
         ...provisioned.patch,
       });
@@ -45,7 +46,7 @@ export class StreamProvisioner {
       // A failed fallback records what was tried, so the stopped row does not claim the first carrier.
       const { error, patch } = failure instanceof FallbackFailed ? failure : { error: failure, patch: {} };
       const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.lifecycle.transition(row.id, 'stopped', `provisioning failed: ${reason}`, patch);
+      await this.transitions.transition(row.id, 'stopped', `provisioning failed: ${reason}`, patch);
       throw error;
     }
   }
