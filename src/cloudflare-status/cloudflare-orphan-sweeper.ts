@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
 import { isEnded } from '../stream-records/stream-status';

@@ -5,7 +5,7 @@ import { CloudflareStrategy } from '../strategies/cloudflare.strategy';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
+import { PublishKeyService } from '../relays/publish-key.service';
 import type { NewStreamEvent } from '../stream-records/stream-events';
 import { strategyView } from '../streams/stream-lifecycle.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
 import { CloudflareOrphanSweeper } from '../cloudflare-status/cloudflare-orphan-sweeper';
 import { CloudflareOutputsReconciler } from '../cloudflare-status/cloudflare-outputs.reconciler';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CloudflareStatusModule } from '../cloudflare-status/cloudflare-status.module';
-import { RelaysModule } from '../relays/relays.module';
+import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { StreamsModule } from '../streams/streams.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AppWebhooksProcessor } from './app-webhooks.processor';
@@ -16,7 +16,7 @@ import { StreamMaintenanceService } from './stream-maintenance.service';
 
 /** Job processing; loaded when this process runs the worker role. */
 @Module({
-  imports: [StreamsModule, CloudflareStatusModule, QueuesModule, RelaysModule, WebhooksModule],
+  imports: [StreamsModule, CloudflareStatusModule, QueuesModule, RelayFleetModule, WebhooksModule],
   providers: [
     StreamLifecycleProcessor,
     CloudflareProcessor,

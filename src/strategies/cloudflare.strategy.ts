@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from './cloudflare-carrier';
 import { classifyCloudflareError } from '../cloudflare/cloudflare-errors';
 import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import type {

@@ -17,11 +17,11 @@ import {
 import { destinationAddedEvent, type NewStreamEvent } from '../stream-records/stream-events';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
-import { DestinationProvisionResults } from './destination-provision-results';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
-import { RelayReassignmentService } from './relay-reassignment.service';
-import { StrategyDestinations } from './strategy-destinations';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { imageUrlHost, slateColumns } from '../stream-records/stream-slate';
 import { userPathSegment } from '../stream-records/user-path-segment';
 

@@ -4,7 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/error
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestinationResponse } from './managed-stream.schemas';
-import { DestinationProvisionResults } from './destination-provision-results';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import {
   DestinationRow,
   DuplicateDestinationError,
@@ -17,7 +17,7 @@ import { destinationAddedEvent } from '../stream-records/stream-events';
 import { strategyView } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
 import { isEnded } from '../stream-records/stream-status';
-import { StrategyDestinations } from './strategy-destinations';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
 
 type AddInput = z.output<typeof addStreamDestinationSchema>;
 

@@ -3,7 +3,7 @@ import { EncryptionService } from '../common/crypto/encryption.service';
 import { maskSecret } from '../common/masking';
 import type { ManagedStreamResponse, StreamDestinationResponse } from './managed-stream.schemas';
 import type { DestinationRow, StreamRow } from '../stream-records/managed-streams.repository';
-import { PublishKeyService } from './publish-key.service';
+import { PublishKeyService } from '../relays/publish-key.service';
 import { slateOf } from '../stream-records/stream-slate';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */

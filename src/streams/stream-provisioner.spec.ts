@@ -6,7 +6,7 @@ import { ServiceUnavailableError } from '../common/errors';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StreamStrategy } from '../strategies/stream-strategy';
-import { DestinationProvisionResults } from './destination-provision-results';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamProvisioner } from './stream-provisioner';

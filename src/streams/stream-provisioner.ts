@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/config.schema';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
-import { DestinationProvisionResults } from './destination-provision-results';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
 import { strategyView } from './stream-lifecycle.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';

@@ -7,16 +7,13 @@ import { StreamRecordsModule } from '../stream-records/stream-records.module';
 import { StrategiesModule } from '../strategies/strategies.module';
 import { ManagedStreamsController } from './managed-streams.controller';
 import { ManagedStreamsService } from './managed-streams.service';
-import { StrategyDestinations } from './strategy-destinations';
 import { StreamDestinationsService } from './stream-destinations.service';
 import { StreamProvisioner } from './stream-provisioner';
-import { DestinationProvisionResults } from './destination-provision-results';
 import { SseConnections } from './sse-connections';
 import { StreamEventStreamer } from './stream-event-streamer';
 import { StreamEventsController } from './stream-events.controller';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
-import { RelayReassignmentService } from './relay-reassignment.service';
 
 @Module({
   imports: [AppsModule, DestinationsModule, StrategiesModule, QueuesModule, RelayFleetModule, StreamRecordsModule],
@@ -26,21 +23,15 @@ import { RelayReassignmentService } from './relay-reassignment.service';
     StreamEventStreamer,
     StreamLifecycleService,
     StreamPresenter,
-    StrategyDestinations,
     ManagedStreamsService,
     StreamDestinationsService,
     StreamProvisioner,
-    DestinationProvisionResults,
-    RelayReassignmentService,
   ],
   exports: [
     StreamRecordsModule,
     StreamLifecycleService,
     SseConnections,
-    StrategyDestinations,
-    DestinationProvisionResults,
     StrategiesModule,
-    RelayReassignmentService,
     StreamDestinationsService,
     StreamPresenter,
   ],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DestinationProvisionResult } from '../strategies/stream-strategy';
+import type { DestinationProvisionResult } from './stream-strategy';
 import { DestinationRow, ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 

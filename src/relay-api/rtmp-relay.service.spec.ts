@@ -4,12 +4,12 @@ import { testConfig } from '../../test/support/test-config';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
+import { PublishKeyService } from '../relays/publish-key.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { RelayReassignmentService } from '../streams/relay-reassignment.service';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';
-import { StrategyDestinations } from '../streams/strategy-destinations';
-import { RelayRegistryService } from './relay-registry.service';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
 
 const publishKeys = new PublishKeyService(testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }));

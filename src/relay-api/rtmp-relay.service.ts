@@ -10,15 +10,15 @@ import { EncryptionService } from '../common/crypto/encryption.service';
 import { NotFoundError } from '../common/errors';
 import type { DestinationStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
+import { PublishKeyService } from '../relays/publish-key.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { RelayReassignmentService } from '../streams/relay-reassignment.service';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
-import { StrategyDestinations } from '../streams/strategy-destinations';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import type { NewStreamEvent } from '../stream-records/stream-events';
-import { RelayRegistryService } from './relay-registry.service';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
