@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { RelayHealthReport, RelayHealthService } from '../relays/relay-health.service';
+import { RelayHealthReport, RelayHealthService } from './relay-health.service';
 import { JobOf, QUEUES } from '../queues/queues';
 
 type RelayHealthJob = JobOf<'relay-health.scan'>;

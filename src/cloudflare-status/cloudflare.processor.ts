@@ -3,10 +3,10 @@ import { Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
-import { CloudflareOrphanSweeper } from '../cloudflare-status/cloudflare-orphan-sweeper';
-import { CloudflareOutputsReconciler } from '../cloudflare-status/cloudflare-outputs.reconciler';
-import { CloudflarePlaybackPoller } from '../cloudflare-status/cloudflare-playback-poller';
-import { CloudflareStatusSweepService } from '../cloudflare-status/cloudflare-status-sweep.service';
+import { CloudflareOrphanSweeper } from './cloudflare-orphan-sweeper';
+import { CloudflareOutputsReconciler } from './cloudflare-outputs.reconciler';
+import { CloudflarePlaybackPoller } from './cloudflare-playback-poller';
+import { CloudflareStatusSweepService } from './cloudflare-status-sweep.service';
 import { cappedJitteredBackoff } from '../queues/capped-backoff';
 import { JobName, JobPayloads, QUEUES } from '../queues/queues';
 

@@ -1,8 +1,8 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { DeliveryResult, RetryLaterError, WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
-import { DispatchReport, WebhookDispatcherService } from '../webhooks/webhook-dispatcher.service';
-import { WebhookRetentionService } from '../webhooks/webhook-retention.service';
+import { DeliveryResult, RetryLaterError, WebhookDeliveryService } from './webhook-delivery.service';
+import { DispatchReport, WebhookDispatcherService } from './webhook-dispatcher.service';
+import { WebhookRetentionService } from './webhook-retention.service';
 import { JobOf, QUEUES } from '../queues/queues';
 
 type WebhookJob = JobOf<'webhooks.dispatch' | 'webhooks.deliver' | 'webhooks.prune'>;
