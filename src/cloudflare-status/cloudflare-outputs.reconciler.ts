@@ -3,7 +3,7 @@ import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
-import { strategyView } from '../streams/stream-lifecycle.service';
+import { strategyView } from '../strategies/stream-strategy';
 import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 

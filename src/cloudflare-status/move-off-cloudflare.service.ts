@@ -7,7 +7,7 @@ import { StrategyRegistry } from '../strategies/strategy-registry';
 import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
 import type { NewStreamEvent } from '../stream-records/stream-events';
-import { strategyView } from '../streams/stream-lifecycle.service';
+import { strategyView } from '../strategies/stream-strategy';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 

@@ -1,3 +1,4 @@
+import type { StreamRow } from '../stream-records/managed-streams.repository';
 import type { StreamStatus } from '../stream-records/stream-status';
 
 export type StrategyName = 'relay' | 'cloudflare' | 'hybrid';
@@ -12,6 +13,19 @@ export interface StrategyStream {
   relayId: string | null;
   cloudflareLiveInputId: string | null;
   enableWebRTC: boolean;
+}
+
+/** The strategy's view of a stored stream row. */
+export function strategyView(row: StreamRow): StrategyStream {
+  return {
+    id: row.id,
+    userId: row.userId,
+    userPathSegment: row.userPathSegment,
+    status: row.status,
+    relayId: row.relayId,
+    cloudflareLiveInputId: row.cloudflareLiveInputId,
+    enableWebRTC: row.enableWebRTC,
+  };
 }
 
 export interface StrategyDestination {

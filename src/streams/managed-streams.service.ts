@@ -5,6 +5,7 @@ import { DestinationHostPolicy } from '../destinations/destination-host-policy';
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
 import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
+import { strategyView } from '../strategies/stream-strategy';
 import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
 import {
   DuplicateDestinationError,
@@ -16,7 +17,7 @@ import {
 } from '../stream-records/managed-streams.repository';
 import { destinationAddedEvent, type NewStreamEvent } from '../stream-records/stream-events';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+import { StreamLifecycleService } from './stream-lifecycle.service';
 import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';

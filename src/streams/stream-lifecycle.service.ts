@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import type { StrategyStream } from '../strategies/stream-strategy';
+import { strategyView } from '../strategies/stream-strategy';
 import type { StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamTransitions } from '../stream-records/stream-transitions';
-
-export function strategyView(row: StreamRow): StrategyStream {
-  return {
-    id: row.id,
-    userId: row.userId,
-    userPathSegment: row.userPathSegment,
-    status: row.status,
-    relayId: row.relayId,
-    cloudflareLiveInputId: row.cloudflareLiveInputId,
-    enableWebRTC: row.enableWebRTC,
-  };
-}
 
 /** Ends streams: on their carrier first, then in the records (StreamTransitions). */
 @Injectable()

@@ -6,10 +6,9 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
 import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
-import { strategyView } from './stream-lifecycle.service';
+import { type ProvisionResult, type StrategyDestination, strategyView } from '../strategies/stream-strategy';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 
 export const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';

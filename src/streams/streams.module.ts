@@ -27,13 +27,6 @@ import { StreamPresenter } from './stream-presenter';
     StreamDestinationsService,
     StreamProvisioner,
   ],
-  exports: [
-    StreamRecordsModule,
-    StreamLifecycleService,
-    SseConnections,
-    StrategiesModule,
-    StreamDestinationsService,
-    StreamPresenter,
-  ],
+  exports: [StreamLifecycleService, SseConnections, StreamDestinationsService, StreamPresenter],
 })
 export class StreamsModule {}
