@@ -4,7 +4,7 @@ import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import type { DestinationStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import type { NewStreamEvent } from '../stream-records/stream-events';
+import { destinationStatusEvent, type NewStreamEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 
@@ -41,12 +41,7 @@ export class CloudflareObservationApplier {
     const video = observation.liveVideo;
     if (video?.hls && video.hls !== row.hlsUrl) {
       Object.assign(patch, { hlsUrl: video.hls, dashUrl: video.dash, hlsReadyAt: observation.at });
-      events.push({
-        streamId: row.id,
-        type: 'stream.playback',
-        status: 'hls_ready',
-        data: { hlsUrl: video.hls, dashUrl: video.dash, source: 'cloudflare' },
-      });
+      events.push(streamPlaybackEvent(row.id, { hlsUrl: video.hls, dashUrl: video.dash, source: 'cloudflare' }));
     }
 
     // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
@@ -67,16 +62,7 @@ export class CloudflareObservationApplier {
         row.id,
         destination.id,
         { status },
-        [
-          {
-            streamId: row.id,
-            destinationId: destination.id,
-            appId: destination.appId,
-            type: 'destination.status',
-            status,
-            reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
-          },
-        ],
+        [destinationStatusEvent(row.id, destination, status, live ? 'Cloudflare output live' : 'Cloudflare input not live')],
         false,
       );
       await this.bus.publish(result.events);

@@ -6,7 +6,7 @@ import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
-import type { NewStreamEvent } from '../stream-records/stream-events';
+import { type NewStreamEvent, streamStatusEvent } from '../stream-records/stream-events';
 import { strategyView } from '../strategies/stream-strategy';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
@@ -68,15 +68,7 @@ export class MoveOffCloudflareService {
     // The glasses must reconnect to the new URL, so the stream waits for them again.
     const extra: NewStreamEvent[] =
       row.status === 'reconnecting'
-        ? [
-            {
-              streamId: row.id,
-              type: 'stream.status',
-              status: 'reconnecting',
-              reason: strategyReason,
-              data: { from: row.status, ...data },
-            },
-          ]
+        ? [streamStatusEvent(row.id, 'reconnecting', strategyReason, { from: row.status, ...data })]
         : [];
     await this.transitions.transition(row.id, 'reconnecting', strategyReason, patch, extra, data);
     this.logger.warn({ streamId: row.id, errorCode, target }, 'Stream moved off Cloudflare');

@@ -17,7 +17,7 @@ import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
-import type { NewStreamEvent } from '../stream-records/stream-events';
+import { destinationStatusEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
@@ -101,14 +101,7 @@ export class RtmpRelayService {
       null,
       null,
       { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
-      [
-        {
-          streamId: row.id,
-          type: 'stream.playback',
-          status: 'hls_ready',
-          data: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null },
-        },
-      ],
+      [streamPlaybackEvent(row.id, { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null })],
     );
   }
 
@@ -138,14 +131,7 @@ export class RtmpRelayService {
     if (!destination) return; // removed meanwhile; the relay learns it from the next destination fetch
     const lastError = status === 'errored' ? error : destination.lastError;
     if (destination.status === status && destination.lastError === lastError) return;
-    const event: NewStreamEvent = {
-      streamId: row.id,
-      destinationId,
-      appId: destination.appId,
-      type: 'destination.status',
-      status,
-      reason: status === 'errored' ? error : null,
-    };
+    const event = destinationStatusEvent(row.id, destination, status, status === 'errored' ? error : null);
     const result = await this.streams.updateDestination(
       row.id,
       destinationId,

@@ -7,6 +7,7 @@ import { RelayRegistryService } from './relay-registry.service';
 import { relayHlsUrl, relayIngestBaseUrl } from './relay-urls';
 import type { RelayRecord } from './relays.repository';
 import { StreamRow } from '../stream-records/managed-streams.repository';
+import { streamStatusEvent } from '../stream-records/stream-events';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { holdsLiveSlot } from '../stream-records/stream-status';
 
@@ -55,14 +56,13 @@ export class RelayReassignmentService {
       null,
       { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null, statusReason: reason },
       [
-        {
-          streamId: row.id,
-          type: 'stream.status',
-          status: row.status,
-          reason,
-          // Without the publish key: events are stored and fanned out; the key is unchanged.
-          data: { relayId: relay.id, previousRelayId: row.relayId, ingestUrl: ingestBaseUrl, hlsUrl },
-        },
+        // Without the publish key: events are stored and fanned out; the key is unchanged.
+        streamStatusEvent(row.id, row.status, reason, {
+          relayId: relay.id,
+          previousRelayId: row.relayId,
+          ingestUrl: ingestBaseUrl,
+          hlsUrl,
+        }),
       ],
     );
     this.logger.log({ streamId: row.id, from: row.relayId, to: relay.id }, 'Stream reassigned to another relay');

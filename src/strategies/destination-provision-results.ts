@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DestinationProvisionResult } from './stream-strategy';
 import { DestinationRow, ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { destinationStatusEvent } from '../stream-records/stream-events';
 
 /** Stores what a carrier made of each destination: its output id, or why it refused it. */
 @Injectable()
@@ -17,16 +18,7 @@ export class DestinationProvisionResults {
         streamId,
         destination.id,
         { status: 'errored', lastError: result.error, cloudflareOutputId: result.cloudflareOutputId ?? null },
-        [
-          {
-            streamId,
-            destinationId: destination.id,
-            appId: destination.appId,
-            type: 'destination.status',
-            status: 'errored',
-            reason: result.error,
-          },
-        ],
+        [destinationStatusEvent(streamId, destination, 'errored', result.error)],
         false,
       );
       await this.bus.publish(updated.events);

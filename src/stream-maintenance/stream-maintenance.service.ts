@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { destinationStatusEvent } from '../stream-records/stream-events';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
@@ -88,16 +89,7 @@ export class StreamMaintenanceService {
       repair.streamId,
       repair.destinationId,
       { status: repair.to },
-      [
-        {
-          streamId: repair.streamId,
-          destinationId: repair.destinationId,
-          appId: repair.appId,
-          type: 'destination.status',
-          status: repair.to,
-          reason: repair.reason,
-        },
-      ],
+      [destinationStatusEvent(repair.streamId, { id: repair.destinationId, appId: repair.appId }, repair.to, repair.reason)],
       false,
     );
     await this.bus.publish(result.events);

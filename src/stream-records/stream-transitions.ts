@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
 import { StreamEventBus } from './stream-event-bus';
-import { NewStreamEvent } from './stream-events';
+import { NewStreamEvent, streamStatusEvent } from './stream-events';
 import { canTransitionStream, StreamStatus } from './stream-status';
 
 /** Moves streams between statuses by the written-down rules, recording and broadcasting each change. */
@@ -42,7 +42,7 @@ export class StreamTransitions {
         fullPatch.statusReason = reason;
         if (to === 'active' && !current.startedAt) fullPatch.startedAt = now;
         if (to === 'stopped') fullPatch.endedAt = now;
-        events.unshift({ streamId, type: 'stream.status', status: to, reason, data: { from: current.status, ...statusData } });
+        events.unshift(streamStatusEvent(streamId, to, reason, { from: current.status, ...statusData }));
       } else if (to !== null && to !== current.status) {
         this.logger.debug({ streamId, from: current.status, to }, 'Ignored a status change the rules do not allow');
       }

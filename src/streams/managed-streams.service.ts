@@ -15,7 +15,13 @@ import {
   NewStreamRow,
   StreamRow,
 } from '../stream-records/managed-streams.repository';
-import { destinationAddedEvent, type NewStreamEvent } from '../stream-records/stream-events';
+import {
+  appAttachedEvent,
+  appDetachedEvent,
+  destinationAddedEvent,
+  type NewStreamEvent,
+  streamStatusEvent,
+} from '../stream-records/stream-events';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { DestinationProvisionResults } from '../strategies/destination-provision-results';
@@ -106,9 +112,7 @@ export class ManagedStreamsService {
     if (!row.attachments.some((attachment) => attachment.appId === appId)) {
       return this.presenter.stream(row, appId);
     }
-    const { remaining, events } = await this.streams.detach(streamId, appId, [
-      { streamId, type: 'stream.app_detached', data: { appId } },
-    ]);
+    const { remaining, events } = await this.streams.detach(streamId, appId, [appDetachedEvent(streamId, appId)]);
     await this.bus.publish(events);
     let current = (await this.streams.findById(streamId)) ?? row;
     if (remaining === 0) current = await this.lifecycle.stop(current, 'stopped by the last app');
@@ -150,23 +154,12 @@ export class ManagedStreamsService {
     const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };
     const strategyDestinations = destinations.map((d) => this.strategyDestinations.fromRow(d));
     const added = destinations.map((d) => destinationAddedEvent(stream.id, appId, d));
-    const initializing = {
-      streamId: stream.id,
-      type: 'stream.status' as const,
-      status: 'initializing',
-      reason: choice.reason,
-      data: { strategy: choice.strategy },
-    };
+    const initializing = streamStatusEvent(stream.id, 'initializing', choice.reason, { strategy: choice.strategy });
 
     if (strategy.provisionsBeforeInsert) {
       const provisioned = await strategy.provision(view, strategyDestinations);
       const ready = { ...provisioned, status: 'connecting' as const, statusReason: WAITING_FOR_GLASSES };
-      const connecting = {
-        streamId: stream.id,
-        type: 'stream.status' as const,
-        status: 'connecting',
-        reason: WAITING_FOR_GLASSES,
-      };
+      const connecting = streamStatusEvent(stream.id, 'connecting', WAITING_FOR_GLASSES);
       const { row } = await this.insert(stream, destinations, ready, [initializing, ...added, connecting]);
       return this.presenter.stream(row, appId);
     }
@@ -205,7 +198,7 @@ export class ManagedStreamsService {
     }
     try {
       const { row, events } = await this.streams.attach(live.id, appId, destinations, [
-        { streamId: live.id, type: 'stream.app_attached', data: { appId } },
+        appAttachedEvent(live.id, appId),
         ...destinations.map((d) => destinationAddedEvent(live.id, appId, d)),
       ]);
       await this.bus.publish(events);

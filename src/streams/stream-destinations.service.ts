@@ -13,7 +13,7 @@ import {
 } from '../stream-records/managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { destinationAddedEvent } from '../stream-records/stream-events';
+import { destinationAddedEvent, destinationRemovedEvent, destinationStatusEvent } from '../stream-records/stream-events';
 import { strategyView } from '../strategies/stream-strategy';
 import { StreamPresenter } from './stream-presenter';
 import { isEnded } from '../stream-records/stream-status';
@@ -83,17 +83,7 @@ export class StreamDestinationsService {
       streamId,
       destinationId,
       { enabled, status, lastError: enabled ? null : destination.lastError },
-      [
-        {
-          streamId,
-          destinationId,
-          appId,
-          type: 'destination.status',
-          status,
-          reason: enabled ? 'enabled' : 'disabled',
-          data: { enabled },
-        },
-      ],
+      [destinationStatusEvent(streamId, destination, status, enabled ? 'enabled' : 'disabled', { enabled })],
       true,
     );
     await this.bus.publish(result.events);
@@ -109,7 +99,7 @@ export class StreamDestinationsService {
         .removeDestination(strategyView(stream), this.strategyDestinations.fromRow(destination));
     }
     const events = await this.streams.deleteDestination(streamId, destinationId, [
-      { streamId, destinationId, appId, type: 'destination.removed', data: { name: destination.name } },
+      destinationRemovedEvent(streamId, appId, destination),
     ]);
     await this.bus.publish(events);
   }
