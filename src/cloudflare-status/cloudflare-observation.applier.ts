@@ -47,7 +47,7 @@ export class CloudflareObservationApplier {
     // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
     const target = row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status) : null;
     const reason = target ? `Cloudflare reports ${state} (${observation.source})` : null;
-    const updated = (await this.transitions.transition(row.id, target, reason, patch, events)) ?? row;
+    const updated = (await this.transitions.transition({ streamId: row.id, to: target, reason, patch, events })) ?? row;
     if (row.strategy === 'cloudflare' && target) await this.reflectOnDestinations(updated, target === 'active');
     return updated;
   }

@@ -42,7 +42,7 @@ export class MoveOffCloudflareService {
       relay = await this.relay.provision(strategyView(row));
     } catch (error) {
       const reason = `Cloudflare ${errorCode} (${message}) and no relay to move to: ${(error as Error).message}`;
-      await this.transitions.transition(row.id, 'error', reason, { cloudflareError: errorCode });
+      await this.transitions.transition({ streamId: row.id, to: 'error', reason, patch: { cloudflareError: errorCode } });
       return 'skipped';
     }
     const strategyReason = `moved from cloudflare to ${target}: ${errorCode}${message ? ` (${message})` : ''}`;
@@ -70,7 +70,14 @@ export class MoveOffCloudflareService {
       row.status === 'reconnecting'
         ? [streamStatusEvent(row.id, 'reconnecting', strategyReason, { from: row.status, ...data })]
         : [];
-    await this.transitions.transition(row.id, 'reconnecting', strategyReason, patch, extra, data);
+    await this.transitions.transition({
+      streamId: row.id,
+      to: 'reconnecting',
+      reason: strategyReason,
+      patch,
+      events: extra,
+      statusData: data,
+    });
     this.logger.warn({ streamId: row.id, errorCode, target }, 'Stream moved off Cloudflare');
     return 'moved';
   }

@@ -96,25 +96,28 @@ export class RtmpRelayService {
 
   async hlsReady(body: { userId: string; streamId: string; hlsUrl: string; dashUrl?: string }): Promise<void> {
     const row = await this.requireStream(body.userId, body.streamId);
-    await this.transitions.transition(
-      row.id,
-      null,
-      null,
-      { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
-      [streamPlaybackEvent(row.id, { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null })],
-    );
+    await this.transitions.transition({
+      streamId: row.id,
+      patch: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
+      events: [streamPlaybackEvent(row.id, { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null })],
+    });
   }
 
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
     const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
-    await this.transitions.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
-      bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
-      fps: report.fps ?? row.fps,
-      droppedFrames: report.droppedFrames ?? row.droppedFrames,
-      viewers: report.viewers ?? row.viewers,
-      durationSeconds: report.durationSeconds ?? row.durationSeconds,
-      statsUpdatedAt: this.clock.now(),
+    await this.transitions.transition({
+      streamId: row.id,
+      to: target,
+      reason: report.reason ?? `relay reported ${report.status}`,
+      patch: {
+        bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
+        fps: report.fps ?? row.fps,
+        droppedFrames: report.droppedFrames ?? row.droppedFrames,
+        viewers: report.viewers ?? row.viewers,
+        durationSeconds: report.durationSeconds ?? row.durationSeconds,
+        statsUpdatedAt: this.clock.now(),
+      },
     });
     for (const reported of report.destinations ?? []) {
       await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);

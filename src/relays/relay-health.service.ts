@@ -49,7 +49,7 @@ export class RelayHealthService {
     for (const relay of offline) {
       const reason = `relay ${relay.id} stopped sending heartbeats`;
       for (const streamId of await this.relays.streamIdsOnRelay(relay.id, INTERRUPTED_STATUSES, relay.updatedAt)) {
-        const row = await this.transitions.transition(streamId, 'reconnecting', reason);
+        const row = await this.transitions.transition({ streamId, to: 'reconnecting', reason });
         if (row?.status === 'reconnecting') report.reconnecting.push(streamId);
       }
     }

@@ -50,12 +50,16 @@ export class RelayReassignmentService {
     // A hybrid stream that Cloudflare already plays keeps Cloudflare's playback URLs.
     const keepsPlayback = row.strategy === 'hybrid' && row.dashUrl !== null;
     const hlsUrl = keepsPlayback ? row.hlsUrl : relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
-    const updated = await this.transitions.transition(
-      row.id,
-      null,
-      null,
-      { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null, statusReason: reason },
-      [
+    const updated = await this.transitions.transition({
+      streamId: row.id,
+      patch: {
+        relayId: relay.id,
+        ingestBaseUrl,
+        hlsUrl,
+        hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null,
+        statusReason: reason,
+      },
+      events: [
         // Without the publish key: events are stored and fanned out; the key is unchanged.
         streamStatusEvent(row.id, row.status, reason, {
           relayId: relay.id,
@@ -64,7 +68,7 @@ export class RelayReassignmentService {
           hlsUrl,
         }),
       ],
-    );
+    });
     this.logger.log({ streamId: row.id, from: row.relayId, to: relay.id }, 'Stream reassigned to another relay');
     return updated ?? row;
   }

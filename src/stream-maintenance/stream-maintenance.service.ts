@@ -76,7 +76,7 @@ export class StreamMaintenanceService {
     const row = await this.streams.findById(repair.streamId);
     if (!row || row.status !== repair.from) return false;
     if (repair.action === 'stop') await this.lifecycle.stop(row, repair.reason);
-    else await this.transitions.transition(row.id, 'stopped', repair.reason);
+    else await this.transitions.transition({ streamId: row.id, to: 'stopped', reason: repair.reason });
     this.logger.warn({ streamId: row.id, from: repair.from, reason: repair.reason }, 'Repaired a stream');
     return true;
   }

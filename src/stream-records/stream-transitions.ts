@@ -6,6 +6,21 @@ import { StreamEventBus } from './stream-event-bus';
 import { NewStreamEvent, streamStatusEvent } from './stream-events';
 import { canTransitionStream, StreamStatus } from './stream-status';
 
+/** One change to a stream: a status to move to and/or columns to write, with the events that go with it. */
+export interface StreamTransition {
+  streamId: string;
+  /** The status to move to when the rules allow it from the current one; absent or null keeps the status. */
+  to?: StreamStatus | null;
+  /** Why the status changes (stored as statusReason and on the status event). */
+  reason?: string | null;
+  /** Columns written with the change, whether or not the status changes. */
+  patch?: StreamPatch;
+  /** Recorded after the status event, if any. */
+  events?: readonly NewStreamEvent[];
+  /** Added to the status event's data, beside `from`. */
+  statusData?: Record<string, unknown>;
+}
+
 /** Moves streams between statuses by the written-down rules, recording and broadcasting each change. */
 @Injectable()
 export class StreamTransitions {
@@ -22,14 +37,14 @@ export class StreamTransitions {
    * Changes status when the rules allow it from the current one; otherwise applies only the
    * patch. Optimistic: retried when another writer changed the status in between.
    */
-  async transition(
-    streamId: string,
-    to: StreamStatus | null,
-    reason: string | null,
-    patch: StreamPatch = {},
-    extraEvents: NewStreamEvent[] = [],
-    statusData: Record<string, unknown> = {},
-  ): Promise<StreamRow | null> {
+  async transition({
+    streamId,
+    to = null,
+    reason = null,
+    patch = {},
+    events: extraEvents = [],
+    statusData = {},
+  }: StreamTransition): Promise<StreamRow | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.streams.findById(streamId);
       if (!current) return null;

@@ -31,7 +31,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
   private async finalizeStop(streamId: string): Promise<string> {
     const stream = await this.streams.findById(streamId);
     if (!stream || stream.status !== 'stopping') return 'nothing to do';
-    await this.transitions.transition(streamId, 'stopped', 'the carrier did not confirm the stop in time');
+    await this.transitions.transition({ streamId, to: 'stopped', reason: 'the carrier did not confirm the stop in time' });
     this.logger.log({ streamId }, 'Stream marked stopped after the stop grace period');
     return 'stopped';
   }

@@ -18,7 +18,7 @@ export class StreamLifecycleService {
   async stop(row: StreamRow, reason: string): Promise<StreamRow> {
     if (row.status === 'stopped' || row.status === 'stopping') return row;
     const outcome = await this.strategies.get(row.strategy).stop(strategyView(row));
-    const updated = await this.transitions.transition(row.id, outcome, reason);
+    const updated = await this.transitions.transition({ streamId: row.id, to: outcome, reason });
     if (outcome === 'stopping') await this.producer.scheduleFinalizeStop(row.id);
     return updated ?? row;
   }

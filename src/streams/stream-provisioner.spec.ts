@@ -60,17 +60,17 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
         'no relay has free capacity right now; try again shortly',
     );
     expect(mocks.transitions.transition).toHaveBeenCalledTimes(1);
-    expect(mocks.transitions.transition).toHaveBeenCalledWith(
-      'ms_1',
-      'stopped',
-      expect.stringMatching(/^provisioning failed: /),
-      {
+    expect(mocks.transitions.transition).toHaveBeenCalledWith({
+      streamId: 'ms_1',
+      to: 'stopped',
+      reason: expect.stringMatching(/^provisioning failed: /),
+      patch: {
         strategy: 'relay',
         strategyReason:
           'cloudflare failed at provisioning (create live input: 503 Service Unavailable); fell back to relay, ' +
           'which failed too (No relay has free capacity right now; try again shortly)',
       },
-    );
+    });
   });
 
   it('keeps any other relay error as it is', async () => {
@@ -80,11 +80,11 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
     });
 
     await expect(sut.provision(row, [])).rejects.toBe(boom);
-    expect(mocks.transitions.transition).toHaveBeenCalledWith(
-      'ms_1',
-      'stopped',
-      'provisioning failed: database went away',
-      expect.objectContaining({ strategy: 'relay' }),
-    );
+    expect(mocks.transitions.transition).toHaveBeenCalledWith({
+      streamId: 'ms_1',
+      to: 'stopped',
+      reason: 'provisioning failed: database went away',
+      patch: expect.objectContaining({ strategy: 'relay' }),
+    });
   });
 });

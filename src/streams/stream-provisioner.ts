@@ -35,9 +35,11 @@ export class StreamProvisioner {
     try {
       const provisioned = await this.provisionWithFallback(row, destinations);
       const { destinations: results, ...fields } = provisioned.result;
-      const ready = await this.transitions.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
-        ...fields,
-        ...provisioned.patch,
+      const ready = await this.transitions.transition({
+        streamId: row.id,
+        to: 'connecting',
+        reason: WAITING_FOR_GLASSES,
+        patch: { ...fields, ...provisioned.patch },
       });
       if (results) await this.destinationResults.applyAll(row.id, row.destinations, results);
       return (results ? await this.streams.findById(row.id) : ready) ?? ready ?? row;
@@ -45,7 +47,7 @@ export class StreamProvisioner {
       // A failed fallback records what was tried, so the stopped row does not claim the first carrier.
       const { error, patch } = failure instanceof FallbackFailed ? failure : { error: failure, patch: {} };
       const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.transitions.transition(row.id, 'stopped', `provisioning failed: ${reason}`, patch);
+      await this.transitions.transition({ streamId: row.id, to: 'stopped', reason: `provisioning failed: ${reason}`, patch });
       throw error;
     }
   }
