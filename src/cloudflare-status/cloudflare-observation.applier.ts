@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { isPublishingState, streamStatusForCloudflareState } from '../cloudflare/cloudflare-live-status';
 import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import type { DestinationStatus } from '../generated/prisma/enums';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
-import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { destinationStatusEvent, type NewStreamEvent, streamPlaybackEvent } from '../stream-records/stream-events';
+import type { StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { type NewStreamEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 
@@ -21,9 +21,8 @@ export interface CloudflareObservation {
 @Injectable()
 export class CloudflareObservationApplier {
   constructor(
-    private readonly streams: ManagedStreamsRepository,
     private readonly transitions: StreamTransitions,
-    private readonly bus: StreamEventBus,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async apply(row: StreamRow, observation: CloudflareObservation): Promise<StreamRow> {
@@ -58,14 +57,10 @@ export class CloudflareObservationApplier {
       if (!destination.enabled || !destination.cloudflareOutputId) continue;
       const status: DestinationStatus = live ? 'broadcasting' : 'idle';
       if (destination.status === status || destination.status === 'errored') continue;
-      const result = await this.streams.updateDestination(
-        row.id,
-        destination.id,
-        { status },
-        [destinationStatusEvent(row.id, destination, status, live ? 'Cloudflare output live' : 'Cloudflare input not live')],
-        false,
-      );
-      await this.bus.publish(result.events);
+      await this.destinationStatus.record(row.id, destination, {
+        status,
+        reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
+      });
     }
   }
 }

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
-import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
@@ -49,7 +49,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     publishKeys,
     strictFake<StrategyDestinations>('strategyDestinations', {}),
     mocks.registry,
-    strictFake<StreamEventBus>('bus', {}),
+    strictFake<DestinationStatusRecorder>('destinationStatus', {}),
     new Clock(),
     strictFake<EncryptionService>('encryption', {}),
     mocks.reassignment,

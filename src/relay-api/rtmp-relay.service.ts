@@ -11,13 +11,13 @@ import { NotFoundError } from '../common/errors';
 import type { DestinationStatus } from '../generated/prisma/enums';
 import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
-import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
-import { destinationStatusEvent, streamPlaybackEvent } from '../stream-records/stream-events';
+import { streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
@@ -33,7 +33,7 @@ export class RtmpRelayService {
     private readonly publishKeys: PublishKeyService,
     private readonly strategyDestinations: StrategyDestinations,
     private readonly registry: RelayRegistryService,
-    private readonly bus: StreamEventBus,
+    private readonly destinationStatus: DestinationStatusRecorder,
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
@@ -134,19 +134,15 @@ export class RtmpRelayService {
     if (!destination) return; // removed meanwhile; the relay learns it from the next destination fetch
     const lastError = status === 'errored' ? error : destination.lastError;
     if (destination.status === status && destination.lastError === lastError) return;
-    const event = destinationStatusEvent(row.id, destination, status, status === 'errored' ? error : null);
-    const result = await this.streams.updateDestination(
-      row.id,
-      destinationId,
-      {
-        status,
+    await this.destinationStatus.record(row.id, destination, {
+      status,
+      reason: status === 'errored' ? error : null,
+      also: {
         lastError,
         ...(status === 'starting' && destination.status !== 'starting' ? { attempts: { increment: 1 } } : {}),
       },
-      destination.status === status ? [] : [event],
-      false,
-    );
-    await this.bus.publish(result.events);
+      eventOnlyOnChange: true,
+    });
   }
 
   async heartbeat(

@@ -3,8 +3,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
-import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { destinationStatusEvent } from '../stream-records/stream-events';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
@@ -35,7 +34,7 @@ export class StreamMaintenanceService {
     private readonly streams: ManagedStreamsRepository,
     private readonly lifecycle: StreamLifecycleService,
     private readonly transitions: StreamTransitions,
-    private readonly bus: StreamEventBus,
+    private readonly destinationStatus: DestinationStatusRecorder,
     private readonly clock: Clock,
   ) {
     this.limits = {
@@ -85,14 +84,7 @@ export class StreamMaintenanceService {
     const row = await this.streams.findById(repair.streamId);
     const destination = row?.destinations.find((d) => d.id === repair.destinationId);
     if (!destination || destination.status !== repair.from) return false;
-    const result = await this.streams.updateDestination(
-      repair.streamId,
-      repair.destinationId,
-      { status: repair.to },
-      [destinationStatusEvent(repair.streamId, { id: repair.destinationId, appId: repair.appId }, repair.to, repair.reason)],
-      false,
-    );
-    await this.bus.publish(result.events);
+    await this.destinationStatus.record(repair.streamId, destination, { status: repair.to, reason: repair.reason });
     return true;
   }
 }

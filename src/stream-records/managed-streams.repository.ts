@@ -44,6 +44,15 @@ async function bumpDestinationsVersion(tx: Prisma.TransactionClient, streamId: s
   await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
 }
 
+/** The columns of a destination that change after it was added. */
+export interface DestinationPatch {
+  enabled?: boolean;
+  status?: DestinationStatus;
+  lastError?: string | null;
+  attempts?: { increment: number };
+  cloudflareOutputId?: string | null;
+}
+
 export class LiveSlotTakenError extends Error {}
 export class DuplicateDestinationError extends Error {}
 
@@ -258,13 +267,7 @@ export class ManagedStreamsRepository {
   async updateDestination(
     streamId: string,
     destinationId: string,
-    patch: {
-      enabled?: boolean;
-      status?: DestinationStatus;
-      lastError?: string | null;
-      attempts?: { increment: number };
-      cloudflareOutputId?: string | null;
-    },
+    patch: DestinationPatch,
     events: NewStreamEvent[],
     bumpVersion: boolean,
   ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {

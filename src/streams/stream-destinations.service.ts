@@ -13,7 +13,8 @@ import {
 } from '../stream-records/managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
-import { destinationAddedEvent, destinationRemovedEvent, destinationStatusEvent } from '../stream-records/stream-events';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { destinationAddedEvent, destinationRemovedEvent } from '../stream-records/stream-events';
 import { strategyView } from '../strategies/stream-strategy';
 import { StreamPresenter } from './stream-presenter';
 import { isEnded } from '../stream-records/stream-status';
@@ -33,6 +34,7 @@ export class StreamDestinationsService {
     private readonly bus: StreamEventBus,
     private readonly presenter: StreamPresenter,
     private readonly destinationResults: DestinationProvisionResults,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async add(appId: string, streamId: string, input: AddInput): Promise<StreamDestinationResponse> {
@@ -79,15 +81,14 @@ export class StreamDestinationsService {
       .get(stream.strategy)
       .setDestinationEnabled(strategyView(stream), this.strategyDestinations.fromRow(destination), enabled);
     const status = enabled ? 'idle' : 'stopped';
-    const result = await this.streams.updateDestination(
-      streamId,
-      destinationId,
-      { enabled, status, lastError: enabled ? null : destination.lastError },
-      [destinationStatusEvent(streamId, destination, status, enabled ? 'enabled' : 'disabled', { enabled })],
-      true,
-    );
-    await this.bus.publish(result.events);
-    return this.presenter.destination(await this.destinationResults.apply(streamId, result.destination, provisioned));
+    const updated = await this.destinationStatus.record(streamId, destination, {
+      status,
+      reason: enabled ? 'enabled' : 'disabled',
+      also: { enabled, lastError: enabled ? null : destination.lastError },
+      data: { enabled },
+      bumpVersion: true,
+    });
+    return this.presenter.destination(await this.destinationResults.apply(streamId, updated, provisioned));
   }
 
   async remove(appId: string, streamId: string, destinationId: string): Promise<void> {
