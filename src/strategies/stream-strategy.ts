@@ -82,5 +82,3 @@ export interface StreamStrategy {
   /** 'stopped' when nothing is running any more, 'stopping' when the carrier will confirm later. */
   stop(stream: StrategyStream): Promise<'stopped' | 'stopping'>;
 }
-
-export class StrategyUnavailableError extends Error {}

@@ -287,8 +287,4 @@ export class ManagedStreamsRepository {
       return this.events.append(events, tx);
     });
   }
-
-  countAppDestinations(streamId: string, appId: string): Promise<number> {
-    return this.prisma.streamDestination.count({ where: { streamId, appId } });
-  }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Random } from '../common/random';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
@@ -40,8 +40,6 @@ export interface StartStreamResult {
 /** Starting, joining, reading and leaving managed streams on behalf of apps. */
 @Injectable()
 export class ManagedStreamsService {
-  private readonly logger = new Logger(ManagedStreamsService.name);
-
   constructor(
     private readonly streams: ManagedStreamsRepository,
     private readonly destinationInputs: DestinationInputResolver,
