@@ -40,9 +40,6 @@ export const jobIds = {
   webhookDelivery: (deliveryId: string): string => `webhook-${deliveryId}`,
 };
 
-/** Job payload types of one queue's jobs, for its processor. */
-export type JobOf<Names extends JobName> = { [N in Names]: { name: N; data: JobPayloads[N] } }[Names];
-
 /** A BullMQ job of one of the given names: switching on `job.name` narrows `job.data` to its payload. */
 export type QueueJob<Names extends JobName> = { [N in Names]: Job<JobPayloads[N], unknown, N> }[Names];
 

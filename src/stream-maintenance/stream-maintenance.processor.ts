@@ -1,9 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
-import { JobOf, QUEUES } from '../queues/queues';
+import { QUEUES, QueueJob } from '../queues/queues';
 import { MaintenanceReport, StreamMaintenanceService } from './stream-maintenance.service';
 
-type MaintenanceJob = JobOf<'stream-maintenance.scan' | 'stream.enforce-duration-limit'>;
+type MaintenanceJob = QueueJob<'stream-maintenance.scan' | 'stream.enforce-duration-limit'>;
 
 @Processor(QUEUES.streamMaintenance)
 export class StreamMaintenanceProcessor extends WorkerHost {
@@ -11,15 +10,15 @@ export class StreamMaintenanceProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<MaintenanceJob['data'], unknown, MaintenanceJob['name']>): Promise<MaintenanceReport | string> {
-    const typed = { name: job.name, data: job.data } as MaintenanceJob;
-    switch (typed.name) {
+  async process(job: MaintenanceJob): Promise<MaintenanceReport | string> {
+    const name: string = job.name;
+    switch (job.name) {
       case 'stream-maintenance.scan':
         return this.maintenance.scan();
       case 'stream.enforce-duration-limit':
-        return (await this.maintenance.enforceDurationLimit(typed.data.streamId)) ? 'stopped' : 'nothing to do';
+        return (await this.maintenance.enforceDurationLimit(job.data.streamId)) ? 'stopped' : 'nothing to do';
       default:
-        throw new Error(`Unknown job ${String(job.name)}`);
+        throw new Error(`Unknown job ${name}`);
     }
   }
 }

@@ -1,11 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamTransitions } from '../stream-records/stream-transitions';
-import { JobOf, QUEUES } from '../queues/queues';
+import { QUEUES, QueueJob } from '../queues/queues';
 
-type LifecycleJob = JobOf<'stream.finalize-stop'>;
+type LifecycleJob = QueueJob<'stream.finalize-stop'>;
 
 @Processor(QUEUES.streamLifecycle)
 export class StreamLifecycleProcessor extends WorkerHost {
@@ -18,7 +17,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<LifecycleJob['data'], unknown, LifecycleJob['name']>): Promise<string> {
+  async process(job: LifecycleJob): Promise<string> {
     switch (job.name) {
       case 'stream.finalize-stop':
         return this.finalizeStop(job.data.streamId);
