@@ -16,7 +16,7 @@ import { HealthModule } from './health/health.module';
 import { WorkerModule } from './jobs/worker.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
-import { RelaysModule } from './relays/relays.module';
+import { RelayApiModule } from './relay-api/relay-api.module';
 import { StreamsModule } from './streams/streams.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
@@ -35,7 +35,7 @@ export class AppModule {
         AppsModule,
         DestinationsModule,
         StreamsModule,
-        RelaysModule,
+        RelayApiModule,
         CloudflareStatusModule,
         HealthModule,
         MetricsModule,

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module';
 import { DestinationsModule } from '../destinations/destinations.module';
-import { QueuesModule } from '../jobs/queues.module';
+import { QueuesModule } from '../queues/queues.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
+import { StreamRecordsModule } from '../stream-records/stream-records.module';
 import { StreamsModule } from '../streams/streams.module';
 import { AdminAppsController } from './apps/admin-apps.controller';
 import { AdminAuthController } from './auth/admin-auth.controller';
@@ -25,7 +26,7 @@ import { AdminWebMounts } from './web/admin-web.mounts';
 
 /** The operators' dashboard: sign-in, the admin API, bull-board and the built UI, all under /admin. */
 @Module({
-  imports: [QueuesModule, AppsModule, DestinationsModule, StreamsModule, RelayFleetModule],
+  imports: [QueuesModule, AppsModule, DestinationsModule, StreamRecordsModule, StreamsModule, RelayFleetModule],
   controllers: [
     AdminAuthController,
     AdminAppsController,

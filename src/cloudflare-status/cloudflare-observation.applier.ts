@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { isPublishingState, streamStatusForCloudflareState } from '../cloudflare/cloudflare-live-status';
 import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
 import type { DestinationStatus } from '../generated/prisma/enums';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../streams/managed-streams.repository';
-import { StreamEventBus } from '../streams/stream-event-bus';
-import type { NewStreamEvent } from '../streams/stream-events';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
+import type { StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { type NewStreamEvent, streamPlaybackEvent } from '../stream-records/stream-events';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { isEnded } from '../stream-records/stream-status';
 
 export interface CloudflareObservation {
   /** Cloudflare's live state ('connected', 'client_disconnect', ...) or undefined when not observed. */
@@ -21,9 +21,8 @@ export interface CloudflareObservation {
 @Injectable()
 export class CloudflareObservationApplier {
   constructor(
-    private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
-    private readonly bus: StreamEventBus,
+    private readonly transitions: StreamTransitions,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async apply(row: StreamRow, observation: CloudflareObservation): Promise<StreamRow> {
@@ -41,18 +40,13 @@ export class CloudflareObservationApplier {
     const video = observation.liveVideo;
     if (video?.hls && video.hls !== row.hlsUrl) {
       Object.assign(patch, { hlsUrl: video.hls, dashUrl: video.dash, hlsReadyAt: observation.at });
-      events.push({
-        streamId: row.id,
-        type: 'stream.playback',
-        status: 'hls_ready',
-        data: { hlsUrl: video.hls, dashUrl: video.dash, source: 'cloudflare' },
-      });
+      events.push(streamPlaybackEvent(row.id, { hlsUrl: video.hls, dashUrl: video.dash, source: 'cloudflare' }));
     }
 
     // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
     const target = row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status) : null;
     const reason = target ? `Cloudflare reports ${state} (${observation.source})` : null;
-    const updated = (await this.lifecycle.transition(row.id, target, reason, patch, events)) ?? row;
+    const updated = (await this.transitions.transition({ streamId: row.id, to: target, reason, patch, events })) ?? row;
     if (row.strategy === 'cloudflare' && target) await this.reflectOnDestinations(updated, target === 'active');
     return updated;
   }
@@ -63,23 +57,10 @@ export class CloudflareObservationApplier {
       if (!destination.enabled || !destination.cloudflareOutputId) continue;
       const status: DestinationStatus = live ? 'broadcasting' : 'idle';
       if (destination.status === status || destination.status === 'errored') continue;
-      const result = await this.streams.updateDestination(
-        row.id,
-        destination.id,
-        { status },
-        [
-          {
-            streamId: row.id,
-            destinationId: destination.id,
-            appId: destination.appId,
-            type: 'destination.status',
-            status,
-            reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
-          },
-        ],
-        false,
-      );
-      await this.bus.publish(result.events);
+      await this.destinationStatus.record(row.id, destination, {
+        status,
+        reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
+      });
     }
   }
 }

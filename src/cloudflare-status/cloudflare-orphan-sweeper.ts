@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
-import { isEnded } from '../streams/stream-status';
+import { isEnded } from '../stream-records/stream-status';
 import { CloudflareStreamsRepository } from './cloudflare-streams.repository';
 
 const SERVICE_TAG = 'glasses-restream';

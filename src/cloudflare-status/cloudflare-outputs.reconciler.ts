@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
-import { DestinationProvisionResults } from '../streams/destination-provision-results';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
-import { strategyView } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
-import { StrategyDestinations } from '../streams/strategy-destinations';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { strategyView } from '../strategies/stream-strategy';
+import { isEnded } from '../stream-records/stream-status';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
 
 /**
  * Makes a live input's outputs match the stream's destinations after a destination change could

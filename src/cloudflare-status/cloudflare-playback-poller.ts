@@ -4,8 +4,8 @@ import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
-import { isEnded } from '../streams/stream-status';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { isEnded } from '../stream-records/stream-status';
 import { CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';
 

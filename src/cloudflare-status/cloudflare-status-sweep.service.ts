@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { REDIS } from '../redis/redis.module';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { CloudflareObservation, CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { CloudflareStreamsRepository, CloudflareStreamState } from './cloudflare-streams.repository';
 import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';

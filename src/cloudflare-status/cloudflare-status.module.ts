@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { StreamsModule } from '../streams/streams.module';
+import { CloudflareModule } from '../cloudflare/cloudflare.module';
+import { RelayFleetModule } from '../relays/relay-fleet.module';
+import { StrategiesModule } from '../strategies/strategies.module';
+import { StreamRecordsModule } from '../stream-records/stream-records.module';
 import { CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { CloudflareOrphanSweeper } from './cloudflare-orphan-sweeper';
 import { CloudflareOutputsReconciler } from './cloudflare-outputs.reconciler';
@@ -12,7 +15,7 @@ import { MoveOffCloudflareService } from './move-off-cloudflare.service';
 
 /** Keeping Cloudflare-carried streams' status true: webhooks, polling, fallback moves, orphan sweeps. */
 @Module({
-  imports: [StreamsModule],
+  imports: [StreamRecordsModule, CloudflareModule, RelayFleetModule, StrategiesModule],
   controllers: [CloudflareWebhooksController],
   providers: [
     CloudflareStreamsRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import { LIVE_STREAM_STATUSES } from '../streams/stream-status';
+import { LIVE_STREAM_STATUSES } from '../stream-records/stream-status';
 
 /** Just what the status sweep reads of each live Cloudflare-carried stream. */
 export interface CloudflareStreamState {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { CloudflareStreamsRepository } from './cloudflare-streams.repository';
 import type { CloudflareLiveWebhook } from './cloudflare-webhook.schemas';

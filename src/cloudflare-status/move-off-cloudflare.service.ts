@@ -4,11 +4,12 @@ import { fallbackTarget } from '../strategies/choose-strategy';
 import { CloudflareStrategy } from '../strategies/cloudflare.strategy';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import { ManagedStreamsRepository, StreamPatch } from '../streams/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
-import type { NewStreamEvent } from '../streams/stream-events';
-import { StreamLifecycleService, strategyView } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
+import { ManagedStreamsRepository, StreamPatch } from '../stream-records/managed-streams.repository';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { type NewStreamEvent, streamStatusEvent } from '../stream-records/stream-events';
+import { strategyView } from '../strategies/stream-strategy';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { isEnded } from '../stream-records/stream-status';
 
 export const NO_VIDEO_ERROR = 'ERR_NO_VIDEO';
 
@@ -23,7 +24,7 @@ export class MoveOffCloudflareService {
 
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly strategies: StrategyRegistry,
     private readonly relay: RelayStrategy,
     private readonly cloudflare: CloudflareStrategy,
@@ -41,7 +42,7 @@ export class MoveOffCloudflareService {
       relay = await this.relay.provision(strategyView(row));
     } catch (error) {
       const reason = `Cloudflare ${errorCode} (${message}) and no relay to move to: ${(error as Error).message}`;
-      await this.lifecycle.transition(row.id, 'error', reason, { cloudflareError: errorCode });
+      await this.transitions.transition({ streamId: row.id, to: 'error', reason, patch: { cloudflareError: errorCode } });
       return 'skipped';
     }
     const strategyReason = `moved from cloudflare to ${target}: ${errorCode}${message ? ` (${message})` : ''}`;
@@ -67,17 +68,16 @@ export class MoveOffCloudflareService {
     // The glasses must reconnect to the new URL, so the stream waits for them again.
     const extra: NewStreamEvent[] =
       row.status === 'reconnecting'
-        ? [
-            {
-              streamId: row.id,
-              type: 'stream.status',
-              status: 'reconnecting',
-              reason: strategyReason,
-              data: { from: row.status, ...data },
-            },
-          ]
+        ? [streamStatusEvent(row.id, 'reconnecting', strategyReason, { from: row.status, ...data })]
         : [];
-    await this.lifecycle.transition(row.id, 'reconnecting', strategyReason, patch, extra, data);
+    await this.transitions.transition({
+      streamId: row.id,
+      to: 'reconnecting',
+      reason: strategyReason,
+      patch,
+      events: extra,
+      statusData: data,
+    });
     this.logger.warn({ streamId: row.id, errorCode, target }, 'Stream moved off Cloudflare');
     return 'moved';
   }

@@ -1,4 +1,4 @@
-import type { StreamStatus } from '../streams/stream-status';
+import type { StreamStatus } from '../stream-records/stream-status';
 
 export interface CloudflareLiveState {
   state: string | null;

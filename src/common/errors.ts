@@ -21,11 +21,6 @@ export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized';
 }
 
-export class ForbiddenError extends DomainError {
-  readonly status = 403;
-  readonly code = 'forbidden';
-}
-
 export class ConflictError extends DomainError {
   readonly status = 409;
   readonly code: string;

@@ -5,7 +5,7 @@ import { EncryptionService } from '../common/crypto/encryption.service';
 import { hmacSha256 } from '../common/crypto/secret-hash';
 import { InvalidInputError } from '../common/errors';
 import { Random } from '../common/random';
-import type { NewDestinationRow } from '../streams/managed-streams.repository';
+import type { NewDestinationRow } from '../stream-records/managed-streams.repository';
 import { DestinationHostPolicy } from './destination-host-policy';
 import { defaultDestinationName, fullDestinationUrl, parseDestination } from './destination-url';
 import { SavedDestinationsRepository } from './saved-destinations.repository';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createZodDto } from '../common/zod-dto';
-import { userIdSchema } from '../streams/managed-stream.schemas';
+import { userIdSchema } from '../stream-records/user-path-segment';
 
 export const platformSchema = z.enum(['youtube', 'twitch', 'custom']);
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Queue } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { JobName, QUEUES, schedulerIds } from './queues';
+import { JobName, QUEUES, schedulerIds } from '../queues/queues';
 
 interface Schedule {
   queue: Queue;

@@ -1,30 +1,37 @@
 import { Module } from '@nestjs/common';
+import { CloudflareSchedules } from '../cloudflare-status/cloudflare-schedules';
 import { CloudflareStatusModule } from '../cloudflare-status/cloudflare-status.module';
-import { RelaysModule } from '../relays/relays.module';
-import { StreamsModule } from '../streams/streams.module';
+import { CloudflareProcessor } from '../cloudflare-status/cloudflare.processor';
+import { QueuesModule } from '../queues/queues.module';
+import { RelayFleetModule } from '../relays/relay-fleet.module';
+import { RelayHealthProcessor } from '../relays/relay-health.processor';
+import { StreamMaintenanceModule } from '../stream-maintenance/stream-maintenance.module';
+import { StreamRecordsModule } from '../stream-records/stream-records.module';
+import { StrategiesModule } from '../strategies/strategies.module';
+import { StreamLifecycleProcessor } from '../streams/stream-lifecycle.processor';
+import { AppWebhooksProcessor } from '../webhooks/app-webhooks.processor';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { AppWebhooksProcessor } from './app-webhooks.processor';
-import { CloudflareProcessor } from './cloudflare.processor';
-import { CloudflareSchedules } from './cloudflare-schedules';
 import { JobSchedulesService } from './job-schedules.service';
-import { QueuesModule } from './queues.module';
-import { RelayHealthProcessor } from './relay-health.processor';
-import { StreamLifecycleProcessor } from './stream-lifecycle.processor';
-import { StreamMaintenanceProcessor } from './stream-maintenance.processor';
-import { StreamMaintenanceRepository } from './stream-maintenance.repository';
-import { StreamMaintenanceService } from './stream-maintenance.service';
 
-/** Job processing; loaded when this process runs the worker role. */
+/**
+ * Job processing; loaded when this process runs the worker role. Each processor lives beside the
+ * feature it serves; this module only gathers them (and the recurring schedules).
+ */
 @Module({
-  imports: [StreamsModule, CloudflareStatusModule, QueuesModule, RelaysModule, WebhooksModule],
+  imports: [
+    QueuesModule,
+    StreamRecordsModule,
+    StrategiesModule,
+    RelayFleetModule,
+    CloudflareStatusModule,
+    StreamMaintenanceModule,
+    WebhooksModule,
+  ],
   providers: [
     StreamLifecycleProcessor,
     CloudflareProcessor,
     CloudflareSchedules,
     RelayHealthProcessor,
-    StreamMaintenanceRepository,
-    StreamMaintenanceService,
-    StreamMaintenanceProcessor,
     AppWebhooksProcessor,
     JobSchedulesService,
   ],

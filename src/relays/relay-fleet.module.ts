@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { StreamRecordsModule } from '../stream-records/stream-records.module';
+import { PublishKeyService } from './publish-key.service';
+import { RelayHealthService } from './relay-health.service';
+import { RelayReassignmentService } from './relay-reassignment.service';
 import { RelayRegistryService } from './relay-registry.service';
 import { RelaysRepository } from './relays.repository';
 
-/** The fleet registry on its own, so strategies can pick relays without the relay endpoints. */
-@Module({ providers: [RelaysRepository, RelayRegistryService], exports: [RelayRegistryService, RelaysRepository] })
+/** The relay fleet: registry, selection, health, reassignment and publish keys, without the relay endpoints. */
+@Module({
+  imports: [StreamRecordsModule],
+  providers: [RelaysRepository, RelayRegistryService, PublishKeyService, RelayHealthService, RelayReassignmentService],
+  exports: [RelayRegistryService, RelaysRepository, PublishKeyService, RelayHealthService, RelayReassignmentService],
+})
 export class RelayFleetModule {}

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import type { StreamStatus } from '../streams/stream-status';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import type { StreamStatus } from '../stream-records/stream-status';
 import { relaysToTakeOffline } from './relay-health';
 import { RelayRegistryService } from './relay-registry.service';
 import { RelaysRepository } from './relays.repository';
@@ -25,7 +25,7 @@ export class RelayHealthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly relays: RelaysRepository,
     private readonly registry: RelayRegistryService,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +49,7 @@ export class RelayHealthService {
     for (const relay of offline) {
       const reason = `relay ${relay.id} stopped sending heartbeats`;
       for (const streamId of await this.relays.streamIdsOnRelay(relay.id, INTERRUPTED_STATUSES, relay.updatedAt)) {
-        const row = await this.lifecycle.transition(streamId, 'reconnecting', reason);
+        const row = await this.transitions.transition({ streamId, to: 'reconnecting', reason });
         if (row?.status === 'reconnecting') report.reconnecting.push(streamId);
       }
     }

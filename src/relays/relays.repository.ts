@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Relay } from '../generated/prisma/client';
-import { LIVE_STREAM_STATUSES, type StreamStatus } from '../streams/stream-status';
+import { LIVE_STREAM_STATUSES, type StreamStatus } from '../stream-records/stream-status';
 
 export type RelayRecord = Relay;
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { CloudflareCarrier } from './cloudflare-carrier';
 import { classifyCloudflareError } from '../cloudflare/cloudflare-errors';
-import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
+import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import type {
   DestinationProvisionResult,
   ProvisionResult,

@@ -2,16 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ServiceUnavailableError } from '../common/errors';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import type { RelayRecord } from '../relays/relays.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { relayHlsUrl, relayIngestBaseUrl } from '../relays/relay-urls';
 import type { ProvisionResult, StrategyDestination, StrategyStream, StreamStrategy } from './stream-strategy';
-
-export function relayIngestBaseUrl(rtmpUrl: string, userPathSegment: string, streamId: string): string {
-  return `${rtmpUrl}/live/${userPathSegment}/${streamId}`;
-}
-
-export function relayHlsUrl(hlsBaseUrl: string, userPathSegment: string, streamId: string): string {
-  return `${hlsBaseUrl}/hls/${userPathSegment}/${streamId}/index.m3u8`;
-}
 
 /**
  * Our own relay fleet. Destination changes need no call: the relay reads the destination list

@@ -1,5 +1,6 @@
 import type { RelayRecord } from '../relays/relays.repository';
-import type { StreamStatus } from '../streams/stream-status';
+import type { StreamRow } from '../stream-records/managed-streams.repository';
+import type { StreamStatus } from '../stream-records/stream-status';
 
 export type StrategyName = 'relay' | 'cloudflare' | 'hybrid';
 export type RequestedStrategy = StrategyName | 'auto';
@@ -13,6 +14,19 @@ export interface StrategyStream {
   relayId: string | null;
   cloudflareLiveInputId: string | null;
   enableWebRTC: boolean;
+}
+
+/** The strategy's view of a stored stream row. */
+export function strategyView(row: StreamRow): StrategyStream {
+  return {
+    id: row.id,
+    userId: row.userId,
+    userPathSegment: row.userPathSegment,
+    status: row.status,
+    relayId: row.relayId,
+    cloudflareLiveInputId: row.cloudflareLiveInputId,
+    enableWebRTC: row.enableWebRTC,
+  };
 }
 
 export interface StrategyDestination {
@@ -70,5 +84,3 @@ export interface StreamStrategy {
   /** 'stopped' when nothing is running any more, 'stopping' when the carrier will confirm later. */
   stop(stream: StrategyStream): Promise<'stopped' | 'stopping'>;
 }
-
-export class StrategyUnavailableError extends Error {}

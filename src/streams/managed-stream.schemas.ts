@@ -7,17 +7,11 @@ import {
   slateSchema,
 } from '../../relay/protocol/relay-protocol.schemas';
 import { createZodDto } from '../common/zod-dto';
+import { userIdSchema } from '../stream-records/user-path-segment';
 
 export const MAX_DESTINATIONS_PER_REQUEST = 10;
 /** Per app and stream; Cloudflare allows 50 outputs per input across all apps. */
 export const MAX_DESTINATIONS_PER_APP = 10;
-
-export const userIdSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(256, 'must be at most 256 characters')
-  .describe('The glasses user: an e-mail or any stable id');
 
 export const restreamDestinationInputSchema = z.object({
   url: z.string().min(1).max(2048).describe('rtmp:// or rtmps:// ingest URL; the stream key may be its last path segment'),

@@ -5,13 +5,13 @@ import { ConflictError } from '../common/errors';
 import { Random } from '../common/random';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
 import { DestinationInputResolver, ResolvedDestination } from '../destinations/destination-input.resolver';
-import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
+import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import type { RelayRecord } from '../relays/relays.repository';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StreamStrategy } from '../strategies/stream-strategy';
-import { DestinationProvisionResults } from './destination-provision-results';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { CreateManagedStreamInput } from './managed-stream.schemas';
 import {
   DuplicateDestinationError,
@@ -21,13 +21,13 @@ import {
   NewStreamRow,
   StreamPatch,
   StreamRow,
-} from './managed-streams.repository';
+} from '../stream-records/managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
-import { PublishKeyService } from './publish-key.service';
-import { RelayReassignmentService } from './relay-reassignment.service';
-import { StrategyDestinations } from './strategy-destinations';
-import { StreamEventBus } from './stream-event-bus';
-import type { NewStreamEvent, StreamEventMessage } from './stream-events';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import type { NewStreamEvent, StreamEventMessage } from '../stream-records/stream-events';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
 import { StreamProvisioner } from './stream-provisioner';

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/errors';
 import { Random } from '../common/random';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
 import { DestinationInputResolver, ResolvedDestination } from '../destinations/destination-input.resolver';
-import { CloudflareJobsProducer } from '../jobs/cloudflare-jobs.producer';
+import { CloudflareJobsProducer } from '../queues/cloudflare-jobs.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
+import { strategyView } from '../strategies/stream-strategy';
 import { CreateManagedStreamInput, ManagedStreamResponse, MAX_DESTINATIONS_PER_APP } from './managed-stream.schemas';
 import {
   DuplicateDestinationError,
@@ -13,17 +14,23 @@ import {
   NewDestinationRow,
   NewStreamRow,
   StreamRow,
-} from './managed-streams.repository';
-import { destinationAddedEvent, type NewStreamEvent } from './stream-events';
-import { StreamEventBus } from './stream-event-bus';
-import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
-import { DestinationProvisionResults } from './destination-provision-results';
+} from '../stream-records/managed-streams.repository';
+import {
+  appAttachedEvent,
+  appDetachedEvent,
+  destinationAddedEvent,
+  type NewStreamEvent,
+  streamStatusEvent,
+} from '../stream-records/stream-events';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { StreamLifecycleService } from './stream-lifecycle.service';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
 import { StreamPresenter } from './stream-presenter';
-import { RelayReassignmentService } from './relay-reassignment.service';
-import { StrategyDestinations } from './strategy-destinations';
-import { imageUrlHost, slateColumns } from './stream-slate';
-import { userPathSegment } from './user-path-segment';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
+import { imageUrlHost, slateColumns } from '../stream-records/stream-slate';
+import { userPathSegment } from '../stream-records/user-path-segment';
 
 export interface StartStreamResult {
   stream: ManagedStreamResponse;
@@ -33,8 +40,6 @@ export interface StartStreamResult {
 /** Starting, joining, reading and leaving managed streams on behalf of apps. */
 @Injectable()
 export class ManagedStreamsService {
-  private readonly logger = new Logger(ManagedStreamsService.name);
-
   constructor(
     private readonly streams: ManagedStreamsRepository,
     private readonly destinationInputs: DestinationInputResolver,
@@ -106,9 +111,7 @@ export class ManagedStreamsService {
     if (!row.attachments.some((attachment) => attachment.appId === appId)) {
       return this.presenter.stream(row, appId);
     }
-    const { remaining, events } = await this.streams.detach(streamId, appId, [
-      { streamId, type: 'stream.app_detached', data: { appId } },
-    ]);
+    const { remaining, events } = await this.streams.detach(streamId, appId, [appDetachedEvent(streamId, appId)]);
     await this.bus.publish(events);
     let current = (await this.streams.findById(streamId)) ?? row;
     if (remaining === 0) current = await this.lifecycle.stop(current, 'stopped by the last app');
@@ -157,23 +160,12 @@ export class ManagedStreamsService {
     const strategyDestinations = resolved.map(({ row, streamKey }) => this.strategyDestinations.withKey(row, streamKey));
     const streamKeys = new Map(resolved.map(({ row, streamKey }) => [row.id, streamKey]));
     const added = destinations.map((d) => destinationAddedEvent(stream.id, appId, d));
-    const initializing = {
-      streamId: stream.id,
-      type: 'stream.status' as const,
-      status: 'initializing',
-      reason: choice.reason,
-      data: { strategy: choice.strategy },
-    };
+    const initializing = streamStatusEvent(stream.id, 'initializing', choice.reason, { strategy: choice.strategy });
 
     if (strategy.provisionsBeforeInsert) {
       const provisioned = await strategy.provision(view, strategyDestinations, choice.relay);
       const ready = { ...provisioned, status: 'connecting' as const, statusReason: WAITING_FOR_GLASSES };
-      const connecting = {
-        streamId: stream.id,
-        type: 'stream.status' as const,
-        status: 'connecting',
-        reason: WAITING_FOR_GLASSES,
-      };
+      const connecting = streamStatusEvent(stream.id, 'connecting', WAITING_FOR_GLASSES);
       const { row } = await this.insert(stream, destinations, ready, [initializing, ...added, connecting]);
       return this.presenter.stream(row, appId, false, streamKeys);
     }
@@ -217,7 +209,7 @@ export class ManagedStreamsService {
     }
     try {
       const { row, events } = await this.streams.attach(live.id, appId, destinations, [
-        { streamId: live.id, type: 'stream.app_attached', data: { appId } },
+        appAttachedEvent(live.id, appId),
         ...destinations.map((d) => destinationAddedEvent(live.id, appId, d)),
       ]);
       await this.bus.publish(events);

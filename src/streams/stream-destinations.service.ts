@@ -4,15 +4,21 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/error
 import { DestinationInputResolver } from '../destinations/destination-input.resolver';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import { addStreamDestinationSchema, MAX_DESTINATIONS_PER_APP, StreamDestinationResponse } from './managed-stream.schemas';
-import { DestinationProvisionResults } from './destination-provision-results';
-import { DestinationRow, DuplicateDestinationError, ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
+import {
+  DestinationRow,
+  DuplicateDestinationError,
+  ManagedStreamsRepository,
+  StreamRow,
+} from '../stream-records/managed-streams.repository';
 import { ManagedStreamsService } from './managed-streams.service';
-import { StreamEventBus } from './stream-event-bus';
-import { destinationAddedEvent } from './stream-events';
-import { strategyView } from './stream-lifecycle.service';
+import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { destinationAddedEvent, destinationRemovedEvent } from '../stream-records/stream-events';
+import { strategyView } from '../strategies/stream-strategy';
 import { StreamPresenter } from './stream-presenter';
-import { isEnded } from './stream-status';
-import { StrategyDestinations } from './strategy-destinations';
+import { isEnded } from '../stream-records/stream-status';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
 
 type AddInput = z.output<typeof addStreamDestinationSchema>;
 
@@ -28,6 +34,7 @@ export class StreamDestinationsService {
     private readonly bus: StreamEventBus,
     private readonly presenter: StreamPresenter,
     private readonly destinationResults: DestinationProvisionResults,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async add(appId: string, streamId: string, input: AddInput): Promise<StreamDestinationResponse> {
@@ -74,25 +81,14 @@ export class StreamDestinationsService {
       .get(stream.strategy)
       .setDestinationEnabled(strategyView(stream), this.strategyDestinations.fromRow(destination), enabled);
     const status = enabled ? 'idle' : 'stopped';
-    const result = await this.streams.updateDestination(
-      streamId,
-      destinationId,
-      { enabled, status, lastError: enabled ? null : destination.lastError },
-      [
-        {
-          streamId,
-          destinationId,
-          appId,
-          type: 'destination.status',
-          status,
-          reason: enabled ? 'enabled' : 'disabled',
-          data: { enabled },
-        },
-      ],
-      true,
-    );
-    await this.bus.publish(result.events);
-    return this.presenter.destination(await this.destinationResults.apply(streamId, result.destination, provisioned));
+    const updated = await this.destinationStatus.record(streamId, destination, {
+      status,
+      reason: enabled ? 'enabled' : 'disabled',
+      also: { enabled, lastError: enabled ? null : destination.lastError },
+      data: { enabled },
+      bumpVersion: true,
+    });
+    return this.presenter.destination(await this.destinationResults.apply(streamId, updated, provisioned));
   }
 
   async remove(appId: string, streamId: string, destinationId: string): Promise<void> {
@@ -104,7 +100,7 @@ export class StreamDestinationsService {
         .removeDestination(strategyView(stream), this.strategyDestinations.fromRow(destination));
     }
     const events = await this.streams.deleteDestination(streamId, destinationId, [
-      { streamId, destinationId, appId, type: 'destination.removed', data: { name: destination.name } },
+      destinationRemovedEvent(streamId, appId, destination),
     ]);
     await this.bus.publish(events);
   }

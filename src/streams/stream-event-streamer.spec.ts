@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import { strictFake } from '../../test/support/strict-fake';
 import { SseConnections } from './sse-connections';
-import type { StreamEventBus } from './stream-event-bus';
+import type { StreamEventBus } from '../stream-records/stream-event-bus';
 import { EventStreamSubscription, FINAL_EVENT_GRACE_MS, StreamEventStreamer } from './stream-event-streamer';
-import { isFinalStreamEvent, StreamEventMessage } from './stream-events';
-import type { StreamEventsRepository } from './stream-events.repository';
+import { isFinalStreamEvent, StreamEventMessage } from '../stream-records/stream-events';
+import type { StreamEventsRepository } from '../stream-records/stream-events.repository';
 
 function event(id: string, overrides: Partial<StreamEventMessage> = {}): StreamEventMessage {
   return {

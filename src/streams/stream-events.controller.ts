@@ -5,7 +5,7 @@ import { AppApiKeyGuard, CurrentApp } from '../auth/app-api-key.guard';
 import type { AppRecord } from '../apps/apps.repository';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamEventStreamer } from './stream-event-streamer';
-import { StreamEventDto } from './stream-events';
+import { StreamEventDto } from '../stream-records/stream-events';
 
 const StreamEventOutput = StreamEventDto.Output;
 

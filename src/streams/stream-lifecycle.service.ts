@@ -1,92 +1,25 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { StreamLifecycleProducer } from '../jobs/stream-lifecycle.producer';
+import { Injectable } from '@nestjs/common';
+import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import type { StrategyStream } from '../strategies/stream-strategy';
-import { NewStreamEvent } from './stream-events';
-import { StreamEventBus } from './stream-event-bus';
-import { canTransitionStream, StreamStatus } from './stream-status';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
+import { strategyView } from '../strategies/stream-strategy';
+import type { StreamRow } from '../stream-records/managed-streams.repository';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 
-export function strategyView(row: StreamRow): StrategyStream {
-  return {
-    id: row.id,
-    userId: row.userId,
-    userPathSegment: row.userPathSegment,
-    status: row.status,
-    relayId: row.relayId,
-    cloudflareLiveInputId: row.cloudflareLiveInputId,
-    enableWebRTC: row.enableWebRTC,
-  };
-}
-
-/** Moves streams between statuses by the written-down rules, recording and broadcasting each change. */
+/** Ends streams: on their carrier first, then in the records (StreamTransitions). */
 @Injectable()
 export class StreamLifecycleService {
-  private readonly logger = new Logger(StreamLifecycleService.name);
-
   constructor(
-    private readonly streams: ManagedStreamsRepository,
-    private readonly bus: StreamEventBus,
+    private readonly transitions: StreamTransitions,
     private readonly strategies: StrategyRegistry,
     private readonly producer: StreamLifecycleProducer,
-    private readonly clock: Clock,
   ) {}
-
-  /**
-   * Changes status when the rules allow it from the current one; otherwise applies only the
-   * patch. Optimistic: retried when another writer changed the status in between.
-   */
-  async transition(
-    streamId: string,
-    to: StreamStatus | null,
-    reason: string | null,
-    patch: StreamPatch = {},
-    extraEvents: NewStreamEvent[] = [],
-    statusData: Record<string, unknown> = {},
-  ): Promise<StreamRow | null> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.streams.findById(streamId);
-      if (!current) return null;
-      const changes = to !== null && to !== current.status && canTransitionStream(current.status, to);
-      const now = this.clock.now();
-      const fullPatch: StreamPatch = { ...patch };
-      const events = [...extraEvents];
-      if (changes) {
-        fullPatch.status = to;
-        fullPatch.statusReason = reason;
-        if (to === 'active' && !current.startedAt) fullPatch.startedAt = now;
-        if (to === 'stopped') fullPatch.endedAt = now;
-        events.unshift({ streamId, type: 'stream.status', status: to, reason, data: { from: current.status, ...statusData } });
-      } else if (to !== null && to !== current.status) {
-        this.logger.debug({ streamId, from: current.status, to }, 'Ignored a status change the rules do not allow');
-      }
-      if (Object.keys(fullPatch).length === 0 && events.length === 0) return current;
-      const result = await this.streams.update(streamId, fullPatch, events, current.status);
-      if (result) {
-        await this.bus.publish(result.events);
-        if (fullPatch.startedAt && result.row.durationLimit !== null) await this.scheduleDurationLimit(result.row);
-        return result.row;
-      }
-    }
-    throw new Error(`Stream ${streamId} kept changing status; gave up after 3 attempts`);
-  }
 
   /** Stops the stream on its carrier; the carrier may confirm later (then a job finalises it). */
   async stop(row: StreamRow, reason: string): Promise<StreamRow> {
     if (row.status === 'stopped' || row.status === 'stopping') return row;
     const outcome = await this.strategies.get(row.strategy).stop(strategyView(row));
-    const updated = await this.transition(row.id, outcome, reason);
+    const updated = await this.transitions.transition({ streamId: row.id, to: outcome, reason });
     if (outcome === 'stopping') await this.producer.scheduleFinalizeStop(row.id);
     return updated ?? row;
-  }
-
-  private async scheduleDurationLimit(row: StreamRow): Promise<void> {
-    try {
-      await this.producer.scheduleDurationLimit(row.id, row.durationLimit ?? 0);
-    } catch (error) {
-      // The stream is already active; the maintenance scan enforces the limit without this job.
-      this.logger.warn({ err: error, streamId: row.id }, 'Could not schedule the duration limit');
-    }
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { maskSecret } from '../common/masking';
 import type { ManagedStreamResponse, StreamDestinationResponse } from './managed-stream.schemas';
-import type { DestinationRow, StreamRow } from './managed-streams.repository';
-import { PublishKeyService } from './publish-key.service';
-import { slateOf } from './stream-slate';
+import type { DestinationRow, StreamRow } from '../stream-records/managed-streams.repository';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { slateOf } from '../stream-records/stream-slate';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
 @Injectable()

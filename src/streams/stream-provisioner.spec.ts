@@ -6,9 +6,9 @@ import { ServiceUnavailableError } from '../common/errors';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
 import type { StreamStrategy } from '../strategies/stream-strategy';
-import { DestinationProvisionResults } from './destination-provision-results';
-import { ManagedStreamsRepository, StreamRow } from './managed-streams.repository';
-import { StreamLifecycleService } from './stream-lifecycle.service';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
+import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamProvisioner } from './stream-provisioner';
 
 const row = {
@@ -32,12 +32,12 @@ function setup(relayProvision: RelayStrategy['provision']) {
       }),
     }),
     relay: strictFake<RelayStrategy>('relay', { provision: jest.fn(relayProvision) }),
-    lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),
+    transitions: strictFake<StreamTransitions>('transitions', { transition: jest.fn(async () => row) }),
   };
   const sut = new StreamProvisioner(
     strictFake<StrategyRegistry>('strategies', { get: () => mocks.cloudflare }),
     mocks.relay,
-    mocks.lifecycle,
+    mocks.transitions,
     strictFake<DestinationProvisionResults>('destinationResults', {}),
     strictFake<ManagedStreamsRepository>('streams', {}),
     testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }),
@@ -59,12 +59,17 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
       'Cloudflare could not take the stream (create live input: 503 Service Unavailable) and ' +
         'no relay has free capacity right now; try again shortly',
     );
-    expect(mocks.lifecycle.transition).toHaveBeenCalledTimes(1);
-    expect(mocks.lifecycle.transition).toHaveBeenCalledWith('ms_1', 'stopped', expect.stringMatching(/^provisioning failed: /), {
-      strategy: 'relay',
-      strategyReason:
-        'cloudflare failed at provisioning (create live input: 503 Service Unavailable); fell back to relay, ' +
-        'which failed too (No relay has free capacity right now; try again shortly)',
+    expect(mocks.transitions.transition).toHaveBeenCalledTimes(1);
+    expect(mocks.transitions.transition).toHaveBeenCalledWith({
+      streamId: 'ms_1',
+      to: 'stopped',
+      reason: expect.stringMatching(/^provisioning failed: /),
+      patch: {
+        strategy: 'relay',
+        strategyReason:
+          'cloudflare failed at provisioning (create live input: 503 Service Unavailable); fell back to relay, ' +
+          'which failed too (No relay has free capacity right now; try again shortly)',
+      },
     });
   });
 
@@ -75,11 +80,11 @@ describe('StreamProvisioner when Cloudflare fails and the relay fallback has no 
     });
 
     await expect(sut.provision(row, [])).rejects.toBe(boom);
-    expect(mocks.lifecycle.transition).toHaveBeenCalledWith(
-      'ms_1',
-      'stopped',
-      'provisioning failed: database went away',
-      expect.objectContaining({ strategy: 'relay' }),
-    );
+    expect(mocks.transitions.transition).toHaveBeenCalledWith({
+      streamId: 'ms_1',
+      to: 'stopped',
+      reason: 'provisioning failed: database went away',
+      patch: expect.objectContaining({ strategy: 'relay' }),
+    });
   });
 });

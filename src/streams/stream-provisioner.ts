@@ -7,10 +7,10 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { RelayStrategy } from '../strategies/relay.strategy';
 import { StrategyRegistry } from '../strategies/strategy-registry';
-import type { ProvisionResult, StrategyDestination } from '../strategies/stream-strategy';
-import { DestinationProvisionResults } from './destination-provision-results';
-import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
-import { StreamLifecycleService, strategyView } from './stream-lifecycle.service';
+import { DestinationProvisionResults } from '../strategies/destination-provision-results';
+import { ManagedStreamsRepository, StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
+import { type ProvisionResult, type StrategyDestination, strategyView } from '../strategies/stream-strategy';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 
 export const WAITING_FOR_GLASSES = 'waiting for the glasses to publish';
 
@@ -25,7 +25,7 @@ export class StreamProvisioner {
   constructor(
     private readonly strategies: StrategyRegistry,
     private readonly relay: RelayStrategy,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly destinationResults: DestinationProvisionResults,
     private readonly streams: ManagedStreamsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,9 +38,11 @@ export class StreamProvisioner {
       const provisioned = await this.provisionWithFallback(row, destinations, relay);
       const { destinations: results, ...fields } = provisioned.result;
       const ready =
-        (await this.lifecycle.transition(row.id, 'connecting', WAITING_FOR_GLASSES, {
-          ...fields,
-          ...provisioned.patch,
+        (await this.transitions.transition({
+          streamId: row.id,
+          to: 'connecting',
+          reason: WAITING_FOR_GLASSES,
+          patch: { ...fields, ...provisioned.patch },
         })) ?? row;
       if (!results) return ready;
       // The destinations as stored by applyAll, without reading the stream back once more.
@@ -50,7 +52,7 @@ export class StreamProvisioner {
       // A failed fallback records what was tried, so the stopped row does not claim the first carrier.
       const { error, patch } = failure instanceof FallbackFailed ? failure : { error: failure, patch: {} };
       const reason = error instanceof Error ? error.message : 'provisioning failed';
-      await this.lifecycle.transition(row.id, 'stopped', `provisioning failed: ${reason}`, patch);
+      await this.transitions.transition({ streamId: row.id, to: 'stopped', reason: `provisioning failed: ${reason}`, patch });
       throw error;
     }
   }

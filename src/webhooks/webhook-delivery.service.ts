@@ -6,7 +6,7 @@ import { Random } from '../common/random';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { DestinationHostPolicy } from '../destinations/destination-host-policy';
-import { toEventMessage } from '../streams/stream-events.repository';
+import { toEventMessage } from '../stream-records/stream-events.repository';
 import { WebhookHttpClient } from './webhook-http.client';
 import { webhookBody } from './webhook-payload';
 import { classifyWebhookResponse, parseRetryAfterMs, retryDelayMs } from './webhook-retry';

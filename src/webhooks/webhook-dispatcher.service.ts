@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { toEventMessage } from '../streams/stream-events.repository';
+import { toEventMessage } from '../stream-records/stream-events.repository';
 import { WebhookQueue } from './webhook-queue';
 import { advanceCursor, webhookRecipients } from './webhook-recipients';
 import { deliveryId, NewDelivery, WebhooksRepository } from './webhooks.repository';

@@ -1,4 +1,4 @@
-import type { StreamEventMessage } from '../streams/stream-events';
+import type { StreamEventMessage } from '../stream-records/stream-events';
 
 /** The JSON body apps receive: the stored event as SSE shows it, without internal routing fields. */
 export function webhookBody(event: StreamEventMessage): string {

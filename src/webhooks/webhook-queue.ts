@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { jobIds, JobPayloads, QUEUES } from '../jobs/queues';
+import { jobIds, JobPayloads, QUEUES } from '../queues/queues';
 
 /** The custom backoff type of delivery jobs; the processor computes each delay (see RetryLaterError). */
 export const WEBHOOK_BACKOFF_TYPE = 'webhook-retry';

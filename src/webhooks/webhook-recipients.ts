@@ -1,4 +1,4 @@
-import type { StreamEventMessage, StreamEventType } from '../streams/stream-events';
+import type { StreamEventMessage, StreamEventType } from '../stream-records/stream-events';
 
 /** Status changes are what apps are told about; attach/detach bookkeeping stays on SSE. */
 export const WEBHOOK_EVENT_TYPES: readonly StreamEventType[] = ['stream.status', 'destination.status', 'stream.playback'];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DestinationsModule } from '../destinations/destinations.module';
-import { QueuesModule } from '../jobs/queues.module';
+import { QueuesModule } from '../queues/queues.module';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDispatcherService } from './webhook-dispatcher.service';
 import { WebhookHttpClient } from './webhook-http.client';

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import IORedis from 'ioredis';
 import request from 'supertest';
 import { sha256Hex } from '../../src/common/crypto/secret-hash';
-import { QUEUES } from '../../src/jobs/queues';
+import { QUEUES } from '../../src/queues/queues';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ADMIN_PASSWORD, adminOverrides, sessionCookie, signIn } from './admin-client';
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { REDIS } from '../../src/redis/redis.module';
-import { StreamEventsRepository } from '../../src/streams/stream-events.repository';
+import { StreamEventsRepository } from '../../src/stream-records/stream-events.repository';
 import request from 'supertest';
 import { relay, sdk } from '../support/api-client';
 import { waitFor } from '../support/relay-harness';

@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { QUEUES } from '../../src/jobs/queues';
+import { QUEUES } from '../../src/queues/queues';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createWebhookApp, eventually, prismaOf, startWebhookReceiver, statusEvents } from './job-test-kit';

@@ -1,7 +1,7 @@
 import { createZodDto } from '../../common/zod-dto';
 import { z } from 'zod';
 import { platformSchema, savedDestinationResponseSchema } from '../../destinations/saved-destination.schemas';
-import { userIdSchema } from '../../streams/managed-stream.schemas';
+import { userIdSchema } from '../../stream-records/user-path-segment';
 
 const ingestUrlSchema = z
   .string()

@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '../../common/clock';
 import { SseConnections } from '../../streams/sse-connections';
-import type { StreamEventMessage } from '../../streams/stream-events';
-import { StreamEventBus } from '../../streams/stream-event-bus';
+import { KEEPALIVE_MS, writeEventStream } from '../../streams/sse-event-stream';
+import { StreamEventBus } from '../../stream-records/stream-event-bus';
 import { AdminStreamsRepository } from './admin-streams.repository';
 import { changedLiveStats } from './live-stats';
 
-export const HEARTBEAT_MS = 15_000;
+export const HEARTBEAT_MS = KEEPALIVE_MS;
 /** Relays report stats every few seconds; the feed forwards what changed this often. */
 export const STATS_INTERVAL_MS = 2_000;
 const REPLAY_LIMIT = 1000;
@@ -29,61 +29,22 @@ export class AdminEventStreamer {
     private readonly connections: SseConnections,
   ) {}
 
-  async stream(lastEventId: string | null, request: Request, response: Response): Promise<void> {
-    this.connections.assertAccepting();
-    response.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    response.write('retry: 3000\n\n');
-
-    // Nothing is written once the feed ended or the tab closed (a write after end is an error).
-    let done = false;
-    const write = (chunk: string): void => {
-      if (!done) response.write(chunk);
-    };
-    let lastSent = lastEventId !== null && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : null;
-    let replaying = lastSent !== null;
-    const pending: StreamEventMessage[] = [];
-    const send = (event: StreamEventMessage): void => {
-      const id = BigInt(event.id);
-      if (lastSent !== null && id <= lastSent) return;
-      lastSent = id;
-      write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    };
-
-    // The tab may close while we subscribe: whatever was set up by then is undone.
-    let release = (): void => {
-      done = true;
-    };
-    request.on('close', () => release());
-    // Subscribe first, so nothing committed while the history is read is lost.
-    const unsubscribe = await this.bus.subscribeAll((event) => (replaying ? pending.push(event) : send(event)));
-    if (done) return unsubscribe();
-    const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
-    const stats = this.forwardStats(write);
-    let unregister = (): void => undefined;
-    release = () => {
-      if (done) return;
-      done = true;
-      clearInterval(heartbeat);
-      clearInterval(stats);
-      unsubscribe();
-      unregister();
-    };
-    unregister = this.connections.add(() => {
-      release();
-      response.end();
-    });
-    if (!replaying || lastSent === null) return;
-    try {
-      (await this.history.eventsAfter(lastSent, REPLAY_LIMIT)).forEach(send);
-    } finally {
-      pending.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).forEach(send);
-      replaying = false;
-    }
+  stream(lastEventId: string | null, request: Request, response: Response): Promise<void> {
+    const after = lastEventId !== null && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : null;
+    return writeEventStream(
+      this.connections,
+      {
+        subscribe: (listener) => this.bus.subscribeAll(listener),
+        replay: after === null ? null : { after, page: (id) => this.history.eventsAfter(id, REPLAY_LIMIT), onePage: true },
+        keepalive: ': heartbeat\n\n',
+        extras: (write) => {
+          const stats = this.forwardStats(write);
+          return () => clearInterval(stats);
+        },
+      },
+      request,
+      response,
+    );
   }
 
   private forwardStats(write: (chunk: string) => void): NodeJS.Timeout {

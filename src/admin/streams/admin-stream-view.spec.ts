@@ -1,4 +1,4 @@
-import type { StreamRow } from '../../streams/managed-streams.repository';
+import type { StreamRow } from '../../stream-records/managed-streams.repository';
 import { adminStreamView, uptimeSeconds } from './admin-stream-view';
 
 describe('uptimeSeconds', () => {

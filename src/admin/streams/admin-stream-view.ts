@@ -1,7 +1,7 @@
 import type { Slate } from '../../../relay/protocol/relay-protocol.schemas';
 import type { StreamDestinationResponse } from '../../streams/managed-stream.schemas';
-import type { StreamRow } from '../../streams/managed-streams.repository';
-import { slateOf } from '../../streams/stream-slate';
+import type { StreamRow } from '../../stream-records/managed-streams.repository';
+import { slateOf } from '../../stream-records/stream-slate';
 
 export interface AdminDestinationView {
   id: string;

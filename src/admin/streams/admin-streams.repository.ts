@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
-import { StreamRow, streamWithDestinations } from '../../streams/managed-streams.repository';
-import type { StreamEventMessage } from '../../streams/stream-events';
-import { toEventMessage } from '../../streams/stream-events.repository';
-import { LIVE_STREAM_STATUSES } from '../../streams/stream-status';
+import { StreamRow, streamWithDestinations } from '../../stream-records/managed-streams.repository';
+import type { StreamEventMessage } from '../../stream-records/stream-events';
+import { toEventMessage } from '../../stream-records/stream-events.repository';
+import { LIVE_STREAM_STATUSES } from '../../stream-records/stream-status';
 import type { LiveStatsRow } from './live-stats';
 
 /** Reads across every app and stream, which only the dashboard does. */

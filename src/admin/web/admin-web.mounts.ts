@@ -9,7 +9,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import path from 'node:path';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
-import { QUEUES } from '../../jobs/queues';
+import { QUEUES } from '../../queues/queues';
 import { AdminAuthService } from '../auth/admin-auth.service';
 import { adminSessionMiddleware } from './admin-session.middleware';
 import { adminUiMiddleware } from './admin-ui.middleware';

@@ -1,36 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import type { DestinationProvisionResult } from '../strategies/stream-strategy';
-import { DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
-import { StreamEventBus } from './stream-event-bus';
+import type { DestinationProvisionResult } from './stream-strategy';
+import { DestinationRow, ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 
 /** Stores what a carrier made of each destination: its output id, or why it refused it. */
 @Injectable()
 export class DestinationProvisionResults {
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly bus: StreamEventBus,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async apply(streamId: string, destination: DestinationRow, result: DestinationProvisionResult): Promise<DestinationRow> {
     if (result.error) {
-      const updated = await this.streams.updateDestination(
-        streamId,
-        destination.id,
-        { status: 'errored', lastError: result.error, cloudflareOutputId: result.cloudflareOutputId ?? null },
-        [
-          {
-            streamId,
-            destinationId: destination.id,
-            appId: destination.appId,
-            type: 'destination.status',
-            status: 'errored',
-            reason: result.error,
-          },
-        ],
-        false,
-      );
-      await this.bus.publish(updated.events);
-      return updated.destination;
+      return this.destinationStatus.record(streamId, destination, {
+        status: 'errored',
+        reason: result.error,
+        also: { lastError: result.error, cloudflareOutputId: result.cloudflareOutputId ?? null },
+      });
     }
     if (result.cloudflareOutputId === undefined || result.cloudflareOutputId === destination.cloudflareOutputId)
       return destination;

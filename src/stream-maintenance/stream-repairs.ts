@@ -1,5 +1,5 @@
-import type { DestinationStatus, StreamStatus } from '../streams/stream-status';
-import { holdsLiveSlot, isEnded } from '../streams/stream-status';
+import type { DestinationStatus, StreamStatus } from '../stream-records/stream-status';
+import { holdsLiveSlot, isEnded } from '../stream-records/stream-status';
 
 /** What the maintenance scan knows of a stream that may need repair. */
 export interface StreamCandidate {

@@ -3,8 +3,8 @@ import { ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { RelayTokenGuard } from '../auth/relay-token.guard';
-import type { RelayRecord } from './relays.repository';
-import { RelayRegistryService } from './relay-registry.service';
+import type { RelayRecord } from '../relays/relays.repository';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
 import {
   HlsReadyDto,
@@ -16,7 +16,7 @@ import {
   RelayResponseDto,
   RelayStreamPlanDto,
   RelayStreamStatusDto,
-} from './rtmp-relay.schemas';
+} from '../relays/rtmp-relay.schemas';
 
 export function presentRelay(relay: RelayRecord) {
   return { ...relay, lastHeartbeatAt: relay.lastHeartbeatAt?.toISOString() ?? null };

@@ -1,3 +1,13 @@
+import { z } from 'zod';
+
+/** How requests name the glasses user (streams, saved destinations). */
+export const userIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .describe('The glasses user: an e-mail or any stable id');
+
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /**

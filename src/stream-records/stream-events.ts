@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createZodDto } from '../common/zod-dto';
+import type { DestinationStatus, StreamStatus } from './stream-status';
 
 export const STREAM_EVENT_TYPES = [
   'stream.status',
@@ -49,6 +50,31 @@ export function visibleToApp(event: StreamEventMessage, appId: string): boolean 
   return event.appId === null || event.appId === appId;
 }
 
+// The one place each kind of event is built: every writer records the same shape.
+
+/** A stream's status; also recorded without a change of status when its carrier or URLs change. */
+export function streamStatusEvent(
+  streamId: string,
+  status: StreamStatus,
+  reason: string | null,
+  data?: Record<string, unknown>,
+): NewStreamEvent {
+  return { streamId, type: 'stream.status', status, reason, ...(data ? { data } : {}) };
+}
+
+/** Playback became available (HLS, and DASH where the carrier has it). */
+export function streamPlaybackEvent(streamId: string, data: Record<string, unknown>): NewStreamEvent {
+  return { streamId, type: 'stream.playback', status: 'hls_ready', data };
+}
+
+export function appAttachedEvent(streamId: string, appId: string): NewStreamEvent {
+  return { streamId, type: 'stream.app_attached', data: { appId } };
+}
+
+export function appDetachedEvent(streamId: string, appId: string): NewStreamEvent {
+  return { streamId, type: 'stream.app_detached', data: { appId } };
+}
+
 export function destinationAddedEvent(
   streamId: string,
   appId: string,
@@ -61,5 +87,32 @@ export function destinationAddedEvent(
     type: 'destination.added',
     status: 'idle',
     data: { name: destination.name, url: destination.url },
+  };
+}
+
+export function destinationRemovedEvent(
+  streamId: string,
+  appId: string,
+  destination: { id: string; name: string },
+): NewStreamEvent {
+  return { streamId, destinationId: destination.id, appId, type: 'destination.removed', data: { name: destination.name } };
+}
+
+/** Shown only to the app that owns the destination. */
+export function destinationStatusEvent(
+  streamId: string,
+  destination: { id: string; appId: string },
+  status: DestinationStatus,
+  reason: string | null,
+  data?: Record<string, unknown>,
+): NewStreamEvent {
+  return {
+    streamId,
+    destinationId: destination.id,
+    appId: destination.appId,
+    type: 'destination.status',
+    status,
+    reason,
+    ...(data ? { data } : {}),
   };
 }

@@ -1,9 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
-import { RelayHealthReport, RelayHealthService } from '../relays/relay-health.service';
-import { JobOf, QUEUES } from './queues';
+import { RelayHealthReport, RelayHealthService } from './relay-health.service';
+import { QUEUES, QueueJob } from '../queues/queues';
 
-type RelayHealthJob = JobOf<'relay-health.scan'>;
+type RelayHealthJob = QueueJob<'relay-health.scan'>;
 
 @Processor(QUEUES.relayHealth)
 export class RelayHealthProcessor extends WorkerHost {
@@ -11,7 +10,7 @@ export class RelayHealthProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<RelayHealthJob['data'], RelayHealthReport, RelayHealthJob['name']>): Promise<RelayHealthReport> {
+  async process(job: RelayHealthJob): Promise<RelayHealthReport> {
     switch (job.name) {
       case 'relay-health.scan':
         return this.health.scan();

@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { relayIsGone } from '../relays/relay-health';
-import { RelayRegistryService } from '../relays/relay-registry.service';
-import type { RelayRecord } from '../relays/relays.repository';
-import { relayHlsUrl, relayIngestBaseUrl } from '../strategies/relay.strategy';
-import { StreamRow } from './managed-streams.repository';
-import { StreamLifecycleService } from './stream-lifecycle.service';
-import { holdsLiveSlot } from './stream-status';
+import { relayIsGone } from './relay-health';
+import { RelayRegistryService } from './relay-registry.service';
+import { relayHlsUrl, relayIngestBaseUrl } from './relay-urls';
+import type { RelayRecord } from './relays.repository';
+import { StreamRow } from '../stream-records/managed-streams.repository';
+import { streamStatusEvent } from '../stream-records/stream-events';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { holdsLiveSlot } from '../stream-records/stream-status';
 
 /**
  * Gives a live stream whose relay is gone a fresh relay: the next time the glasses connect
@@ -22,7 +23,7 @@ export class RelayReassignmentService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: RelayRegistryService,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -49,22 +50,25 @@ export class RelayReassignmentService {
     // A hybrid stream that Cloudflare already plays keeps Cloudflare's playback URLs.
     const keepsPlayback = row.strategy === 'hybrid' && row.dashUrl !== null;
     const hlsUrl = keepsPlayback ? row.hlsUrl : relayHlsUrl(relay.hlsBaseUrl, row.userPathSegment, row.id);
-    const updated = await this.lifecycle.transition(
-      row.id,
-      null,
-      null,
-      { relayId: relay.id, ingestBaseUrl, hlsUrl, hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null, statusReason: reason },
-      [
-        {
-          streamId: row.id,
-          type: 'stream.status',
-          status: row.status,
-          reason,
-          // Without the publish key: events are stored and fanned out; the key is unchanged.
-          data: { relayId: relay.id, previousRelayId: row.relayId, ingestUrl: ingestBaseUrl, hlsUrl },
-        },
+    const updated = await this.transitions.transition({
+      streamId: row.id,
+      patch: {
+        relayId: relay.id,
+        ingestBaseUrl,
+        hlsUrl,
+        hlsReadyAt: keepsPlayback ? row.hlsReadyAt : null,
+        statusReason: reason,
+      },
+      events: [
+        // Without the publish key: events are stored and fanned out; the key is unchanged.
+        streamStatusEvent(row.id, row.status, reason, {
+          relayId: relay.id,
+          previousRelayId: row.relayId,
+          ingestUrl: ingestBaseUrl,
+          hlsUrl,
+        }),
       ],
-    );
+    });
     this.logger.log({ streamId: row.id, from: row.relayId, to: relay.id }, 'Stream reassigned to another relay');
     return updated ?? row;
   }

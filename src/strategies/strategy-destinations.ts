@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { fullDestinationUrl } from '../destinations/destination-url';
-import type { StrategyDestination } from '../strategies/stream-strategy';
-import type { DestinationRow } from './managed-streams.repository';
+import type { StrategyDestination } from './stream-strategy';
+import type { DestinationRow } from '../stream-records/managed-streams.repository';
 
 type StoredDestination = Pick<DestinationRow, 'id' | 'name' | 'url' | 'streamKeyCipher' | 'enabled'> & {
   cloudflareOutputId?: string | null;

@@ -1,16 +1,22 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { CloudflareCarrier } from '../cloudflare/cloudflare-carrier';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+import { CloudflareCarrier } from '../strategies/cloudflare-carrier';
 import { CloudflareCallError } from '../cloudflare/cloudflare-errors';
-import { CloudflareOrphanSweeper } from '../cloudflare-status/cloudflare-orphan-sweeper';
-import { CloudflareOutputsReconciler } from '../cloudflare-status/cloudflare-outputs.reconciler';
-import { CloudflarePlaybackPoller } from '../cloudflare-status/cloudflare-playback-poller';
-import { CloudflareStatusSweepService } from '../cloudflare-status/cloudflare-status-sweep.service';
-import { cappedJitteredBackoff } from './capped-backoff';
-import { JobName, JobPayloads, QUEUES } from './queues';
+import { CloudflareOrphanSweeper } from './cloudflare-orphan-sweeper';
+import { CloudflareOutputsReconciler } from './cloudflare-outputs.reconciler';
+import { CloudflarePlaybackPoller } from './cloudflare-playback-poller';
+import { CloudflareStatusSweepService } from './cloudflare-status-sweep.service';
+import { cappedJitteredBackoff } from '../queues/capped-backoff';
+import { QUEUES, QueueJob } from '../queues/queues';
 
-type CloudflareJob = Job<JobPayloads[JobName], unknown, JobName>;
+type CloudflareJob = QueueJob<
+  | 'cloudflare.playback-poll'
+  | 'cloudflare.reconcile-outputs'
+  | 'cloudflare.delete-live-input'
+  | 'cloudflare.status-sweep'
+  | 'cloudflare.orphan-sweep'
+>;
 
 /**
  * Cloudflare jobs. Handlers re-read state (idempotent); transient Cloudflare failures (network,
@@ -51,25 +57,26 @@ export class CloudflareProcessor extends WorkerHost {
   }
 
   private async run(job: CloudflareJob, token?: string): Promise<unknown> {
+    const name: string = job.name;
     switch (job.name) {
       case 'cloudflare.playback-poll': {
-        const outcome = await this.poller.poll((job.data as JobPayloads['cloudflare.playback-poll']).streamId);
+        const outcome = await this.poller.poll(job.data.streamId);
         if (outcome.done) return outcome.result;
         // Not an error: wait and look again, without spending one of the job's retry attempts.
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
         throw new DelayedError();
       }
       case 'cloudflare.reconcile-outputs':
-        return this.reconciler.reconcile((job.data as JobPayloads['cloudflare.reconcile-outputs']).streamId);
+        return this.reconciler.reconcile(job.data.streamId);
       case 'cloudflare.delete-live-input':
-        await this.carrier.deleteLiveInput((job.data as JobPayloads['cloudflare.delete-live-input']).liveInputId);
+        await this.carrier.deleteLiveInput(job.data.liveInputId);
         return 'deleted';
       case 'cloudflare.status-sweep':
         return this.statusSweep.tick();
       case 'cloudflare.orphan-sweep':
         return this.orphanSweeper.sweep();
       default:
-        throw new UnrecoverableError(`Unknown job ${String(job.name)}`);
+        throw new UnrecoverableError(`Unknown job ${name}`);
     }
   }
 }

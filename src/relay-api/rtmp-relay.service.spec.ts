@@ -3,13 +3,13 @@ import { strictFake } from '../../test/support/strict-fake';
 import { testConfig } from '../../test/support/test-config';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
-import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
-import { StreamEventBus } from '../streams/stream-event-bus';
-import { RelayReassignmentService } from '../streams/relay-reassignment.service';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { StrategyDestinations } from '../streams/strategy-destinations';
-import { RelayRegistryService } from './relay-registry.service';
+import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
 
 const publishKeys = new PublishKeyService(testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }));
@@ -37,7 +37,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     } as StreamRow);
   const mocks = {
     streams: strictFake<ManagedStreamsRepository>('streams', { findById: jest.fn(async () => row) }),
-    lifecycle: strictFake<StreamLifecycleService>('lifecycle', { transition: jest.fn(async () => row) }),
+    transitions: strictFake<StreamTransitions>('transitions', { transition: jest.fn(async () => row) }),
     registry: strictFake<RelayRegistryService>('registry', {
       findById: jest.fn(async (id: string) => (knownRelays.includes(id) ? ({ id } as never) : null)),
     }),
@@ -45,11 +45,11 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
   };
   const sut = new RtmpRelayService(
     mocks.streams,
-    mocks.lifecycle,
+    mocks.transitions,
     publishKeys,
     strictFake<StrategyDestinations>('strategyDestinations', {}),
     mocks.registry,
-    strictFake<StreamEventBus>('bus', {}),
+    strictFake<DestinationStatusRecorder>('destinationStatus', {}),
     new Clock(),
     strictFake<EncryptionService>('encryption', {}),
     mocks.reassignment,
@@ -76,7 +76,7 @@ describe('RtmpRelayService.publishAuth', () => {
         destinations: [],
       },
     });
-    expect(mocks.lifecycle.transition).not.toHaveBeenCalled();
+    expect(mocks.transitions.transition).not.toHaveBeenCalled();
   });
 
   it('allows the glasses back on a stream that is reconnecting (its slate on air)', async () => {

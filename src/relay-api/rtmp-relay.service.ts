@@ -9,16 +9,16 @@ import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { NotFoundError } from '../common/errors';
 import type { DestinationStatus } from '../generated/prisma/enums';
-import { ManagedStreamsRepository, StreamRow } from '../streams/managed-streams.repository';
-import { PublishKeyService } from '../streams/publish-key.service';
-import { StreamEventBus } from '../streams/stream-event-bus';
-import { RelayReassignmentService } from '../streams/relay-reassignment.service';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { isEnded } from '../streams/stream-status';
-import { StrategyDestinations } from '../streams/strategy-destinations';
-import { userPathSegment } from '../streams/user-path-segment';
-import type { NewStreamEvent } from '../streams/stream-events';
-import { RelayRegistryService } from './relay-registry.service';
+import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
+import { PublishKeyService } from '../relays/publish-key.service';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { RelayReassignmentService } from '../relays/relay-reassignment.service';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { isEnded } from '../stream-records/stream-status';
+import { StrategyDestinations } from '../strategies/strategy-destinations';
+import { userPathSegment } from '../stream-records/user-path-segment';
+import { streamPlaybackEvent } from '../stream-records/stream-events';
+import { RelayRegistryService } from '../relays/relay-registry.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
@@ -29,11 +29,11 @@ export const CLOUDFLARE_DESTINATION_ID = 'cloudflare';
 export class RtmpRelayService {
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
     private readonly publishKeys: PublishKeyService,
     private readonly strategyDestinations: StrategyDestinations,
     private readonly registry: RelayRegistryService,
-    private readonly bus: StreamEventBus,
+    private readonly destinationStatus: DestinationStatusRecorder,
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
@@ -96,34 +96,30 @@ export class RtmpRelayService {
 
   async hlsReady(body: { userId: string; streamId: string; hlsUrl: string; dashUrl?: string }): Promise<void> {
     const row = await this.requireStream(body.userId, body.streamId);
-    await this.lifecycle.transition(
-      row.id,
-      null,
-      null,
-      { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
-      [
-        {
-          streamId: row.id,
-          type: 'stream.playback',
-          status: 'hls_ready',
-          data: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null },
-        },
-      ],
-    );
+    await this.transitions.transition({
+      streamId: row.id,
+      patch: { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? row.dashUrl, hlsReadyAt: this.clock.now() },
+      events: [streamPlaybackEvent(row.id, { hlsUrl: body.hlsUrl, dashUrl: body.dashUrl ?? null })],
+    });
   }
 
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
     const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
-    await this.lifecycle.transition(row.id, target, report.reason ?? `relay reported ${report.status}`, {
-      bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
-      fps: report.fps ?? row.fps,
-      droppedFrames: report.droppedFrames ?? row.droppedFrames,
-      viewers: report.viewers ?? row.viewers,
-      durationSeconds: report.durationSeconds ?? row.durationSeconds,
-      outputMode: report.outputMode ?? row.outputMode,
-      outputModeReason: report.outputModeReason ?? row.outputModeReason,
-      statsUpdatedAt: this.clock.now(),
+    await this.transitions.transition({
+      streamId: row.id,
+      to: target,
+      reason: report.reason ?? `relay reported ${report.status}`,
+      patch: {
+        bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
+        fps: report.fps ?? row.fps,
+        droppedFrames: report.droppedFrames ?? row.droppedFrames,
+        viewers: report.viewers ?? row.viewers,
+        durationSeconds: report.durationSeconds ?? row.durationSeconds,
+        outputMode: report.outputMode ?? row.outputMode,
+        outputModeReason: report.outputModeReason ?? row.outputModeReason,
+        statsUpdatedAt: this.clock.now(),
+      },
     });
     for (const reported of report.destinations ?? []) {
       await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);
@@ -140,26 +136,15 @@ export class RtmpRelayService {
     if (!destination) return; // removed meanwhile; the relay learns it from the next destination fetch
     const lastError = status === 'errored' ? error : destination.lastError;
     if (destination.status === status && destination.lastError === lastError) return;
-    const event: NewStreamEvent = {
-      streamId: row.id,
-      destinationId,
-      appId: destination.appId,
-      type: 'destination.status',
+    await this.destinationStatus.record(row.id, destination, {
       status,
       reason: status === 'errored' ? error : null,
-    };
-    const result = await this.streams.updateDestination(
-      row.id,
-      destinationId,
-      {
-        status,
+      also: {
         lastError,
         ...(status === 'starting' && destination.status !== 'starting' ? { attempts: { increment: 1 } } : {}),
       },
-      destination.status === status ? [] : [event],
-      false,
-    );
-    await this.bus.publish(result.events);
+      eventOnlyOnChange: true,
+    });
   }
 
   async heartbeat(

@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
-import { StreamEventBus } from '../streams/stream-event-bus';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
+import { StreamTransitions } from '../stream-records/stream-transitions';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
 import {
@@ -32,7 +33,8 @@ export class StreamMaintenanceService {
     private readonly candidates: StreamMaintenanceRepository,
     private readonly streams: ManagedStreamsRepository,
     private readonly lifecycle: StreamLifecycleService,
-    private readonly bus: StreamEventBus,
+    private readonly transitions: StreamTransitions,
+    private readonly destinationStatus: DestinationStatusRecorder,
     private readonly clock: Clock,
   ) {
     this.limits = {
@@ -73,7 +75,7 @@ export class StreamMaintenanceService {
     const row = await this.streams.findById(repair.streamId);
     if (!row || row.status !== repair.from) return false;
     if (repair.action === 'stop') await this.lifecycle.stop(row, repair.reason);
-    else await this.lifecycle.transition(row.id, 'stopped', repair.reason);
+    else await this.transitions.transition({ streamId: row.id, to: 'stopped', reason: repair.reason });
     this.logger.warn({ streamId: row.id, from: repair.from, reason: repair.reason }, 'Repaired a stream');
     return true;
   }
@@ -82,23 +84,7 @@ export class StreamMaintenanceService {
     const row = await this.streams.findById(repair.streamId);
     const destination = row?.destinations.find((d) => d.id === repair.destinationId);
     if (!destination || destination.status !== repair.from) return false;
-    const result = await this.streams.updateDestination(
-      repair.streamId,
-      repair.destinationId,
-      { status: repair.to },
-      [
-        {
-          streamId: repair.streamId,
-          destinationId: repair.destinationId,
-          appId: repair.appId,
-          type: 'destination.status',
-          status: repair.to,
-          reason: repair.reason,
-        },
-      ],
-      false,
-    );
-    await this.bus.publish(result.events);
+    await this.destinationStatus.record(repair.streamId, destination, { status: repair.to, reason: repair.reason });
     return true;
   }
 }

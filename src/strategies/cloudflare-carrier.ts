@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EncryptionService } from '../common/crypto/encryption.service';
-import type { DestinationProvisionResult, StrategyDestination, StrategyStream } from '../strategies/stream-strategy';
-import { CloudflareCircuitBreaker } from './cloudflare-circuit-breaker';
-import { CloudflareCallError, classifyCloudflareError } from './cloudflare-errors';
-import { CloudflareStreamClient } from './cloudflare-stream.client';
+import type { DestinationProvisionResult, StrategyDestination, StrategyStream } from './stream-strategy';
+import { CloudflareCircuitBreaker } from '../cloudflare/cloudflare-circuit-breaker';
+import { CloudflareCallError, classifyCloudflareError } from '../cloudflare/cloudflare-errors';
+import { CloudflareStreamClient } from '../cloudflare/cloudflare-stream.client';
 
 export const MAX_OUTPUTS_PER_LIVE_INPUT = 50;
 

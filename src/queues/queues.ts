@@ -1,3 +1,5 @@
+import type { Job } from 'bullmq';
+
 /** Every queue and job name, each job tied to its payload. Payloads carry ids only. */
 export const QUEUES = {
   streamLifecycle: 'stream-lifecycle',
@@ -38,8 +40,8 @@ export const jobIds = {
   webhookDelivery: (deliveryId: string): string => `webhook-${deliveryId}`,
 };
 
-/** Job payload types of one queue's jobs, for its processor. */
-export type JobOf<Names extends JobName> = { [N in Names]: { name: N; data: JobPayloads[N] } }[Names];
+/** A BullMQ job of one of the given names: switching on `job.name` narrows `job.data` to its payload. */
+export type QueueJob<Names extends JobName> = { [N in Names]: Job<JobPayloads[N], unknown, N> }[Names];
 
 /** Recurring jobs (BullMQ job schedulers): upserting the same id from any process or restart is a no-op. */
 export const schedulerIds = {

@@ -44,6 +44,15 @@ async function bumpDestinationsVersion(tx: Prisma.TransactionClient, streamId: s
   await tx.managedStream.update({ where: { id: streamId }, data: { destinationsVersion: { increment: 1 } } });
 }
 
+/** The columns of a destination that change after it was added. */
+export interface DestinationPatch {
+  enabled?: boolean;
+  status?: DestinationStatus;
+  lastError?: string | null;
+  attempts?: { increment: number };
+  cloudflareOutputId?: string | null;
+}
+
 export class LiveSlotTakenError extends Error {}
 export class DuplicateDestinationError extends Error {}
 
@@ -261,13 +270,7 @@ export class ManagedStreamsRepository {
   async updateDestination(
     streamId: string,
     destinationId: string,
-    patch: {
-      enabled?: boolean;
-      status?: DestinationStatus;
-      lastError?: string | null;
-      attempts?: { increment: number };
-      cloudflareOutputId?: string | null;
-    },
+    patch: DestinationPatch,
     events: NewStreamEvent[],
     bumpVersion: boolean,
   ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {
@@ -286,9 +289,5 @@ export class ManagedStreamsRepository {
       await bumpDestinationsVersion(tx, streamId);
       return this.events.append(events, tx);
     });
-  }
-
-  countAppDestinations(streamId: string, appId: string): Promise<number> {
-    return this.prisma.streamDestination.count({ where: { streamId, appId } });
   }
 }

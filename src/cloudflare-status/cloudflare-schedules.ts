@@ -3,8 +3,8 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { STATUS_SWEEP_TICK_MS } from '../cloudflare-status/cloudflare-status-sweep.service';
-import { QUEUES, schedulerIds } from './queues';
+import { STATUS_SWEEP_TICK_MS } from './cloudflare-status-sweep.service';
+import { QUEUES, schedulerIds } from '../queues/queues';
 
 /** Recurring Cloudflare jobs; upserting a scheduler is idempotent across processes and restarts. */
 @Injectable()

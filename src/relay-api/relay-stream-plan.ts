@@ -4,8 +4,8 @@ import {
   type RelayStreamStatus,
   streamQualitySchema,
 } from '../../relay/protocol/relay-protocol.schemas';
-import type { StreamStatus } from '../streams/stream-status';
-import { type StreamSlateColumns, slateOf } from '../streams/stream-slate';
+import type { StreamStatus } from '../stream-records/stream-status';
+import { type StreamSlateColumns, slateOf } from '../stream-records/stream-slate';
 
 export interface PlannedStream extends StreamSlateColumns {
   id: string;

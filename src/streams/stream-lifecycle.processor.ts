@@ -1,11 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
-import { ManagedStreamsRepository } from '../streams/managed-streams.repository';
-import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
-import { JobOf, QUEUES } from './queues';
+import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
+import { StreamTransitions } from '../stream-records/stream-transitions';
+import { QUEUES, QueueJob } from '../queues/queues';
 
-type LifecycleJob = JobOf<'stream.finalize-stop'>;
+type LifecycleJob = QueueJob<'stream.finalize-stop'>;
 
 @Processor(QUEUES.streamLifecycle)
 export class StreamLifecycleProcessor extends WorkerHost {
@@ -13,12 +12,12 @@ export class StreamLifecycleProcessor extends WorkerHost {
 
   constructor(
     private readonly streams: ManagedStreamsRepository,
-    private readonly lifecycle: StreamLifecycleService,
+    private readonly transitions: StreamTransitions,
   ) {
     super();
   }
 
-  async process(job: Job<LifecycleJob['data'], unknown, LifecycleJob['name']>): Promise<string> {
+  async process(job: LifecycleJob): Promise<string> {
     switch (job.name) {
       case 'stream.finalize-stop':
         return this.finalizeStop(job.data.streamId);
@@ -31,7 +30,7 @@ export class StreamLifecycleProcessor extends WorkerHost {
   private async finalizeStop(streamId: string): Promise<string> {
     const stream = await this.streams.findById(streamId);
     if (!stream || stream.status !== 'stopping') return 'nothing to do';
-    await this.lifecycle.transition(streamId, 'stopped', 'the carrier did not confirm the stop in time');
+    await this.transitions.transition({ streamId, to: 'stopped', reason: 'the carrier did not confirm the stop in time' });
     this.logger.log({ streamId }, 'Stream marked stopped after the stop grace period');
     return 'stopped';
   }

@@ -1,0 +1,68 @@
+import { strictFake } from '../../test/support/strict-fake';
+import { DestinationStatusRecorder } from './destination-status.recorder';
+import type { DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
+import type { StreamEventBus } from './stream-event-bus';
+
+const destination = { id: 'd_1', appId: 'app_1', status: 'starting' } as DestinationRow;
+
+function setup() {
+  const mocks = {
+    streams: strictFake<ManagedStreamsRepository>('streams', {
+      updateDestination: jest.fn(async () => ({ destination, events: [] })),
+    }),
+    bus: strictFake<StreamEventBus>('bus', { publish: jest.fn(async () => undefined) }),
+  };
+  return { sut: new DestinationStatusRecorder(mocks.streams, mocks.bus), mocks };
+}
+
+describe('DestinationStatusRecorder', () => {
+  it('writes the status with its columns and records the event, then publishes it', async () => {
+    const { sut, mocks } = setup();
+
+    await sut.record('ms_1', destination, {
+      status: 'idle',
+      reason: 'enabled',
+      also: { enabled: true, lastError: null },
+      data: { enabled: true },
+      bumpVersion: true,
+    });
+
+    expect(mocks.streams.updateDestination).toHaveBeenCalledWith(
+      'ms_1',
+      'd_1',
+      { enabled: true, lastError: null, status: 'idle' },
+      [
+        {
+          streamId: 'ms_1',
+          destinationId: 'd_1',
+          appId: 'app_1',
+          type: 'destination.status',
+          status: 'idle',
+          reason: 'enabled',
+          data: { enabled: true },
+        },
+      ],
+      true,
+    );
+    expect(mocks.bus.publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('records no event for an unchanged status when asked to (repeated relay reports)', async () => {
+    const { sut, mocks } = setup();
+
+    await sut.record('ms_1', destination, {
+      status: 'starting',
+      reason: null,
+      also: { lastError: null },
+      eventOnlyOnChange: true,
+    });
+
+    expect(mocks.streams.updateDestination).toHaveBeenCalledWith(
+      'ms_1',
+      'd_1',
+      { lastError: null, status: 'starting' },
+      [],
+      false,
+    );
+  });
+});
