@@ -104,8 +104,17 @@ export class ControlPlane {
     return (await this.call('GET', `/api/managed-streams/${streamId}`)) as StreamView;
   }
 
+  /**
+   * On a loaded machine the API (and its Postgres and Redis) may take more than the usual 10 s to
+   * answer: a DELETE gets 30 s and one more try (leaving a stream twice is harmless).
+   */
   async deleteStream(streamId: string): Promise<void> {
-    await this.call('DELETE', `/api/managed-streams/${streamId}`);
+    try {
+      await this.call('DELETE', `/api/managed-streams/${streamId}`, undefined, 30_000);
+    } catch (error) {
+      if (!(error instanceof Error) || !/timeout|fetch failed/i.test(`${error.name} ${error.message}`)) throw error;
+      await this.call('DELETE', `/api/managed-streams/${streamId}`, undefined, 30_000);
+    }
   }
 
   async stop(): Promise<void> {
@@ -116,12 +125,12 @@ export class ControlPlane {
     }
   }
 
-  private async call(method: string, route: string, body?: unknown): Promise<unknown> {
+  private async call(method: string, route: string, body?: unknown, timeoutMs = 10_000): Promise<unknown> {
     const response = await fetch(`${this.server.baseUrl}${route}`, {
       method,
       headers: { authorization: `Bearer ${this.server.apiKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text.slice(0, 500)}`);

@@ -412,7 +412,7 @@ export async function relayPipeline(
     relay,
     input: options.input,
     // Finely where the time to passthrough is reported; the dirty rows only need the mode.
-    modeWatch: new ModeWatch(ctx.api, created.streamId, options.awaitPassthrough ? 250 : 1000),
+    modeWatch: new ModeWatch(ctx.api, created.streamId, options.awaitPassthrough ? 500 : 1000),
     awaitPassthrough: options.awaitPassthrough,
     afterPublish: async () => {
       await ctx.api.deleteStream(created.streamId);
