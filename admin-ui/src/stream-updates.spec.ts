@@ -23,6 +23,8 @@ function stream(overrides: Partial<AdminStream> = {}): AdminStream {
     droppedFrames: null,
     viewers: null,
     statsUpdatedAt: null,
+    outputMode: null,
+    outputModeReason: null,
     reconnectWindowSeconds: 60,
     slate: { text: 'The camera is reconnecting…', imageUrl: null },
     destinations: [

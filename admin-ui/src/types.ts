@@ -78,6 +78,9 @@ export interface AdminStream {
   bitrateKbps: number | null;
   fps: number | null;
   droppedFrames: number | null;
+  /** Relay streams: `passthrough` (clean input, copied) or `encode`, and why. */
+  outputMode: string | null;
+  outputModeReason: string | null;
   viewers: number | null;
   statsUpdatedAt: string | null;
   /** Seconds the relay keeps the slate on air while the glasses are away; 0: no slate. */

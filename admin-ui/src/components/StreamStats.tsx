@@ -16,6 +16,14 @@ export function StreamStats({ stream }: { stream: AdminStream }) {
         <dt>{stream.cloudflareLiveInputId ? 'Cloudflare input' : 'Relay'}</dt>
         <dd className="mono">{stream.cloudflareLiveInputId ?? stream.relayId ?? '—'}</dd>
       </div>
+      {stream.outputMode && (
+        <div>
+          <dt>Output</dt>
+          <dd title={stream.outputModeReason ?? undefined}>
+            {stream.outputMode === 'passthrough' ? 'copied (clean input)' : 'encoded'}
+          </dd>
+        </div>
+      )}
       <div>
         <dt>Uptime</dt>
         <dd>{formatDuration(live ? uptimeSeconds(stream.startedAt, stream.uptimeSeconds, now) : stream.uptimeSeconds)}</dd>

@@ -39,6 +39,9 @@ export interface AdminStreamView {
   droppedFrames: number | null;
   viewers: number | null;
   statsUpdatedAt: string | null;
+  /** On the relay: `passthrough` (clean input, copied) or `encode`, and why. */
+  outputMode: string | null;
+  outputModeReason: string | null;
   /** Seconds the slate stays on air while the glasses are away; 0: none. */
   reconnectWindowSeconds: number;
   slate: Slate;
@@ -79,6 +82,8 @@ export function adminStreamView(
     droppedFrames: row.droppedFrames,
     viewers: row.viewers,
     statsUpdatedAt: row.statsUpdatedAt?.toISOString() ?? null,
+    outputMode: row.outputMode,
+    outputModeReason: row.outputModeReason,
     reconnectWindowSeconds: row.reconnectWindowSeconds,
     slate: slateOf(row),
     destinations: row.destinations.map((d) => ({ ...destination(d), appId: d.appId })),
