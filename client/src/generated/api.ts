@@ -90,6 +90,10 @@ export interface ManagedStreamListResponse {
       droppedFrames: number | null;
       durationSeconds: number | null;
       fps: number | null;
+      /** Relay streams: passthrough when the glasses send a clean stream and it is copied, encode when it is cleaned */
+      outputMode: 'encode' | 'passthrough' | null | null;
+      /** Why the stream is in its output mode */
+      outputModeReason: string | null;
       updatedAt: string | null;
       viewers: number | null;
     };
@@ -142,6 +146,10 @@ export interface ManagedStreamResponse {
     droppedFrames: number | null;
     durationSeconds: number | null;
     fps: number | null;
+    /** Relay streams: passthrough when the glasses send a clean stream and it is copied, encode when it is cleaned */
+    outputMode: 'encode' | 'passthrough' | null | null;
+    /** Why the stream is in its output mode */
+    outputModeReason: string | null;
     updatedAt: string | null;
     viewers: number | null;
   };
