@@ -76,6 +76,9 @@ describe('buildEncoderArgs', () => {
   it('encodes with libx264 unless told otherwise', () => {
     const { value, args } = setup();
     expect(value('-c:v')).toBe('libx264');
+    // Chosen by bench/relay/encoder-settings.ts: ~0.9x the CPU of veryfast on all threads.
+    expect(value('-preset')).toBe('superfast');
+    expect(value('-threads')).toBe('1');
     expect(args).toEqual(buildEncoderArgs({ ...INPUT, videoEncoder: 'libx264' }));
     expect(args).not.toContain('-init_hw_device');
   });

@@ -28,6 +28,13 @@ describe('videoEncoderArgs', () => {
     },
   );
 
+  it('libx264: the measured cheaper settings (superfast, one thread, zerolatency)', () => {
+    const { value } = setup('libx264');
+    expect(value('-preset')).toBe('superfast');
+    expect(value('-threads')).toBe('1');
+    expect(value('-tune')).toBe('zerolatency');
+  });
+
   it('libx264: no scene-cut keyframes, named level, frames in system memory', () => {
     const { sut, value } = setup('libx264');
     expect(value('-keyint_min')).toBe('60');

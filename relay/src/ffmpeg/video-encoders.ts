@@ -67,8 +67,11 @@ const cappedBitrate = (kbps: number) => ['-b:v', `${kbps}k`, '-maxrate', `${kbps
 
 function libx264(profile: QualityProfile): string[] {
   return [
-    // zerolatency: no B-frames, no lookahead, sliced threads; about 25 % cheaper and half the memory here.
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
+    // Measured by bench/relay/encoder-settings.ts (README "Encoder settings"): superfast on one thread
+    // costs ~0.9x veryfast's CPU for -1.5 dB PSNR; ultrafast (0.7x) lost 4.4 dB, too much. zerolatency:
+    // no B-frames, no lookahead (without it: 1.9x the CPU and memory). One thread: a stream cannot use
+    // more than one core anyway once several share a machine, and sliced threads cost their overhead.
+    ...['-c:v', 'libx264', '-preset', 'superfast', '-tune', 'zerolatency', '-threads', '1', '-pix_fmt', 'yuv420p'],
     ...['-profile:v', 'high', '-level:v', profile.level],
     ...cappedBitrate(profile.videoKbps),
     // An IDR every 60 output frames and nowhere else (no scene-cut keyframes); x264 GOPs are closed.
