@@ -1,6 +1,7 @@
 import { hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { VIDEO_ENCODER_NAMES } from '../ffmpeg/video-encoders';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -39,6 +40,11 @@ export const relayConfigSchema = z.object({
   /** PEM file of extra certificates to trust for rtmps:// destinations (a private CA), besides the system's. */
   RELAY_TLS_CA_FILE: z.string().min(1).optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),
+  /**
+   * H.264 encoder: libx264 (CPU), a hardware one (falls back to libx264 with a warning when its trial
+   * encode fails), or auto: the first hardware encoder that passes the trial, else libx264.
+   */
+  RELAY_VIDEO_ENCODER: z.enum(['auto', ...VIDEO_ENCODER_NAMES]).default('libx264'),
   NGINX_PATH: z.string().default('nginx'),
   NGINX_RTMP_MODULE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -73,6 +73,24 @@ describe('buildEncoderArgs', () => {
     expect(tee).toMatch(/\|\[f=flv:onfail=abort:flvflags=no_duration_filesize\]pipe:1$/);
   });
 
+  it('encodes with libx264 unless told otherwise', () => {
+    const { value, args } = setup();
+    expect(value('-c:v')).toBe('libx264');
+    // Chosen by bench/relay/encoder-settings.ts: ~0.9x the CPU of veryfast on all threads.
+    expect(value('-preset')).toBe('superfast');
+    expect(value('-threads')).toBe('1');
+    expect(args).toEqual(buildEncoderArgs({ ...INPUT, videoEncoder: 'libx264' }));
+    expect(args).not.toContain('-init_hw_device');
+  });
+
+  it('a hardware encoder gets its device before the input and its upload at the end of the filter chain', () => {
+    const { value, before } = setup({ videoEncoder: 'h264_vaapi' });
+    expect(value('-c:v')).toBe('h264_vaapi');
+    expect(before('-init_hw_device')).toBe(true);
+    expect(value('-vf')).toMatch(/,setsar=1,format=nv12,hwupload$/);
+    expect(value('-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
+  });
+
   it('refuses what would corrupt its arguments', () => {
     expect(() => setup({ hlsDir: 'relative/dir' })).toThrow(/absolute/);
     expect(() => setup({ hlsDir: '/tmp/100%' })).toThrow(/%/);

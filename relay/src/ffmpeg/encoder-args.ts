@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import type { StreamQuality } from '../../protocol/relay-protocol.schemas';
 import { AUDIO, KEYFRAME_INTERVAL_SEC, OUTPUT_FPS, QUALITY_PROFILES, type PictureSize } from './output-format';
+import { videoEncoderArgs, type VideoEncoderName } from './video-encoders';
 import { buildTeeSpec } from './tee-spec';
 
 /**
@@ -24,6 +25,8 @@ export interface EncoderArgsInput {
    * zero; the offset puts it back on the stream's clock, so a restarted encoder continues forwards.
    */
   startMs: number;
+  /** libx264 unless the relay found a working hardware encoder (encoder-detection.ts). */
+  videoEncoder?: VideoEncoderName;
 }
 
 export const HLS_PLAYLIST = 'index.m3u8';
@@ -35,23 +38,19 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
   const profile = QUALITY_PROFILES[input.quality];
   const hlsDir = checkHlsDir(input.hlsDir);
   const { width, height } = checkSize(input.size);
-  const gop = String(OUTPUT_FPS * KEYFRAME_INTERVAL_SEC);
+  const video = videoEncoderArgs(input.videoEncoder ?? 'libx264', profile);
   return [
+    ...FFMPEG_GLOBAL_OPTIONS,
+    ...video.deviceArgs,
     ...FLV_STDIN_INPUT,
     ...['-map', '0:v:0', '-map', '0:a:0'],
     ...[
       '-vf',
-      `scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1`,
+      `scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1${video.filterSuffix}`,
     ],
     // CFR at 30 fps by duplicating/dropping frames (counted as dup_frames/drop_frames in -progress).
     ...['-r', String(OUTPUT_FPS), '-fps_mode', 'cfr'],
-    // zerolatency: no B-frames, no lookahead, sliced threads; about 25 % cheaper and half the memory here.
-    ...['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
-    ...['-profile:v', 'high', '-level:v', profile.level],
-    ...['-b:v', `${profile.videoKbps}k`, '-maxrate', `${profile.videoKbps}k`, '-bufsize', `${profile.videoKbps}k`],
-    // An IDR every 60 output frames and nowhere else (no scene-cut keyframes); x264 GOPs are closed.
-    ...['-g', gop, '-keyint_min', gop, '-sc_threshold', '0'],
-    ...['-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_INTERVAL_SEC})`],
+    ...video.codecArgs,
     ...AUDIO_ENCODE,
     ...['-output_ts_offset', (Math.max(0, input.startMs) / 1000).toFixed(3)],
     // tee is not a global-header format, but its FLV slave needs the SPS/PPS as extradata
@@ -68,6 +67,7 @@ export function buildEncoderArgs(input: EncoderArgsInput): string[] {
  */
 export function buildCopyArgs(input: Omit<EncoderArgsInput, 'quality' | 'size'> & { copyAudio: boolean }): string[] {
   return [
+    ...FFMPEG_GLOBAL_OPTIONS,
     ...FLV_STDIN_INPUT,
     ...['-map', '0:v:0', '-map', '0:a:0', '-c:v', 'copy'],
     ...(input.copyAudio ? ['-c:a', 'copy'] : AUDIO_ENCODE),
@@ -82,9 +82,13 @@ const AUDIO_ENCODE = [
   ...['-ar', String(AUDIO.sampleRate), '-ac', String(AUDIO.channels)],
 ];
 
-/** The output clock's FLV on stdin; progress on file descriptor 3. */
-const FLV_STDIN_INPUT = [
+/** Quiet, no keyboard, progress on file descriptor 3. */
+const FFMPEG_GLOBAL_OPTIONS = [
   ...['-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:3', '-stats_period', '0.5'],
+];
+
+/** The output clock's FLV on stdin. */
+const FLV_STDIN_INPUT = [
   ...['-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', String(ENCODER_MAX_PROBE_MS * 1000), '-probesize', '2000000'],
   ...['-i', 'pipe:0'],
 ];
