@@ -19,6 +19,7 @@ import {
 } from './report';
 import { casesReport, RECORDED_TODAY, type CaseResult } from './cases-report';
 import type { Flags, SingleRow } from './run';
+import { modeCell } from './output-mode';
 import type { StreamResult } from './single-stream';
 
 export interface BenchResults {
@@ -206,8 +207,12 @@ function cleanReport(result: StreamResult, row: PipelineRow, refHls: PipelineRow
   })`;
   if (!inPassthrough(result)) {
     const last = mode?.last;
+    const what =
+      mode?.passthroughAfterSec == null
+        ? 'NEVER IN PASSTHROUGH'
+        : `NOT IN PASSTHROUGH FOR THE WHOLE CPU WINDOW (copied from ${mode.passthroughAfterSec.toFixed(1)} s, then ${modeCell(mode.inWindow)})`;
     return (
-      `${head}\nNOT IN PASSTHROUGH during the CPU window: no passthrough figure. The API said ` +
+      `${head}\n${what}: no passthrough figure. The API's last answer: ` +
       `outputMode=${last?.mode ?? 'nothing'}, outputModeReason: ${last?.reason ?? 'none'}.` +
       ` (The clean row above is what it cost as it was.) Today: ${dirtyToday}; target <= ${CLEAN_TARGET_VS_REFERENCE}× reference.`
     );
@@ -249,7 +254,10 @@ function cleanTarget(result: StreamResult, row: PipelineRow, refHls: PipelineRow
   if (!inPassthrough(result)) {
     return {
       label,
-      measured: `not in passthrough (${result.mode?.last?.mode ?? 'no mode'}: ${result.mode?.last?.reason ?? '-'})`.slice(0, 80),
+      measured:
+        `${result.mode?.passthroughAfterSec == null ? 'never in passthrough' : `window: ${modeCell(result.mode.inWindow)}`} (${
+          result.mode?.last?.reason ?? 'no mode reported'
+        })`.slice(0, 90),
       met: false,
     };
   }
