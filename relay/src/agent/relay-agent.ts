@@ -17,6 +17,8 @@ import { StreamPipeline, type StreamIdentity } from '../stream/stream-pipeline';
 import { createControlServer } from './control-server';
 import { ControlPlaneSync } from './control-plane-sync';
 import { FfmpegLauncher } from './ffmpeg-launcher';
+import { chooseVideoEncoder, ffmpegRunner } from '../ffmpeg/encoder-detection';
+import type { VideoEncoderName } from '../ffmpeg/video-encoders';
 import { ProcessUsage } from './process-usage';
 import { relayHeadroom, type Headroom } from './relay-headroom';
 import { hlsBaseUrl, type RelayConfig, rtmpBaseUrl } from './relay-config';
@@ -39,6 +41,8 @@ export class RelayAgent {
   private readonly ffmpeg: FfmpegLauncher;
   private readonly slates: SlateRenderer;
   private readonly usage = new ProcessUsage();
+  /** Chosen at start: the configured hardware encoder if it works here, else libx264. */
+  private videoEncoder: VideoEncoderName = 'libx264';
   readonly metrics = new RelayMetrics();
   private control: Server | null = null;
   private stopping = false;
@@ -116,6 +120,10 @@ export class RelayAgent {
       this.control!.once('error', reject);
       this.control!.listen(this.config.RELAY_CONTROL_PORT, this.config.RELAY_BIND_HOST, resolve);
     });
+    const choice = await chooseVideoEncoder(this.config.RELAY_VIDEO_ENCODER, ffmpegRunner(this.config.FFMPEG_PATH));
+    this.videoEncoder = choice.encoder;
+    if (choice.warning) this.log.warn(choice.warning);
+    this.log.info({ encoder: choice.summary }, 'video encoder');
     await this.nginx.start(() => void this.onNginxDied());
     if (this.nginx.adopted) this.log.info('adopted the nginx a previous agent started');
     await this.sync.start();
@@ -205,6 +213,7 @@ export class RelayAgent {
         onStderrLine: () => undefined,
         now: () => Date.now(),
         graceMs: this.config.RELAY_STOP_GRACE_MS,
+        videoEncoder: this.videoEncoder,
       },
       passthrough: this.config.RELAY_PASSTHROUGH === 'on',
       connectDestination: (url, onClose) => publishRtmp(url, onClose, { ca: this.trustedCas }),

@@ -75,6 +75,7 @@ function setup() {
       now: () => Date.now(),
       streamClock: () => 0,
       graceMs: 3000,
+      videoEncoder: 'libx264',
     }),
   );
   const start = () => sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');

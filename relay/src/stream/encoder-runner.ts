@@ -1,5 +1,6 @@
 import type { OutputMode, StreamQuality } from '../../protocol/relay-protocol.schemas';
 import { buildCopyArgs, buildEncoderArgs } from '../ffmpeg/encoder-args';
+import type { VideoEncoderName } from '../ffmpeg/video-encoders';
 import type { PictureSize } from '../ffmpeg/output-format';
 import { feedProgress, INITIAL_PROGRESS_STATE } from '../ffmpeg/progress-parser';
 import { FlvStreamReader } from '../flv/flv-stream-reader';
@@ -39,6 +40,8 @@ export interface EncoderRunnerOptions {
   /** The stream clock (ms) the output timestamps are on. */
   streamClock(): number;
   graceMs: number;
+  /** The H.264 encoder of the cleaning encode (libx264 unless a working hardware one was configured). */
+  videoEncoder?: VideoEncoderName;
 }
 
 /** An encoder that produced output and then none for this long is stuck (e.g. SIGSTOP): it is replaced. */
@@ -200,7 +203,7 @@ export class EncoderRunner {
     const args =
       this.wanted.mode === 'passthrough'
         ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs, copyAudio: this.wanted.copyAudio })
-        : buildEncoderArgs({ ...this.wanted, startMs });
+        : buildEncoderArgs({ ...this.wanted, startMs, videoEncoder: this.options.videoEncoder });
     const process = this.options.createProcess({
       args,
       stdin: true,
