@@ -78,7 +78,11 @@ function setup() {
       videoEncoder: 'libx264',
     }),
   );
-  const start = () => sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');
+  /** Started with the stream's first picture already written (see the test of a start before any input). */
+  const start = () => {
+    sut.write(key(0, 0));
+    sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');
+  };
   return {
     sut,
     mocks: { processes, outputs, onRunning, onRestart, onModeChange, input, start, primeAt: (ms: number) => void (primeAt = ms) },
@@ -93,7 +97,7 @@ describe('EncoderRunner', () => {
     const { sut, mocks } = setup();
     sut.write({ kind: 'video', timestampMs: 1234, data: avcHeader() });
     sut.write(key(1234, 1));
-    mocks.start();
+    sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');
     const [encoder] = mocks.processes;
     expect(encoder.calls.start).toHaveBeenCalledTimes(1);
     expect(encoder.options.stdin).toBe(true);
@@ -106,6 +110,21 @@ describe('EncoderRunner', () => {
       serializeFlvTag(inter(1267, 2)),
     ]);
     expect(mocks.input).not.toHaveBeenCalled(); // the first start takes what was written
+  });
+
+  it('started before any input, launches with the first tag, on the clock from that tag', () => {
+    const { sut, mocks } = setup();
+    sut.start({ width: 1280, height: 720 }, '720p', '/var/hls/s1');
+    expect(mocks.processes).toHaveLength(0);
+    sut.write({ kind: 'audio', timestampMs: 345, data: Buffer.from('af001190', 'hex') });
+    expect(mocks.processes).toHaveLength(1);
+    expect(offsetArg(mocks.processes[0].options.args)).toBe('0.345');
+    sut.write(key(380, 1));
+    expect(mocks.processes[0].writes).toEqual([
+      HEADER,
+      serializeFlvTag({ kind: 'audio', timestampMs: 345, data: Buffer.from('af001190', 'hex') }),
+      serializeFlvTag(key(380, 1)),
+    ]);
   });
 
   it('passes the output tags on, however the bytes are cut, and reports running once', () => {

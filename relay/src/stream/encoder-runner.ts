@@ -62,6 +62,13 @@ export class EncoderRunner {
   private process: ManagedProcess | null = null;
   /** A process being replaced by one of the other mode: its output still counts until it exits. */
   private retiring: ManagedProcess | null = null;
+  /**
+   * Where its successor's input starts: what the retiring one writes from there on (an encode holding
+   * a constant rate to the end of its input) would overlap the successor's first pictures.
+   */
+  private retiringCutMs: number | null = null;
+  /** Started with nothing written yet: the process is launched with the first tag. */
+  private awaitingInput = false;
   private wanted: {
     size: PictureSize;
     quality: StreamQuality;
@@ -122,12 +129,15 @@ export class EncoderRunner {
     if (this.wanted) return;
     this.wanted = { size, quality, hlsDir, mode: 'encode', copyAudio: false };
     this.watchdog = setInterval(() => this.checkProgress(), 250);
-    this.launch(false);
+    // Its output is put on the stream's clock from the first tag it reads: wait for that tag.
+    if (this.pending.length > 0) this.launch(false);
+    else this.awaitingInput = true;
   }
 
   /** One tag of the output clock's stream; kept until an encoder reads it. */
   write(tag: FlvTag): void {
     if (tag.kind === 'video') this.lastInputVideoTs = tag.timestampMs;
+    if (this.retiring && this.retiringCutMs === null) this.retiringCutMs = tag.timestampMs;
     if (this.process) {
       // A stuck encoder is replaced by the watchdog; until then its input is not worth keeping.
       if (this.process.stdinBacklog < MAX_PENDING_BYTES) this.process.write(serializeFlvTag(tag));
@@ -136,6 +146,10 @@ export class EncoderRunner {
     if (this.pendingBytes + tag.data.length > MAX_PENDING_BYTES) return;
     this.pending.push(tag);
     this.pendingBytes += tag.data.length;
+    if (this.awaitingInput) {
+      this.awaitingInput = false;
+      this.launch(false);
+    }
   }
 
   /**
@@ -159,6 +173,7 @@ export class EncoderRunner {
       return;
     }
     this.retiring = old;
+    this.retiringCutMs = null;
     void this.finish(old).then(() => {
       if (this.retiring === old) this.retiring = null;
       if (this.wanted?.mode === mode && !this.process) this.launch(primed);
@@ -168,6 +183,7 @@ export class EncoderRunner {
   /** Ends the input: FFmpeg finishes its outputs (the last segment, the last pictures) and exits. */
   async stop(): Promise<void> {
     this.wanted = null;
+    this.awaitingInput = false;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const process = this.process;
@@ -196,14 +212,16 @@ export class EncoderRunner {
       this.pending = [];
       this.pendingBytes = 0;
     }
-    const startMs = restart ? this.options.input() : (this.pending[0]?.timestampMs ?? 0);
+    // FFmpeg starts its output at the earliest timestamp it reads (sound may be stamped a little before
+    // the first picture): the offset must be that one, or every output timestamp moves forwards.
+    const startMs = restart ? this.options.input() : Math.min(...this.pending.map((tag) => tag.timestampMs), Infinity);
     const reader = new FlvStreamReader();
     let progress = INITIAL_PROGRESS_STATE;
     const base = { ...this.counters };
     const args =
       this.wanted.mode === 'passthrough'
-        ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs, copyAudio: this.wanted.copyAudio })
-        : buildEncoderArgs({ ...this.wanted, startMs, videoEncoder: this.options.videoEncoder });
+        ? buildCopyArgs({ hlsDir: this.wanted.hlsDir, startMs: finiteOr0(startMs), copyAudio: this.wanted.copyAudio })
+        : buildEncoderArgs({ ...this.wanted, startMs: finiteOr0(startMs), videoEncoder: this.options.videoEncoder });
     const process = this.options.createProcess({
       args,
       stdin: true,
@@ -224,6 +242,7 @@ export class EncoderRunner {
           this.options.onRunning();
         }
         for (const tag of tags) {
+          if (process === this.retiring && this.retiringCutMs !== null && tag.timestampMs >= this.retiringCutMs) continue;
           this.recentOutput.push({
             ts: tag.timestampMs,
             bytes: tag.data.length,
@@ -292,4 +311,8 @@ export class EncoderRunner {
       backoffDelay(this.attempt, ENCODER_RESTART_BACKOFF),
     );
   }
+}
+
+function finiteOr0(ms: number): number {
+  return Number.isFinite(ms) ? ms : 0;
 }
