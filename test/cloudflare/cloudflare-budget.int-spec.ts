@@ -39,8 +39,9 @@ describe('Cloudflare API budget with 200 streams polling at once', () => {
           .managedStream.count({ where: { id: { in: ids }, status: 'active', hlsUrl: { not: null } } });
         return active === STREAMS ? true : null;
       },
-      // Measured: ~10 s on a quiet machine; the whole suite's load (real-time video before it) slows it.
-      60_000,
+      // Measured: 10-20 s alone; the whole suite's load (real-time video before it) slowed it past 60 s
+      // on a CI run. What is asserted is the budget, below; this is only how long the listing may take.
+      110_000,
     );
 
     const counters = env.cf.control.counters();
@@ -50,5 +51,5 @@ describe('Cloudflare API budget with 200 streams polling at once', () => {
     expect(usage.used).toBe(counters.total);
     // The listing did the work: far fewer calls than one per stream per poll.
     expect(counters.byOperation['stand-in-stream-list-videos'] ?? 0).toBeGreaterThan(0);
-  }, 150_000);
+  }, 200_000);
 });
