@@ -33,6 +33,9 @@ export async function relayTestEnv(
     RELAY_HEARTBEAT_MS: '1000',
     RELAY_STATUS_INTERVAL_MS: '1000',
     RELAY_STOP_GRACE_MS: '2000',
+    // The agent runs inside the test process here, beside the API and jest: its measured CPU would be
+    // theirs too, so the capacity is fixed (RELAY_CAPACITY=auto is the relay's own default).
+    RELAY_CAPACITY: '10',
     LOG_LEVEL: process.env.RELAY_TEST_LOG ?? 'silent',
   };
 }
