@@ -315,8 +315,7 @@ export class StreamPipeline {
   private route(tag: FlvTag): void {
     if (tag.kind === 'video' && isAvcSequenceHeader(tag.data)) this.videoConfig = readAvcConfig(tag.data);
     // Copied sound must keep its format, whoever writes it (the glasses, or silence while they are away).
-    const soundChanged = !isAacBody(tag.data) || (isAacSequenceHeader(tag.data) && !isEncodeSoundFormat(tag.data));
-    if (tag.kind === 'audio' && this.encoder.copiesAudio && soundChanged) {
+    if (tag.kind === 'audio' && this.encoder.copiesAudio && leavesEncodeSoundFormat(tag.data)) {
       this.fallBack('the sound changed format');
     }
     if (this.judge && !this.priming && this.clock.source === 'glasses') {
@@ -408,6 +407,10 @@ export class StreamPipeline {
     if (!TRANSITIONS[this.current].includes(next)) throw new Error(`StreamPipeline: ${this.current} → ${next} is not allowed`);
     this.current = next;
   }
+}
+
+function leavesEncodeSoundFormat(body: Buffer): boolean {
+  return !isAacBody(body) || (isAacSequenceHeader(body) && !isEncodeSoundFormat(body));
 }
 
 function isKeyframe(tag: FlvTag): boolean {
