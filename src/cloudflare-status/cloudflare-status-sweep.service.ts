@@ -53,7 +53,8 @@ export class CloudflareStatusSweepService {
     if (live.length === 0) return summary;
     const now = this.clock.now();
     const backgroundLimit = this.budget.limitFor('background');
-    let room = await this.budget.backgroundRoom();
+    const usage = await this.budget.usage();
+    let room = Math.max(0, backgroundLimit - usage.used);
     let allowance = tickAllowance(backgroundLimit, room, STATUS_SWEEP_TICK_MS);
     const lastListingAt = Number(await this.redis.get(LAST_LISTING_KEY)) || null;
     const urgent = new Set<string>();
@@ -65,13 +66,15 @@ export class CloudflareStatusSweepService {
         tickMs: STATUS_SWEEP_TICK_MS,
         now: now.getTime(),
         lastListingAt,
+        listingRoom: usage.limit - usage.used,
+        msUntilRoomFrees: (usage.nextFreeAt ?? now.getTime()) - now.getTime(),
       });
-      if (due && allowance >= listingPages(live.length)) {
+      if (due) {
         const videos = await this.client.listLiveVideos();
         await this.redis.set(LAST_LISTING_KEY, String(now.getTime()), 'PX', 10 * 60_000);
         const pagesUsed = Math.max(1, Math.ceil(videos.length / LIVE_VIDEO_PAGE_SIZE));
-        allowance -= pagesUsed;
-        room -= pagesUsed;
+        allowance = Math.max(0, allowance - pagesUsed);
+        room = Math.max(0, room - pagesUsed);
         summary.listed = true;
         await this.applyListing(live, videos, now, summary, urgent, listedLive);
       }

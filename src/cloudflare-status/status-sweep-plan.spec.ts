@@ -8,11 +8,22 @@ describe('status sweep plan', () => {
   });
 
   it('is due on the first tick and again after the interval', () => {
-    const base = { liveStreams: 10, backgroundLimit: 700, tickMs: 5_000 };
+    const base = { liveStreams: 10, backgroundLimit: 700, tickMs: 5_000, listingRoom: 500, msUntilRoomFrees: 300_000 };
     expect(listingDue({ ...base, now: 0, lastListingAt: null })).toBe(true);
     expect(listingDue({ ...base, now: 4_000, lastListingAt: 0 })).toBe(false);
     expect(listingDue({ ...base, now: 5_000, lastListingAt: 0 })).toBe(true);
     expect(listingDue({ ...base, liveStreams: 0, now: 5_000, lastListingAt: null })).toBe(false);
+  });
+
+  it('spreads the listings left over the time until the window frees room, and lists none without room', () => {
+    const base = { liveStreams: 10, backgroundLimit: 280, tickMs: 5_000, lastListingAt: 0 };
+    // 8 calls left, 240 s until the oldest ages out: one listing every 30 s.
+    expect(listingDue({ ...base, now: 29_000, listingRoom: 8, msUntilRoomFrees: 240_000 })).toBe(false);
+    expect(listingDue({ ...base, now: 30_000, listingRoom: 8, msUntilRoomFrees: 240_000 })).toBe(true);
+    // Plenty of room: the tick's pace.
+    expect(listingDue({ ...base, now: 5_000, listingRoom: 200, msUntilRoomFrees: 240_000 })).toBe(true);
+    expect(listingDue({ ...base, now: 60_000, listingRoom: 0, msUntilRoomFrees: 240_000 })).toBe(false);
+    expect(listingDue({ ...base, liveStreams: 2_500, now: 60_000, listingRoom: 2, msUntilRoomFrees: 1_000 })).toBe(false);
   });
 
   it("spends a tick's share of the 5-minute budget, never more than is left", () => {

@@ -10,6 +10,10 @@ export interface ListingPlanInput {
   tickMs: number;
   now: number;
   lastListingAt: number | null;
+  /** Calls the listing may still make in the window (the whole budget less what is used). */
+  listingRoom: number;
+  /** Until the oldest call in the window ages out and gives room back. */
+  msUntilRoomFrees: number;
 }
 
 /**
@@ -26,10 +30,19 @@ export function listingPages(liveStreams: number): number {
   return Math.max(1, Math.ceil(liveStreams / LIVE_VIDEO_PAGE_SIZE));
 }
 
+/**
+ * Due when the interval has passed and the budget has room for every page. When room is scarce
+ * the listings left are spread until calls age out of the window, so there is always one to come
+ * (spending them at once would leave every stream's status frozen for the rest of the window).
+ */
 export function listingDue(input: ListingPlanInput): boolean {
   if (input.liveStreams === 0) return false;
+  const pages = listingPages(input.liveStreams);
+  if (input.listingRoom < pages) return false;
   if (input.lastListingAt === null) return true;
-  return input.now - input.lastListingAt >= listingIntervalMs(input.liveStreams, input.backgroundLimit, input.tickMs);
+  const paced = (Math.max(0, input.msUntilRoomFrees) * pages) / input.listingRoom;
+  const interval = Math.max(listingIntervalMs(input.liveStreams, input.backgroundLimit, input.tickMs), paced);
+  return input.now - input.lastListingAt >= interval;
 }
 
 /** Calls one tick may make: the budget's steady rate, and never more than is left in the window. */

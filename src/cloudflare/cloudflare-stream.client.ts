@@ -162,7 +162,7 @@ export class CloudflareStreamClient {
     const videos = new Map<string, LiveVideo>();
     let after: string | undefined;
     for (let page = 0; page < 100; page++) {
-      const result = await this.call('list live videos', 'background', (sdk) =>
+      const result = await this.call('list live videos', 'listing', (sdk) =>
         sdk.stream.list({
           account_id: this.accountId,
           status: 'live-inprogress',
