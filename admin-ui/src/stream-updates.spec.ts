@@ -25,6 +25,7 @@ function stream(overrides: Partial<AdminStream> = {}): AdminStream {
     statsUpdatedAt: null,
     outputMode: null,
     outputModeReason: null,
+    ingest: null,
     reconnectWindowSeconds: 60,
     slate: { text: 'The camera is reconnecting…', imageUrl: null },
     destinations: [

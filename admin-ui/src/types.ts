@@ -60,6 +60,19 @@ export interface LiveDestination {
   savedDestinationId?: string | null;
 }
 
+export interface IngestHealth {
+  grade: 'good' | 'degraded' | 'poor';
+  reason: string;
+  fpsMean: number;
+  fpsMin: number;
+  bitrateKbps: number;
+  keyframeIntervalSeconds: number | null;
+  timestampJumps: number;
+  gaps: number;
+  longestGapMs: number;
+  avDriftMs: number | null;
+}
+
 export interface AdminStream {
   id: string;
   appIds: string[];
@@ -81,6 +94,8 @@ export interface AdminStream {
   /** Relay streams: `passthrough` (clean input, copied) or `encode`, and why. */
   outputMode: string | null;
   outputModeReason: string | null;
+  /** The glasses' uplink over the last 10 s as the relay graded it; null until known. */
+  ingest: IngestHealth | null;
   viewers: number | null;
   statsUpdatedAt: string | null;
   /** Seconds the relay keeps the slate on air while the glasses are away; 0: no slate. */

@@ -75,6 +75,22 @@ export type HlsReady = z.infer<typeof hlsReadySchema>;
 export const outputModeSchema = z.enum(['encode', 'passthrough']);
 export type OutputMode = z.infer<typeof outputModeSchema>;
 
+/** The glasses' uplink as the relay receives it, over the last `windowSeconds` (up to 10). */
+export const ingestHealthSchema = z.object({
+  grade: z.enum(['good', 'degraded', 'poor']),
+  reason: z.string().max(300).describe('Why the grade, in words'),
+  windowSeconds: z.number().min(0).max(60),
+  fpsMean: z.number().min(0).max(1000),
+  fpsMin: z.number().min(0).max(1000).describe('The slowest whole second of the window'),
+  bitrateKbps: z.number().min(0).max(1e7),
+  keyframeIntervalSeconds: z.number().min(0).max(3600).nullable().describe('The longest in the window; null: none'),
+  timestampJumps: count.describe('Device clock steps that do not match the arrival times'),
+  gaps: count.describe('Pauses between pictures of 0.5 s or more'),
+  longestGapMs: z.number().min(0).max(1e7),
+  avDriftMs: z.number().min(-1e7).max(1e7).nullable().describe('Sound ahead (+) or behind (-) the pictures; null: no sound'),
+});
+export type IngestHealth = z.infer<typeof ingestHealthSchema>;
+
 /**
  * A stream's state on the relay. `reconnecting`: the glasses are gone and the relay keeps every
  * destination fed with the slate until they return or the window runs out (then `stopped`, with the
@@ -94,6 +110,8 @@ export const relayStreamStatusSchema = z.object({
   outputMode: outputModeSchema.optional(),
   /** Why the stream is in that mode, in words (e.g. what made the input dirty). */
   outputModeReason: z.string().max(300).optional(),
+  /** The glasses' uplink while they publish (absent until they have sent for 2 s). */
+  ingest: ingestHealthSchema.optional(),
   destinations: z
     .array(
       z.object({

@@ -17,7 +17,7 @@ import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
-import { streamPlaybackEvent } from '../stream-records/stream-events';
+import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
@@ -106,6 +106,10 @@ export class RtmpRelayService {
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
     const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
+    const gradeChanged =
+      report.ingest !== undefined &&
+      report.ingest.grade !== row.ingestGrade &&
+      (await this.streams.claimIngestGrade(row.id, report.ingest.grade));
     await this.transitions.transition({
       streamId: row.id,
       to: target,
@@ -119,7 +123,9 @@ export class RtmpRelayService {
         outputMode: report.outputMode ?? row.outputMode,
         outputModeReason: report.outputModeReason ?? row.outputModeReason,
         statsUpdatedAt: this.clock.now(),
+        ...(report.ingest ? { ingest: report.ingest, ingestUpdatedAt: this.clock.now() } : {}),
       },
+      events: gradeChanged && report.ingest ? [streamIngestHealthEvent(row.id, report.ingest)] : [],
     });
     for (const reported of report.destinations ?? []) {
       await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);

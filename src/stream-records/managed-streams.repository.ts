@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
+import type { IngestHealth } from '../../relay/protocol/relay-protocol.schemas';
 import type { NewStreamEvent, StreamEventMessage } from './stream-events';
 import { eventColumns, StreamEventsRepository, toEventMessage } from './stream-events.repository';
 
@@ -90,8 +91,9 @@ export type StreamPatch = Partial<
     | 'outputMode'
     | 'outputModeReason'
     | 'statsUpdatedAt'
+    | 'ingestUpdatedAt'
   >
-> & { status?: StreamStatus };
+> & { status?: StreamStatus; ingest?: IngestHealth };
 
 @Injectable()
 export class ManagedStreamsRepository {
@@ -227,6 +229,15 @@ export class ManagedStreamsRepository {
       const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
       return { row, events: await this.events.append(events, tx) };
     });
+  }
+
+  /** True for the one caller that changes the stream's ingest grade to `grade` (concurrent reports race). */
+  async claimIngestGrade(streamId: string, grade: string): Promise<boolean> {
+    const claimed = await this.prisma.managedStream.updateMany({
+      where: { id: streamId, OR: [{ ingestGrade: null }, { ingestGrade: { not: grade } }] },
+      data: { ingestGrade: grade },
+    });
+    return claimed.count === 1;
   }
 
   /** Detaches an app; its destinations stop with it. Returns how many apps remain. */

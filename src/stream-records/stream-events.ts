@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { createZodDto } from '../common/zod-dto';
+import type { IngestHealth } from '../../relay/protocol/relay-protocol.schemas';
 import type { DestinationStatus, StreamStatus } from './stream-status';
 
 export const STREAM_EVENT_TYPES = [
   'stream.status',
   'stream.playback',
+  'stream.ingest_health',
   'stream.app_attached',
   'stream.app_detached',
   'destination.added',
@@ -65,6 +67,12 @@ export function streamStatusEvent(
 /** Playback became available (HLS, and DASH where the carrier has it). */
 export function streamPlaybackEvent(streamId: string, data: Record<string, unknown>): NewStreamEvent {
   return { streamId, type: 'stream.playback', status: 'hls_ready', data };
+}
+
+/** The grade of the glasses' uplink changed: status is the grade, data the figures it was given on. */
+export function streamIngestHealthEvent(streamId: string, health: IngestHealth): NewStreamEvent {
+  const { grade, reason, ...figures } = health;
+  return { streamId, type: 'stream.ingest_health', status: grade, reason, data: figures };
 }
 
 export function appAttachedEvent(streamId: string, appId: string): NewStreamEvent {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DEFAULT_SLATE_TEXT,
+  ingestHealthSchema,
   RECONNECT_WINDOW_DEFAULT_SECONDS,
   RECONNECT_WINDOW_MAX_SECONDS,
   SLATE_TEXT_MAX,
@@ -150,6 +151,12 @@ export const managedStreamResponseSchema = z.object({
     outputModeReason: z.string().nullable().describe('Why the stream is in its output mode'),
     updatedAt: z.string().nullable(),
   }),
+  ingest: ingestHealthSchema
+    .extend({ updatedAt: z.string() })
+    .nullable()
+    .describe(
+      "Relay streams: the glasses' uplink over the last 10 s as the relay receives it, graded good, degraded (hiccups the relay hides) or poor (the audience sees freezes: send less); null until the glasses have sent for 2 s, and on Cloudflare, which reports no such figures",
+    ),
   destinations: z.array(streamDestinationResponseSchema),
 });
 export class ManagedStreamResponseDto extends createZodDto(managedStreamResponseSchema) {}

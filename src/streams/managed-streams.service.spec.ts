@@ -110,7 +110,10 @@ function storedRow(stream: NewStreamRow, destinations: readonly NewDestinationRo
     statsUpdatedAt: null,
     outputMode: null,
     outputModeReason: null,
+    ingestUpdatedAt: null,
+    ingestGrade: null,
     ...initial,
+    ingest: initial.ingest ?? null,
     attachments: [{ appId }],
     destinations: destinations.map((d, index) => ({
       ...d,

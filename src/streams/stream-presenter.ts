@@ -4,6 +4,7 @@ import { maskSecret } from '../common/masking';
 import type { ManagedStreamResponse, StreamDestinationResponse } from './managed-stream.schemas';
 import type { DestinationRow, StreamRow } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
+import { ingestOf } from '../stream-records/stream-ingest';
 import { slateOf } from '../stream-records/stream-slate';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
@@ -47,8 +48,14 @@ export class StreamPresenter {
         outputModeReason: row.outputModeReason,
         updatedAt: row.statsUpdatedAt?.toISOString() ?? null,
       },
+      ingest: this.ingest(row),
       destinations: row.destinations.filter((d) => d.appId === appId).map((d) => this.destination(d, streamKeys?.get(d.id))),
     };
+  }
+
+  private ingest(row: StreamRow): ManagedStreamResponse['ingest'] {
+    const health = ingestOf(row);
+    return health && row.ingestUpdatedAt ? { ...health, updatedAt: row.ingestUpdatedAt.toISOString() } : null;
   }
 
   destination(row: DestinationRow, streamKey?: string): StreamDestinationResponse {

@@ -1,7 +1,12 @@
 import type { StreamEventMessage, StreamEventType } from '../stream-records/stream-events';
 
 /** Status changes are what apps are told about; attach/detach bookkeeping stays on SSE. */
-export const WEBHOOK_EVENT_TYPES: readonly StreamEventType[] = ['stream.status', 'destination.status', 'stream.playback'];
+export const WEBHOOK_EVENT_TYPES: readonly StreamEventType[] = [
+  'stream.status',
+  'destination.status',
+  'stream.playback',
+  'stream.ingest_health',
+];
 
 export interface AttachmentView {
   appId: string;

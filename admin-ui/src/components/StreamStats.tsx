@@ -2,6 +2,8 @@ import { formatBitrate, formatDuration, formatNumber, formatTime, uptimeSeconds 
 import { useNow } from '../hooks';
 import type { AdminStream } from '../types';
 
+const GRADE_BADGE = { good: 'badge-good', degraded: 'badge-warn', poor: 'badge-bad' } as const;
+
 /** Strategy, transport and the encoder's numbers for one stream. */
 export function StreamStats({ stream }: { stream: AdminStream }) {
   const now = useNow();
@@ -21,6 +23,19 @@ export function StreamStats({ stream }: { stream: AdminStream }) {
           <dt>Output</dt>
           <dd title={stream.outputModeReason ?? undefined}>
             {stream.outputMode === 'passthrough' ? 'copied (clean input)' : 'encoded'}
+          </dd>
+        </div>
+      )}
+      {stream.ingest && (
+        <div>
+          <dt>Uplink</dt>
+          <dd title={stream.ingest.reason}>
+            <span className={`badge ${GRADE_BADGE[stream.ingest.grade]}`}>{stream.ingest.grade}</span>{' '}
+            {formatNumber(stream.ingest.fpsMean)} fps (min {formatNumber(stream.ingest.fpsMin)}),{' '}
+            {formatBitrate(stream.ingest.bitrateKbps)}
+            {stream.ingest.keyframeIntervalSeconds !== null && `, keyframes ≤ ${stream.ingest.keyframeIntervalSeconds} s`}
+            {stream.ingest.gaps > 0 && `, ${stream.ingest.gaps} gap(s)`}
+            {stream.ingest.timestampJumps > 0 && `, ${stream.ingest.timestampJumps} clock jump(s)`}
           </dd>
         </div>
       )}

@@ -73,6 +73,27 @@ export interface ManagedStreamListResponse {
     endedAt: string | null;
     hlsReady: boolean;
     hlsUrl: string | null;
+    /** Relay streams: the glasses' uplink over the last 10 s as the relay receives it, graded good, degraded (hiccups the relay hides) or poor (the audience sees freezes: send less); null until the glasses have sent for 2 s, and on Cloudflare, which reports no such figures */
+    ingest: {
+      /** Sound ahead (+) or behind (-) the pictures; null: no sound */
+      avDriftMs: number | null;
+      bitrateKbps: number;
+      fpsMean: number;
+      /** The slowest whole second of the window */
+      fpsMin: number;
+      /** Pauses between pictures of 0.5 s or more */
+      gaps: number;
+      grade: 'good' | 'degraded' | 'poor';
+      /** The longest in the window; null: none */
+      keyframeIntervalSeconds: number | null;
+      longestGapMs: number;
+      /** Why the grade, in words */
+      reason: string;
+      /** Device clock steps that do not match the arrival times */
+      timestampJumps: number;
+      updatedAt: string;
+      windowSeconds: number;
+    } | null;
     /** The URL the glasses publish to, with the stream's publish key */
     ingestUrl: string | null;
     /** True when this request joined a stream another app had started */
@@ -129,6 +150,27 @@ export interface ManagedStreamResponse {
   endedAt: string | null;
   hlsReady: boolean;
   hlsUrl: string | null;
+  /** Relay streams: the glasses' uplink over the last 10 s as the relay receives it, graded good, degraded (hiccups the relay hides) or poor (the audience sees freezes: send less); null until the glasses have sent for 2 s, and on Cloudflare, which reports no such figures */
+  ingest: {
+    /** Sound ahead (+) or behind (-) the pictures; null: no sound */
+    avDriftMs: number | null;
+    bitrateKbps: number;
+    fpsMean: number;
+    /** The slowest whole second of the window */
+    fpsMin: number;
+    /** Pauses between pictures of 0.5 s or more */
+    gaps: number;
+    grade: 'good' | 'degraded' | 'poor';
+    /** The longest in the window; null: none */
+    keyframeIntervalSeconds: number | null;
+    longestGapMs: number;
+    /** Why the grade, in words */
+    reason: string;
+    /** Device clock steps that do not match the arrival times */
+    timestampJumps: number;
+    updatedAt: string;
+    windowSeconds: number;
+  } | null;
   /** The URL the glasses publish to, with the stream's publish key */
   ingestUrl: string | null;
   /** True when this request joined a stream another app had started */
@@ -213,7 +255,7 @@ export interface StreamEvent {
   reason: string | null;
   status: string | null;
   streamId: string;
-  type: 'stream.status' | 'stream.playback' | 'stream.app_attached' | 'stream.app_detached' | 'destination.added' | 'destination.removed' | 'destination.status';
+  type: 'stream.status' | 'stream.playback' | 'stream.ingest_health' | 'stream.app_attached' | 'stream.app_detached' | 'destination.added' | 'destination.removed' | 'destination.status';
 }
 
 export interface UpdateSavedDestinationInput {

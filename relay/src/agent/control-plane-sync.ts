@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
+import { ingestHealthSchema, type RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
@@ -19,6 +19,8 @@ export interface ControlPlaneSyncHandlers {
   /** After each heartbeat, for the agent's own periodic readings. */
   onHeartbeat(): Promise<void>;
 }
+
+const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
 
 const STATUS_BY_STATE = {
   starting: 'connecting',
@@ -90,6 +92,7 @@ export class ControlPlaneSync {
         droppedFrames: stats.droppedFrames,
         outputMode: pipeline.mode,
         outputModeReason: pipeline.modeReason.slice(0, 300),
+        ...(pipeline.ingest ? { ingest: pipeline.ingest } : {}),
         durationSeconds: Math.round((Date.now() - pipeline.startedAt) / 1000),
         destinations: status === 'stopped' ? destinations.map((d) => ({ id: d.id, status: 'stopped' as const })) : destinations,
       });
@@ -124,10 +127,13 @@ export class ControlPlaneSync {
       this.metrics.droppedFrames,
       this.metrics.duplicatedFrames,
       this.metrics.encoderLag,
+      this.metrics.ingestFps,
+      this.metrics.ingestBitrate,
     ]) {
       gauge.remove({ stream: streamId });
     }
     for (const mode of ['encode', 'passthrough']) this.metrics.outputMode.remove({ stream: streamId, mode });
+    for (const grade of INGEST_GRADES) this.metrics.ingestGrade.remove({ stream: streamId, grade });
   }
 
   private readonly destinationLabels = new Map<string, Set<string>>();
@@ -208,6 +214,11 @@ export class ControlPlaneSync {
     }
     this.metrics.duplicatedFrames.set({ stream }, pipeline.stats.duplicatedFrames);
     this.metrics.encoderLag.set({ stream }, pipeline.stats.lagSeconds ?? 0);
+    if (pipeline.ingest) {
+      this.metrics.ingestFps.set({ stream }, pipeline.ingest.fpsMean);
+      this.metrics.ingestBitrate.set({ stream }, pipeline.ingest.bitrateKbps);
+      for (const grade of INGEST_GRADES) this.metrics.ingestGrade.set({ stream, grade }, pipeline.ingest.grade === grade ? 1 : 0);
+    }
     const labels = this.destinationLabels.get(stream) ?? new Set<string>();
     this.destinationLabels.set(stream, labels);
     for (const destination of destinations) {

@@ -232,6 +232,10 @@ export class RelayAgent {
         this.log.info({ ...context, mode, reason }, mode === 'passthrough' ? 'input is clean: copied, not encoded' : 'encoding');
         this.sync.scheduleReport(changed.stream.streamId);
       },
+      onIngestGrade: (changed, health) => {
+        this.log.info({ ...context, grade: health.grade, reason: health.reason }, 'ingest grade');
+        this.sync.scheduleReport(changed.stream.streamId);
+      },
       onDestinationReconnect: (_, destinationId) =>
         this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId }),
       onEnded: (ended, reason) => void this.endStream(ended, reason),

@@ -63,6 +63,24 @@ export class RelayMetrics {
     labelNames: ['stream', 'mode'],
     registers: [this.registry],
   });
+  readonly ingestFps = new Gauge({
+    name: 'relay_ingest_fps',
+    help: 'Pictures a second the glasses sent over the last 10 s',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly ingestBitrate = new Gauge({
+    name: 'relay_ingest_bitrate_kbps',
+    help: 'What the glasses sent over the last 10 s, kbit/s',
+    labelNames: ['stream'],
+    registers: [this.registry],
+  });
+  readonly ingestGrade = new Gauge({
+    name: 'relay_ingest_grade',
+    help: "1 for the grade of a stream's uplink: good, degraded or poor",
+    labelNames: ['stream', 'grade'],
+    registers: [this.registry],
+  });
   readonly capacity = new Gauge({
     name: 'relay_capacity_streams',
     help: 'Streams this relay offers the API (measured headroom unless RELAY_CAPACITY is fixed)',

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
+import type { IngestHealth, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import {
   avcPictureSize,
   isAacBody,
@@ -19,6 +19,7 @@ import type { PlayedMessage, RtmpPlayer } from '../rtmp/rtmp-player';
 import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
 import { DestinationPublisher, type DestinationTarget } from './destination-publisher';
 import { EncoderRunner, type EncoderRunnerOptions, type EncoderStats, type OutputMode } from './encoder-runner';
+import { IngestGradeKeeper, IngestHealthMonitor } from './ingest-health';
 import { MediaFanout } from './media-fanout';
 import { OutputClock } from './output-clock';
 import { isEncodeSoundFormat, PassthroughJudge } from './passthrough-judge';
@@ -64,6 +65,8 @@ export interface PipelineDeps {
   onHlsReady(pipeline: StreamPipeline): void;
   onEncoderRestart(pipeline: StreamPipeline, reason: string): void;
   onModeChange(pipeline: StreamPipeline, mode: OutputMode, reason: string): void;
+  /** The grade of the glasses' uplink changed (reported at once, not at the next periodic report). */
+  onIngestGrade(pipeline: StreamPipeline, health: IngestHealth): void;
   onDestinationReconnect(pipeline: StreamPipeline, destinationId: string): void;
   /** The pipeline ended by itself (the reconnect window ran out). */
   onEnded(pipeline: StreamPipeline, reason: string): void;
@@ -72,6 +75,7 @@ export interface PipelineDeps {
 }
 
 const TICK_MS = 20;
+const INGEST_CHECK_MS = 1000;
 /**
  * Sound without pictures at the start: the output's shape waits this long for the first picture
  * (portrait glasses must give a portrait output), then goes landscape. Nothing is lost meanwhile.
@@ -100,6 +104,11 @@ export class StreamPipeline {
   private sizeTimer: NodeJS.Timeout | null = null;
   private windowTimer: NodeJS.Timeout | null = null;
   private hlsTimer: NodeJS.Timeout | null = null;
+  private ingestTimer: NodeJS.Timeout | null = null;
+  private readonly ingestMonitor = new IngestHealthMonitor();
+  private readonly ingestGrade = new IngestGradeKeeper();
+  /** The glasses' uplink as last graded; null until they have sent for 2 s. */
+  ingest: IngestHealth | null = null;
   private hlsReported = false;
   private stopping: Promise<void> | null = null;
   /** Watches the input for passthrough (once the output size is known, when passthrough is on). */
@@ -194,6 +203,7 @@ export class StreamPipeline {
       (error: unknown) => this.deps.onWarning(this, `slate not rendered: ${(error as Error).message}`),
     );
     this.hlsTimer = setInterval(() => this.checkHls(), 200);
+    this.ingestTimer = setInterval(() => this.checkIngest(), INGEST_CHECK_MS);
     void this.setDestinations(this.plan.destinations, this.plan.destinationsVersion);
   }
 
@@ -203,6 +213,7 @@ export class StreamPipeline {
     this.input?.close();
     this.inputClient = clientId;
     this.clock.publisherBack();
+    this.ingestMonitor.publisherBack();
     this.input = await this.deps.openInput(this.stream, {
       onMessage: (message) => this.onInputMessage(message),
       onClose: () => undefined, // nginx's on_publish_done says when the publisher left
@@ -262,7 +273,7 @@ export class StreamPipeline {
   private async stopNow(reason: string): Promise<void> {
     this.stopReason = reason;
     this.move('stopping');
-    for (const timer of [this.tickTimer, this.hlsTimer]) if (timer) clearInterval(timer);
+    for (const timer of [this.tickTimer, this.hlsTimer, this.ingestTimer]) if (timer) clearInterval(timer);
     for (const timer of [this.sizeTimer, this.windowTimer]) if (timer) clearTimeout(timer);
     this.input?.close();
     this.input = null;
@@ -279,6 +290,25 @@ export class StreamPipeline {
       this.decideSize(avcPictureSize(message.payload));
     }
     this.clock.input(message.kind, message.timestamp, message.payload);
+    this.watchIngest(message);
+  }
+
+  private watchIngest(message: PlayedMessage): void {
+    const at = this.deps.now();
+    const body = message.payload;
+    if (message.kind === 'video' && isAvcFrame(body)) {
+      this.ingestMonitor.picture(at, message.timestamp, body.length, isKeyframeBody(body));
+    } else if (message.kind === 'audio' && isAacBody(body) && !isAacSequenceHeader(body)) {
+      this.ingestMonitor.sound(at, message.timestamp, body.length);
+    }
+  }
+
+  /** While the glasses are away their uplink is not graded: the stream's status says they are gone. */
+  private checkIngest(): void {
+    if (this.input === null) return;
+    const { health, changed } = this.ingestGrade.update(this.ingestMonitor.figures(this.deps.now()), this.deps.now());
+    this.ingest = health;
+    if (changed && health) this.deps.onIngestGrade(this, health);
   }
 
   /** The output size is chosen once, from the first picture's shape (or landscape without one). */

@@ -1,6 +1,7 @@
-import type { Slate } from '../../../relay/protocol/relay-protocol.schemas';
+import type { IngestHealth, Slate } from '../../../relay/protocol/relay-protocol.schemas';
 import type { StreamDestinationResponse } from '../../streams/managed-stream.schemas';
 import type { StreamRow } from '../../stream-records/managed-streams.repository';
+import { ingestOf } from '../../stream-records/stream-ingest';
 import { slateOf } from '../../stream-records/stream-slate';
 
 export interface AdminDestinationView {
@@ -42,6 +43,8 @@ export interface AdminStreamView {
   /** On the relay: `passthrough` (clean input, copied) or `encode`, and why. */
   outputMode: string | null;
   outputModeReason: string | null;
+  /** The glasses' uplink as the relay last graded it; null until known. */
+  ingest: IngestHealth | null;
   /** Seconds the slate stays on air while the glasses are away; 0: none. */
   reconnectWindowSeconds: number;
   slate: Slate;
@@ -84,6 +87,7 @@ export function adminStreamView(
     statsUpdatedAt: row.statsUpdatedAt?.toISOString() ?? null,
     outputMode: row.outputMode,
     outputModeReason: row.outputModeReason,
+    ingest: ingestOf(row),
     reconnectWindowSeconds: row.reconnectWindowSeconds,
     slate: slateOf(row),
     destinations: row.destinations.map((d) => ({ ...destination(d), appId: d.appId })),
