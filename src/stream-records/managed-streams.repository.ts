@@ -72,6 +72,7 @@ export type StreamPatch = Partial<
     | 'cloudflareState'
     | 'cloudflareStateAt'
     | 'cloudflareConnectedAt'
+    | 'cloudflareVideoAt'
     | 'cloudflareError'
     | 'strategy'
     | 'strategyReason'
