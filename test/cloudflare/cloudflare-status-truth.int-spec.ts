@@ -171,6 +171,28 @@ describe('Cloudflare status you can trust: media, destinations and leaving apps 
     expect(changes).toEqual(['broadcasting', 'stopped', 'idle', 'broadcasting']);
   });
 
+  it("has a hybrid stream's destinations follow the media our relay feeds into Cloudflare", async () => {
+    const stream = (
+      await app.startStream({
+        userId: 'cf-hybrid@example.com',
+        strategy: 'hybrid',
+        restreamDestinations: [youtube('yt-hyb-0001')],
+      })
+    ).body;
+    expect(stream.strategy).toBe('hybrid');
+    const inputId = inputOf(stream.streamId);
+    // The relay's push reaches the live input: connected first, its live video a moment later.
+    env.cf.control.setState(inputId, { state: 'connected' });
+    await sweepOnce();
+    expect((await view(stream.streamId)).destinations[0].status).toBe('idle');
+    env.cf.control.makeLiveVideoAppear(inputId);
+    await sweepOnce();
+    expect((await view(stream.streamId)).destinations[0].status).toBe('broadcasting');
+    env.cf.control.setState(inputId, { state: 'disconnected' });
+    await sweepOnce();
+    expect((await view(stream.streamId)).destinations[0].status).toBe('idle');
+  });
+
   it("stops a leaving app's destinations with a destination.status event each", async () => {
     const userId = 'cf-leave@example.com';
     const first = (await app.startStream({ userId, restreamDestinations: [youtube('yt-leave-0001')] })).body;
