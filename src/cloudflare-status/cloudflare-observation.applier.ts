@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isPublishingState, streamStatusForCloudflareState } from '../cloudflare/cloudflare-live-status';
 import type { LiveVideo } from '../cloudflare/cloudflare-stream.client';
-import type { DestinationStatus } from '../generated/prisma/enums';
 import type { StreamPatch, StreamRow } from '../stream-records/managed-streams.repository';
-import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { type NewStreamEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { StreamTransitions } from '../stream-records/stream-transitions';
 import { isEnded } from '../stream-records/stream-status';
+import { CloudflareDestinationStatusSync } from './cloudflare-destination-status.sync';
 
 export interface CloudflareObservation {
   /** Cloudflare's live state ('connected', 'client_disconnect', ...) or undefined when not observed. */
@@ -22,7 +21,7 @@ export interface CloudflareObservation {
 export class CloudflareObservationApplier {
   constructor(
     private readonly transitions: StreamTransitions,
-    private readonly destinationStatus: DestinationStatusRecorder,
+    private readonly destinations: CloudflareDestinationStatusSync,
   ) {}
 
   async apply(row: StreamRow, observation: CloudflareObservation): Promise<StreamRow> {
@@ -31,11 +30,16 @@ export class CloudflareObservationApplier {
     const events: NewStreamEvent[] = [];
     const state = observation.state === undefined ? row.cloudflareState : observation.state;
     if (observation.state !== undefined) patch.cloudflareState = observation.state;
-    if (isPublishingState(state ?? null)) {
+    const publishing = isPublishingState(state ?? null);
+    if (publishing) {
       if (!row.cloudflareConnectedAt) patch.cloudflareConnectedAt = observation.at;
     } else if (observation.state !== undefined) {
       patch.cloudflareConnectedAt = null;
     }
+    // Video seen during this connection; a new connection starts without until its video shows.
+    const connectionVideoAt = publishing && row.cloudflareConnectedAt ? row.cloudflareVideoAt : null;
+    const videoAt = publishing && observation.liveVideo ? (connectionVideoAt ?? observation.at) : connectionVideoAt;
+    if (videoAt !== row.cloudflareVideoAt) patch.cloudflareVideoAt = videoAt;
 
     const video = observation.liveVideo;
     if (video?.hls && video.hls !== row.hlsUrl) {
@@ -44,23 +48,11 @@ export class CloudflareObservationApplier {
     }
 
     // On hybrid streams the glasses talk to our relay, which reports the stream's status itself.
-    const target = row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status) : null;
+    const target =
+      row.strategy === 'cloudflare' ? streamStatusForCloudflareState(state ?? null, row.status, videoAt !== null) : null;
     const reason = target ? `Cloudflare reports ${state} (${observation.source})` : null;
     const updated = (await this.transitions.transition({ streamId: row.id, to: target, reason, patch, events })) ?? row;
-    if (row.strategy === 'cloudflare' && target) await this.reflectOnDestinations(updated, target === 'active');
+    await this.destinations.reflect(updated);
     return updated;
-  }
-
-  /** Outputs carry no status on Cloudflare: they broadcast exactly while the input is live. */
-  private async reflectOnDestinations(row: StreamRow, live: boolean): Promise<void> {
-    for (const destination of row.destinations) {
-      if (!destination.enabled || !destination.cloudflareOutputId) continue;
-      const status: DestinationStatus = live ? 'broadcasting' : 'idle';
-      if (destination.status === status || destination.status === 'errored') continue;
-      await this.destinationStatus.record(row.id, destination, {
-        status,
-        reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',
-      });
-    }
   }
 }

@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/config.schema';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { isEnded } from '../stream-records/stream-status';
 import { CloudflareObservationApplier } from './cloudflare-observation.applier';
-import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';
+import { isPublishingState } from '../cloudflare/cloudflare-live-status';
+import { noVideoRejection } from './cloudflare-media';
+import { MoveOffCloudflareService } from './move-off-cloudflare.service';
 
 /** done: nothing more to poll; wait: poll again after `delayMs`. */
 export type PlaybackPollOutcome = { done: true; result: string } | { done: false; delayMs: number };
@@ -37,12 +39,11 @@ export class CloudflarePlaybackPoller {
     if (row.dashUrl) return { done: true, result: 'playback known' };
     const now = this.clock.now();
     const ageMs = now.getTime() - row.createdAt.getTime();
-    if (ageMs > this.config.CLOUDFLARE_PLAYBACK_TIMEOUT_SECONDS * 1000) {
-      if (row.strategy === 'cloudflare' && row.cloudflareConnectedAt) {
-        await this.mover.move(row.id, NO_VIDEO_ERROR, `no playback ${Math.round(ageMs / 1000)} s after start`);
-        return { done: true, result: 'gave up; moved off Cloudflare' };
-      }
-      // The glasses never came: the lifecycle's publish timeout ends the stream; the sweep still watches.
+    const limitMs = this.config.CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS * 1000;
+    // Past the timeout only glasses connected right now are still worth waiting for: the no-video
+    // rule, measured from their current connection, settles them.
+    if (ageMs > this.config.CLOUDFLARE_PLAYBACK_TIMEOUT_SECONDS * 1000 && !isPublishingState(row.cloudflareState)) {
+      // The glasses never came (or left): the lifecycle's publish timeout ends the stream; the sweep still watches.
       return { done: true, result: 'gave up waiting for playback' };
     }
     // Under budget pressure the status sweep's account-wide listing finds playback for every stream
@@ -55,9 +56,8 @@ export class CloudflarePlaybackPoller {
       await this.applier.apply(row, { state: 'connected', liveVideo: video, source: 'poll', at: now });
       return { done: true, result: 'playback found' };
     }
-    const connectedMs = row.cloudflareConnectedAt ? now.getTime() - row.cloudflareConnectedAt.getTime() : 0;
-    if (row.strategy === 'cloudflare' && connectedMs > this.config.CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS * 1000) {
-      await this.mover.move(row.id, NO_VIDEO_ERROR, `connected for ${Math.round(connectedMs / 1000)} s without live video`);
+    const noVideo = (current: typeof row) => noVideoRejection(current, now, limitMs);
+    if (noVideo(row) && (await this.mover.move(row.id, noVideo)) === 'moved') {
       return { done: true, result: 'no video; moved off Cloudflare' };
     }
     // Quick while the glasses are expected any moment, slower once the wait gets long.

@@ -11,12 +11,14 @@ import { REDIS } from '../redis/redis.module';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { CloudflareObservation, CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { CloudflareStreamsRepository, CloudflareStreamState } from './cloudflare-streams.repository';
-import { MoveOffCloudflareService, NO_VIDEO_ERROR } from './move-off-cloudflare.service';
+import { CloudflareDestinationStatusSync } from './cloudflare-destination-status.sync';
+import { noVideoRejection } from './cloudflare-media';
+import { MoveOffCloudflareService } from './move-off-cloudflare.service';
 import { listingDue, listingPages, pickInputsToGet, tickAllowance } from './status-sweep-plan';
 
 export const STATUS_SWEEP_TICK_MS = 5_000;
 const LISTINGS_HELD_BACK = 3;
-const LAST_LISTING_KEY = 'restream:cloudflare-status:last-listing-at';
+export const LAST_LISTING_KEY = 'restream:cloudflare-status:last-listing-at';
 
 export interface SweepSummary {
   streams: number;
@@ -24,6 +26,8 @@ export interface SweepSummary {
   gets: number;
   changed: number;
   moved: number;
+  /** Destinations whose status was brought back in step with their output. */
+  destinations: number;
 }
 
 /**
@@ -42,6 +46,7 @@ export class CloudflareStatusSweepService {
     private readonly budget: CloudflareApiBudget,
     private readonly applier: CloudflareObservationApplier,
     private readonly mover: MoveOffCloudflareService,
+    private readonly destinations: CloudflareDestinationStatusSync,
     private readonly clock: Clock,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,7 +54,7 @@ export class CloudflareStatusSweepService {
 
   async tick(): Promise<SweepSummary> {
     const live = await this.cloudflareStreams.listLive();
-    const summary: SweepSummary = { streams: live.length, listed: false, gets: 0, changed: 0, moved: 0 };
+    const summary: SweepSummary = { streams: live.length, listed: false, gets: 0, changed: 0, moved: 0, destinations: 0 };
     if (live.length === 0) return summary;
     const now = this.clock.now();
     const backgroundLimit = this.budget.limitFor('background');
@@ -97,6 +102,8 @@ export class CloudflareStatusSweepService {
           await this.observe(id, { state, source: 'poll', at: now });
           summary.changed++;
         }
+        // Keeps the snapshot's no-video candidates current (each move re-reads its row anyway).
+        stream.cloudflareState = state;
         stream.cloudflareConnectedAt = isPublishingState(state) ? (stream.cloudflareConnectedAt ?? now) : null;
       }
     } catch (error) {
@@ -105,6 +112,8 @@ export class CloudflareStatusSweepService {
       this.logger.warn({ err: error.message }, 'Cloudflare status sweep cut short');
     }
     if (summary.listed) summary.moved = await this.moveStreamsWithoutVideo(live, listedLive, now);
+    // Destinations added, enabled or disabled since the last observation follow their output too.
+    summary.destinations = await this.destinations.sweep();
     return summary;
   }
 
@@ -124,6 +133,7 @@ export class CloudflareStatusSweepService {
         listedLive.add(stream.id);
         const known =
           isPublishingState(stream.cloudflareState) &&
+          stream.cloudflareVideoAt !== null &&
           stream.dashUrl === video.dash &&
           (stream.strategy !== 'cloudflare' || stream.status === 'active');
         if (known) unchanged.push(stream.id);
@@ -131,7 +141,7 @@ export class CloudflareStatusSweepService {
           await this.observe(stream.id, { state: 'connected', liveVideo: video, source: 'listing', at: now });
           summary.changed++;
         }
-      } else if (isPublishingState(stream.cloudflareState) && stream.dashUrl !== null) {
+      } else if (isPublishingState(stream.cloudflareState) && stream.cloudflareVideoAt !== null) {
         // It was live with video and the video is gone: the broadcast ended.
         await this.observe(stream.id, { state: LIVE_VIDEO_ENDED, source: 'listing', at: now });
         summary.changed++;
@@ -145,16 +155,17 @@ export class CloudflareStatusSweepService {
     await this.cloudflareStreams.confirm(unchanged, now);
   }
 
-  /** "Connected" for longer than the limit without any live video: Cloudflare will never play it. */
+  /**
+   * "Connected" for longer than the limit without any live video: Cloudflare will never play it.
+   * The snapshot only picks candidates; the listing above may have just seen them leave, so each
+   * move decides again on the stream's row as it is now.
+   */
   private async moveStreamsWithoutVideo(live: readonly CloudflareStreamState[], listedLive: ReadonlySet<string>, now: Date) {
     const limitMs = this.config.CLOUDFLARE_NO_VIDEO_TIMEOUT_SECONDS * 1000;
     let moved = 0;
     for (const stream of live) {
-      if (stream.strategy !== 'cloudflare' || listedLive.has(stream.id) || !stream.cloudflareConnectedAt) continue;
-      if (now.getTime() - stream.cloudflareConnectedAt.getTime() < limitMs) continue;
-      const seconds = Math.round((now.getTime() - stream.cloudflareConnectedAt.getTime()) / 1000);
-      if ((await this.mover.move(stream.id, NO_VIDEO_ERROR, `connected for ${seconds} s without live video`)) === 'moved')
-        moved++;
+      if (listedLive.has(stream.id) || !noVideoRejection(stream, now, limitMs)) continue;
+      if ((await this.mover.move(stream.id, (row) => noVideoRejection(row, now, limitMs))) === 'moved') moved++;
     }
     return moved;
   }

@@ -3,6 +3,7 @@ import { CloudflareModule } from '../cloudflare/cloudflare.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { StrategiesModule } from '../strategies/strategies.module';
 import { StreamRecordsModule } from '../stream-records/stream-records.module';
+import { CloudflareDestinationStatusSync } from './cloudflare-destination-status.sync';
 import { CloudflareObservationApplier } from './cloudflare-observation.applier';
 import { CloudflareOrphanSweeper } from './cloudflare-orphan-sweeper';
 import { CloudflareOutputsReconciler } from './cloudflare-outputs.reconciler';
@@ -20,6 +21,7 @@ import { MoveOffCloudflareService } from './move-off-cloudflare.service';
   providers: [
     CloudflareStreamsRepository,
     CloudflareObservationApplier,
+    CloudflareDestinationStatusSync,
     MoveOffCloudflareService,
     CloudflareStatusSweepService,
     CloudflarePlaybackPoller,

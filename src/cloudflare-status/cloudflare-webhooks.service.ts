@@ -35,9 +35,10 @@ export class CloudflareWebhooksService {
         return 'applied';
       case 'live_input.errored': {
         const error = notification.data.live_input_errored?.error;
-        const code = error?.code ?? 'ERR_UNKNOWN';
+        const reason = { errorCode: error?.code ?? 'ERR_UNKNOWN', message: error?.message ?? '' };
         await this.applier.apply(row, { state: 'errored', source: 'webhook', at });
-        return (await this.mover.move(row.id, code, error?.message ?? '')) === 'moved' ? 'moved' : 'ignored';
+        // Cloudflare said so itself: a rejection whatever the stream's state.
+        return (await this.mover.move(row.id, () => reason)) === 'moved' ? 'moved' : 'ignored';
       }
     }
   }

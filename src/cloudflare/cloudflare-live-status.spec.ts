@@ -18,16 +18,21 @@ describe('parseCloudflareLiveStatus', () => {
 });
 
 describe('streamStatusForCloudflareState', () => {
-  it('becomes active when Cloudflare says the glasses are connected', () => {
-    expect(streamStatusForCloudflareState('connected', 'connecting')).toBe('active');
-    expect(streamStatusForCloudflareState('reconnected', 'reconnecting')).toBe('active');
-    expect(streamStatusForCloudflareState('connected', 'active')).toBeNull();
+  it('becomes active when Cloudflare says the glasses are connected and their live video flows', () => {
+    expect(streamStatusForCloudflareState('connected', 'connecting', true)).toBe('active');
+    expect(streamStatusForCloudflareState('reconnected', 'reconnecting', true)).toBe('active');
+    expect(streamStatusForCloudflareState('connected', 'active', true)).toBeNull();
+  });
+
+  it('keeps waiting while the glasses are connected without video', () => {
+    expect(streamStatusForCloudflareState('connected', 'connecting', false)).toBeNull();
+    expect(streamStatusForCloudflareState('connected', 'reconnecting', false)).toBeNull();
   });
 
   it('marks an active stream reconnecting when the glasses drop, and leaves a waiting one alone', () => {
-    expect(streamStatusForCloudflareState('client_disconnect', 'active')).toBe('reconnecting');
-    expect(streamStatusForCloudflareState('reconnecting', 'active')).toBe('reconnecting');
-    expect(streamStatusForCloudflareState('client_disconnect', 'connecting')).toBeNull();
-    expect(streamStatusForCloudflareState(null, 'active')).toBeNull();
+    expect(streamStatusForCloudflareState('client_disconnect', 'active', false)).toBe('reconnecting');
+    expect(streamStatusForCloudflareState('reconnecting', 'active', false)).toBe('reconnecting');
+    expect(streamStatusForCloudflareState('client_disconnect', 'connecting', false)).toBeNull();
+    expect(streamStatusForCloudflareState(null, 'active', true)).toBeNull();
   });
 });

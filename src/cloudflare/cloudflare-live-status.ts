@@ -49,10 +49,18 @@ const GONE = new Set([
   LIVE_VIDEO_ENDED,
 ]);
 
-/** What our stream status should become given Cloudflare's live state; null = leave it. */
-export function streamStatusForCloudflareState(state: string | null, current: StreamStatus): StreamStatus | null {
+/**
+ * What our stream status should become given Cloudflare's live state and whether its live video
+ * flows; null = leave it. Connected without video is not active: the stream keeps waiting
+ * (`connecting`, or `reconnecting` after a drop) until the video shows, or the no-video rule moves it.
+ */
+export function streamStatusForCloudflareState(
+  state: string | null,
+  current: StreamStatus,
+  videoFlowing: boolean,
+): StreamStatus | null {
   if (state === null) return null;
-  if (PUBLISHING.has(state)) return current === 'active' ? null : 'active';
+  if (PUBLISHING.has(state)) return current === 'active' || !videoFlowing ? null : 'active';
   if (state === 'reconnecting') return current === 'active' ? 'reconnecting' : null;
   // The glasses left; they may come back to the same input, so the stream keeps its slot.
   if (GONE.has(state)) return current === 'active' ? 'reconnecting' : null;

@@ -73,6 +73,7 @@ export type StreamPatch = Partial<
     | 'cloudflareState'
     | 'cloudflareStateAt'
     | 'cloudflareConnectedAt'
+    | 'cloudflareVideoAt'
     | 'cloudflareError'
     | 'strategy'
     | 'strategyReason'
@@ -240,7 +241,7 @@ export class ManagedStreamsRepository {
     return claimed.count === 1;
   }
 
-  /** Detaches an app; its destinations stop with it. Returns how many apps remain. */
+  /** Detaches an app (its destinations were stopped through the status recorder first). Returns how many apps remain. */
   async detach(
     streamId: string,
     appId: string,
@@ -250,10 +251,6 @@ export class ManagedStreamsRepository {
       await tx.streamAttachment.update({
         where: { streamId_appId: { streamId, appId } },
         data: { detachedAt: new Date() },
-      });
-      await tx.streamDestination.updateMany({
-        where: { streamId, appId },
-        data: { enabled: false, status: 'stopped' },
       });
       await bumpDestinationsVersion(tx, streamId);
       const remaining = await tx.streamAttachment.count({ where: { streamId, detachedAt: null } });

@@ -19,6 +19,8 @@ export interface StreamTransition {
   events?: readonly NewStreamEvent[];
   /** Added to the status event's data, beside `from`. */
   statusData?: Record<string, unknown>;
+  /** The decision behind the change, re-checked on the row read just before writing (else nothing is written). */
+  onlyIf?: (current: StreamRow) => boolean;
 }
 
 /** Moves streams between statuses by the written-down rules, recording and broadcasting each change. */
@@ -35,7 +37,8 @@ export class StreamTransitions {
 
   /**
    * Changes status when the rules allow it from the current one; otherwise applies only the
-   * patch. Optimistic: retried when another writer changed the status in between.
+   * patch. Optimistic: retried when another writer changed the status in between. Null when the
+   * stream is gone or `onlyIf` no longer holds.
    */
   async transition({
     streamId,
@@ -44,10 +47,11 @@ export class StreamTransitions {
     patch = {},
     events: extraEvents = [],
     statusData = {},
+    onlyIf,
   }: StreamTransition): Promise<StreamRow | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.streams.findById(streamId);
-      if (!current) return null;
+      if (!current || (onlyIf && !onlyIf(current))) return null;
       const changes = to !== null && to !== current.status && canTransitionStream(current.status, to);
       const now = this.clock.now();
       const fullPatch: StreamPatch = { ...patch };

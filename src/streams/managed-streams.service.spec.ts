@@ -27,6 +27,7 @@ import { PublishKeyService } from '../relays/publish-key.service';
 import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import type { NewStreamEvent, StreamEventMessage } from '../stream-records/stream-events';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { StreamPresenter } from './stream-presenter';
@@ -92,6 +93,7 @@ function storedRow(stream: NewStreamRow, destinations: readonly NewDestinationRo
     cloudflareState: null,
     cloudflareStateAt: null,
     cloudflareConnectedAt: null,
+    cloudflareVideoAt: null,
     cloudflareError: null,
     hlsUrl: null,
     hlsReadyAt: null,
@@ -189,6 +191,7 @@ function setup(opts: { choice?: Awaited<ReturnType<StrategyRegistry['choose']>>;
     strictFake<CloudflareJobsProducer>('cloudflareJobs', {}),
     mocks.reassignment,
     strictFake<DestinationHostPolicy>('hostPolicy', {}),
+    strictFake<DestinationStatusRecorder>('destinationStatus', {}),
   );
   return { sut, mocks };
 }

@@ -23,6 +23,7 @@ import {
   streamStatusEvent,
 } from '../stream-records/stream-events';
 import { StreamEventBus } from '../stream-records/stream-event-bus';
+import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { StreamLifecycleService } from './stream-lifecycle.service';
 import { DestinationProvisionResults } from '../strategies/destination-provision-results';
 import { StreamProvisioner, WAITING_FOR_GLASSES } from './stream-provisioner';
@@ -54,6 +55,7 @@ export class ManagedStreamsService {
     private readonly cloudflareJobs: CloudflareJobsProducer,
     private readonly reassignment: RelayReassignmentService,
     private readonly hostPolicy: DestinationHostPolicy,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   async start(appId: string, input: CreateManagedStreamInput): Promise<StartStreamResult> {
@@ -110,6 +112,17 @@ export class ManagedStreamsService {
     const row = await this.requireVisible(appId, streamId);
     if (!row.attachments.some((attachment) => attachment.appId === appId)) {
       return this.presenter.stream(row, appId);
+    }
+    // The leaving app's destinations stop with it, each told as a status change like any other.
+    for (const destination of row.destinations) {
+      if (destination.appId !== appId || (destination.status === 'stopped' && !destination.enabled)) continue;
+      await this.destinationStatus.record(streamId, destination, {
+        status: 'stopped',
+        reason: 'the app left the stream',
+        also: { enabled: false },
+        data: { enabled: false },
+        bumpVersion: true,
+      });
     }
     const { remaining, events } = await this.streams.detach(streamId, appId, [appDetachedEvent(streamId, appId)]);
     await this.bus.publish(events);

@@ -1,3 +1,4 @@
+import { ManagedStreamsRepository } from '../../src/stream-records/managed-streams.repository';
 import { sdk } from '../support/api-client';
 import { waitFor } from '../support/relay-harness';
 import { startCloudflareTestEnv, type CloudflareTestEnv } from './cloudflare-test-env';
@@ -19,11 +20,19 @@ describe.each(['string', 'object', 'json-string'] as const)('status polling with
     const status = async () => (await app.get(`/api/managed-streams/${stream.streamId}`)).body;
 
     env.cf.control.setState(inputId, { state: 'connected' });
-    await waitFor('connected (a per-input get)', async () => ((await status()).status === 'active' ? true : null), 20_000);
+    const streams = env.t.app.get(ManagedStreamsRepository);
+    await waitFor(
+      'connected (a per-input get)',
+      async () => ((await streams.findById(stream.streamId))?.cloudflareState === 'connected' ? true : null),
+      20_000,
+    );
+    // Connected without video is not live: the stream keeps waiting for its video.
+    expect((await status()).status).toBe('connecting');
 
     env.cf.control.makeLiveVideoAppear(inputId);
     const live = await waitFor('playback URLs', async () => ((await status()).dashUrl ? await status() : null), 20_000);
     expect(live.hlsUrl).toMatch(/\/manifest\/video\.m3u8$/);
+    expect(live.status).toBe('active');
 
     env.cf.control.setState(inputId, { state: 'disconnected' });
     await waitFor(

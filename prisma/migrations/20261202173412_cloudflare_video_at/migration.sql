@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ManagedStream" ADD COLUMN     "cloudflareVideoAt" TIMESTAMP(3);
