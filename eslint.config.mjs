@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'coverage/', '.data/', 'test-artifacts/'] },
+  { ignores: ['dist/', 'client/dist/', 'node_modules/', 'src/generated/', 'coverage/', '.data/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,9 +26,9 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
+    files: ['scripts/**/*.mjs', 'client/scripts/**/*.mjs', 'test/client/scratch-app/*.{cjs,mjs}', 'eslint.config.mjs'],
     languageOptions: {
       globals: {
         process: 'readonly',
@@ -41,6 +41,12 @@ export default tseslint.config(
         URL: 'readonly',
       },
     },
+  },
+  {
+    // The scratch app of test/client/package.int-spec.ts loads the packed client with require() on purpose.
+    files: ['test/client/scratch-app/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // Generated from openapi.json by `npm run openapi:generate`.
   { ignores: ['client/src/generated/'] },

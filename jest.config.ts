@@ -6,8 +6,11 @@ import type { Config } from 'jest';
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': '@swc/jest' },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1', '^glasses-restream/client$': '<rootDir>/client/src/index.ts' },
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^(@glasses-restream/client|glasses-restream/client)$': '<rootDir>/client/src/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/client/dist/'],
 } satisfies Config;
 
 const config: Config = {

@@ -3,5 +3,5 @@ import { prepare } from './prepare.mjs';
 import { buildClient } from './build-client.mjs';
 
 prepare({ build: true });
-// After the service: nest build empties dist/ first.
+// The SDK client package (client/dist), also exported by this package as `glasses-restream/client`.
 buildClient();

@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff';
+import { backoffDelay } from './backoff.js';
 
 describe('backoffDelay', () => {
   const options = { initialDelayMs: 1000, maxDelayMs: 8000 };

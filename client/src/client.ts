@@ -7,9 +7,9 @@ import type {
   StreamDestinationResponse,
   StreamEvent,
   UpdateSavedDestinationInput,
-} from './generated/api';
-import { StreamEventsConnection, StreamEventsOptions, StreamEventsSubscription } from './stream-events';
-import { Transport, TransportOptions } from './transport';
+} from './generated/api.js';
+import { StreamEventsConnection, StreamEventsOptions, StreamEventsSubscription } from './stream-events.js';
+import { Transport, TransportOptions } from './transport.js';
 
 export type RestreamClientOptions = TransportOptions;
 export type ManagedStream = ManagedStreamResponse;

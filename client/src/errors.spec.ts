@@ -8,7 +8,7 @@ import {
   RestreamError,
   UnauthorizedError,
   ValidationError,
-} from './errors';
+} from './errors.js';
 
 const noHeaders = new Headers();
 

@@ -1,5 +1,5 @@
-export { RestreamClient } from './client';
-export type { ListStreamsQuery, ManagedStream, RestreamClientOptions, SavedDestination, StreamDestination } from './client';
+export { RestreamClient } from './client.js';
+export type { ListStreamsQuery, ManagedStream, RestreamClientOptions, SavedDestination, StreamDestination } from './client.js';
 export {
   AlreadyStreamingError,
   ApiError,
@@ -11,10 +11,10 @@ export {
   RestreamError,
   UnauthorizedError,
   ValidationError,
-} from './errors';
-export type { FieldIssue, RestreamErrorInit } from './errors';
-export { backoffDelay } from './backoff';
-export type { BackoffOptions } from './backoff';
-export type { ConnectionState, StreamEventsOptions, StreamEventsSubscription } from './stream-events';
-export type { FetchFunction } from './transport';
-export type * from './generated/api';
+} from './errors.js';
+export type { FieldIssue, RestreamErrorInit } from './errors.js';
+export { backoffDelay } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export type { ConnectionState, StreamEventsOptions, StreamEventsSubscription } from './stream-events.js';
+export type { FetchFunction } from './transport.js';
+export type * from './generated/api.js';

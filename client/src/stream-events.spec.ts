@@ -1,7 +1,7 @@
-import { NotFoundError, RateLimitedError, RestreamError } from './errors';
-import type { StreamEvent } from './generated/api';
-import { isNewEventId, StreamEventsConnection, StreamEventsOptions } from './stream-events';
-import { Transport } from './transport';
+import { NotFoundError, RateLimitedError, RestreamError } from './errors.js';
+import type { StreamEvent } from './generated/api.js';
+import { isNewEventId, StreamEventsConnection, StreamEventsOptions } from './stream-events.js';
+import { Transport } from './transport.js';
 
 /** A server-sent event stream the test writes to; aborting the request errors it, as fetch does. */
 function eventStream(signal: AbortSignal | null | undefined) {

@@ -1,5 +1,5 @@
 import { createParser, EventSourceMessage } from 'eventsource-parser';
-import { BackoffOptions, backoffDelay } from './backoff';
+import { BackoffOptions, backoffDelay } from './backoff.js';
 import {
   ApiError,
   errorFromResponse,
@@ -9,9 +9,9 @@ import {
   RestreamError,
   UnauthorizedError,
   ValidationError,
-} from './errors';
-import type { StreamEvent } from './generated/api';
-import { operationRequest, Transport } from './transport';
+} from './errors.js';
+import type { StreamEvent } from './generated/api.js';
+import { operationRequest, Transport } from './transport.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

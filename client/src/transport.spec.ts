@@ -1,5 +1,5 @@
-import { NetworkError, NotFoundError } from './errors';
-import { operationRequest, Transport } from './transport';
+import { NetworkError, NotFoundError } from './errors.js';
+import { operationRequest, Transport } from './transport.js';
 
 describe('operationRequest', () => {
   it('fills and encodes path parameters, skips empty query values', () => {

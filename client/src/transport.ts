@@ -1,5 +1,5 @@
-import { errorFromResponse, NetworkError, RestreamError } from './errors';
-import type { ApiOperations } from './generated/api';
+import { errorFromResponse, NetworkError, RestreamError } from './errors.js';
+import type { ApiOperations } from './generated/api.js';
 
 export type OperationKey = keyof ApiOperations;
 type Operation<K extends OperationKey> = ApiOperations[K];

@@ -3,8 +3,8 @@
  * YouTube and a Twitch destination, show the ingest URL the glasses push to, print every status
  * change until Ctrl-C, then stop the stream. `npm run example:glasses-app` (see README.md).
  */
-import { RestreamClient, RestreamError } from 'glasses-restream/client';
-import type { StreamEvent } from 'glasses-restream/client';
+import { RestreamClient, RestreamError } from '@glasses-restream/client';
+import type { StreamEvent } from '@glasses-restream/client';
 
 export const YOUTUBE_INGEST_URL = 'rtmp://a.rtmp.youtube.com/live2';
 export const TWITCH_INGEST_URL = 'rtmp://live.twitch.tv/app';

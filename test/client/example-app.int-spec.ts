@@ -1,5 +1,5 @@
 import { describeEvent, runGlassesApp, TWITCH_INGEST_URL, YOUTUBE_INGEST_URL } from '../../examples/glasses-app/main';
-import type { ManagedStream } from 'glasses-restream/client';
+import type { ManagedStream } from '@glasses-restream/client';
 import { relay } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 

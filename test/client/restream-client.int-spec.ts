@@ -6,7 +6,7 @@ import {
   RestreamClient,
   RestreamError,
   UnauthorizedError,
-} from 'glasses-restream/client';
+} from '@glasses-restream/client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 async function caught(promise: Promise<unknown>): Promise<RestreamError> {

@@ -1,4 +1,4 @@
-import { ConnectionState, RestreamClient, StreamEvent } from 'glasses-restream/client';
+import { ConnectionState, RestreamClient, StreamEvent } from '@glasses-restream/client';
 import { relay } from '../support/api-client';
 import { startStallableProxy, StallableProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
