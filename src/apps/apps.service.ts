@@ -47,6 +47,9 @@ export function packageNameFrom(name: string): string {
   );
 }
 
+const secretWithoutUrl = () =>
+  new InvalidInputError('Set a webhook URL before its secret', [{ path: 'webhookSecret', message: 'needs a webhook URL' }]);
+
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
@@ -74,7 +77,7 @@ export class AppsService {
       { webhookUrl: null, hasSecret: false },
       { webhookUrl: settings.webhookUrl, webhookSecret: typedSecret },
     );
-    if (!plan) throw new InvalidInputError('A webhook secret needs a webhook URL', [{ path: 'webhookSecret', message: 'needs a webhook URL' }]);
+    if (!plan) throw secretWithoutUrl();
     const webhookSecret = plan.kind === 'set' ? plan.secret : plan.kind === 'generate' ? this.newWebhookSecret() : null;
     const apiKey = this.newApiKey();
     const row = await this.apps.create({
@@ -107,9 +110,7 @@ export class AppsService {
       { webhookUrl: current.webhookUrl, hasSecret: current.webhookSecretCipher !== null },
       { webhookUrl: settings.webhookUrl, webhookSecret: typedSecret },
     );
-    if (!plan) {
-      throw new InvalidInputError('Set a webhook URL before its secret', [{ path: 'webhookSecret', message: 'needs a webhook URL' }]);
-    }
+    if (!plan) throw secretWithoutUrl();
     const generated = plan.kind === 'generate' ? this.newWebhookSecret() : null;
     const change: AppSettingsChange = { ...settings };
     if (plan.kind === 'clear') change.webhookSecretCipher = null;

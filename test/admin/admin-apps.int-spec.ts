@@ -47,7 +47,8 @@ describe('admin apps API', () => {
       request(server).patch('/admin/api/apps/app_x').send({ recordByDefault: true }),
       request(server).post('/admin/api/apps/app_x/rotate-key'),
     ];
-    for (const response of await Promise.all(anonymous)) expect([response.status, response.body.code]).toEqual([401, 'unauthorized']);
+    for (const response of await Promise.all(anonymous))
+      expect([response.status, response.body.code]).toEqual([401, 'unauthorized']);
 
     const withoutCsrf = [
       request(server).post('/admin/api/apps').set('Cookie', admin.cookie).send({ name: 'Nope' }),
@@ -55,7 +56,8 @@ describe('admin apps API', () => {
       request(server).post('/admin/api/apps/app_x/rotate-key').set('Cookie', admin.cookie),
       request(server).post('/admin/api/apps').set('Cookie', admin.cookie).set('x-csrf-token', 'forged').send({ name: 'Nope' }),
     ];
-    for (const response of await Promise.all(withoutCsrf)) expect([response.status, response.body.code]).toEqual([403, 'csrf_failed']);
+    for (const response of await Promise.all(withoutCsrf))
+      expect([response.status, response.body.code]).toEqual([403, 'csrf_failed']);
     expect((await listApps()).length).toBe(0);
   });
 
@@ -203,11 +205,15 @@ describe('admin apps API', () => {
   });
 
   it('generates a secret for a first webhook URL given without one, and shows it that once', async () => {
-    const created = remember(await admin.post('/admin/api/apps', { name: 'Generated', webhookUrl: 'https://hooks.example.com/r' }));
+    const created = remember(
+      await admin.post('/admin/api/apps', { name: 'Generated', webhookUrl: 'https://hooks.example.com/r' }),
+    );
     const secret = created.body.webhookSecret as string;
     expect(secret).toMatch(/^whsec_/);
     expect(created.body.app.webhookSecretMasked).toBe(`****${secret.slice(-4)}`);
-    const later = remember(await admin.patch(`/admin/api/apps/${created.body.app.id}`, { webhookUrl: 'https://hooks.example.com/s' }));
+    const later = remember(
+      await admin.patch(`/admin/api/apps/${created.body.app.id}`, { webhookUrl: 'https://hooks.example.com/s' }),
+    );
     expect(later.body.webhookSecret).toBeNull();
     expect(seen.filter((body) => body.includes(secret))).toEqual([created.text]);
   });
@@ -219,7 +225,11 @@ describe('admin apps API', () => {
     const app = sdk(t.app, created.body.apiKey);
     expect((await app.get('/api/managed-streams')).status).toBe(200); // the app is now in the auth cache
     const patched = remember(
-      await admin.patch(`/admin/api/apps/${id}`, { recordByDefault: false, defaultReconnectWindowSeconds: 15, name: 'Defaults 2' }),
+      await admin.patch(`/admin/api/apps/${id}`, {
+        recordByDefault: false,
+        defaultReconnectWindowSeconds: 15,
+        name: 'Defaults 2',
+      }),
     );
     expect(patched.body.app).toMatchObject({ name: 'Defaults 2', recordByDefault: false, defaultReconnectWindowSeconds: 15 });
 

@@ -48,7 +48,11 @@ export class AdminAppsController {
   @Post(':appId/rotate-key')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ZodResponse({ status: 200, type: AdminRotatedKeyDto, description: 'The new key is shown here only; the old one stops working' })
+  @ZodResponse({
+    status: 200,
+    type: AdminRotatedKeyDto,
+    description: 'The new key is shown here only; the old one stops working',
+  })
   async rotateKey(@Param() params: AdminAppParamsDto) {
     const rotated = await this.apps.rotateApiKey(params.appId);
     return { ...rotated, app: adminAppView(rotated.app) };
