@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, ApiError, errorMessage, setCsrfToken, setUnauthorizedHandler } from './api';
 import { LiveEventsProvider, useLiveConnection } from './live-events';
 import { DestinationsPage } from './pages/DestinationsPage';
@@ -11,6 +11,9 @@ import { Link, navigate, useRoute } from './router';
 import { NAV_ITEMS, Route } from './routes';
 import type { Session } from './types';
 
+// On demand: its forms validate with the service's zod schemas, and zod need not load for other pages.
+const AppsPage = lazy(() => import('./pages/AppsPage').then((module) => ({ default: module.AppsPage })));
+
 type SignInNotice = { kind: 'info' | 'error'; text: string };
 type SessionState =
   { kind: 'checking' } | { kind: 'signed-out'; notice?: SignInNotice } | { kind: 'signed-in'; session: Session };
@@ -18,6 +21,7 @@ type SessionState =
 const TITLES: Record<Route['page'], string> = {
   login: 'Sign in',
   destinations: 'Destinations',
+  apps: 'Apps',
   streams: 'Live streams',
   stream: 'Stream',
   relays: 'Relays',
@@ -122,6 +126,11 @@ function Shell({ route, username, onSignOut }: { route: Route; username: string;
         {route.page === 'streams' ? <StreamsPage /> : null}
         {route.page === 'stream' ? <StreamPage streamId={route.streamId} /> : null}
         {route.page === 'destinations' ? <DestinationsPage /> : null}
+        {route.page === 'apps' ? (
+          <Suspense fallback={<p>Loading…</p>}>
+            <AppsPage />
+          </Suspense>
+        ) : null}
         {route.page === 'relays' ? <RelaysPage /> : null}
         {route.page === 'jobs' ? <JobsPage /> : null}
         {route.page === 'not-found' ? (

@@ -7,6 +7,7 @@ describe('dashboard routes', () => {
     expect(parseRoute('/admin/')).toEqual({ page: 'streams' });
     expect(parseRoute('/admin/destinations')).toEqual({ page: 'destinations' });
     expect(parseRoute('/admin/streams/ms_abc%2F1')).toEqual({ page: 'stream', streamId: 'ms_abc/1' });
+    expect(parseRoute('/admin/apps')).toEqual({ page: 'apps' });
     expect(parseRoute('/admin/relays')).toEqual({ page: 'relays' });
     expect(parseRoute('/admin/jobs')).toEqual({ page: 'jobs' });
     expect(parseRoute('/admin/nope')).toEqual({ page: 'not-found' });

@@ -3,6 +3,7 @@
 export type Route =
   | { page: 'login'; next: string | null }
   | { page: 'destinations' }
+  | { page: 'apps' }
   | { page: 'streams' }
   | { page: 'stream'; streamId: string }
   | { page: 'relays' }
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     return { page: 'login', next: next && next.startsWith('/admin') && !next.startsWith('//') ? next : null };
   }
   if (path === '/admin/destinations') return { page: 'destinations' };
+  if (path === '/admin/apps') return { page: 'apps' };
   if (path === '/admin/streams') return { page: 'streams' };
   const stream = /^\/admin\/streams\/([^/]+)$/.exec(path);
   if (stream) return { page: 'stream', streamId: decodeURIComponent(stream[1]) };
@@ -29,6 +31,7 @@ export function parseRoute(pathname: string, search = ''): Route {
 export const NAV_ITEMS = [
   { href: '/admin/streams', label: 'Live streams', pages: ['streams', 'stream'] },
   { href: '/admin/destinations', label: 'Destinations', pages: ['destinations'] },
+  { href: '/admin/apps', label: 'Apps', pages: ['apps'] },
   { href: '/admin/relays', label: 'Relays', pages: ['relays'] },
   { href: '/admin/jobs', label: 'Queues', pages: ['jobs'] },
 ] as const;

@@ -5,12 +5,16 @@ export interface Session {
   csrfToken: string;
 }
 
-export interface AdminApp {
-  id: string;
-  name: string;
-  packageName: string;
-  webhookUrl: string | null;
-}
+// Derived from the admin API's zod schemas (type-only: nothing of the server reaches the bundle).
+export type {
+  AdminApp,
+  AdminAppList,
+  AdminCreateAppRequest,
+  AdminCreatedApp,
+  AdminRotatedKey,
+  AdminUpdateAppRequest,
+  AdminUpdatedApp,
+} from '../../src/admin/apps/admin-apps.schemas';
 
 export type Platform = 'youtube' | 'twitch' | 'custom';
 

@@ -4,29 +4,60 @@ import { Random } from '../common/random';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { sha256Hex } from '../common/crypto/secret-hash';
-import { ConflictError, InvalidInputError } from '../common/errors';
-import { AppRecord, AppsRepository } from './apps.repository';
+import { InvalidInputError, NotFoundError } from '../common/errors';
+import { maskSecret } from '../common/masking';
+import { createAppSchema, CreateAppInput, updateAppSchema, UpdateAppInput } from './app.schemas';
+import { AppRecord, AppSettingsChange, AppSettingsRecord, AppsRepository } from './apps.repository';
+import { planWebhookSecret } from './webhook-secret-plan';
 
-export const createAppSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  packageName: z
-    .string()
-    .trim()
-    .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-", at most 100'),
-  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
-});
-export type CreateAppInput = z.input<typeof createAppSchema>;
+export { createAppSchema, type CreateAppInput } from './app.schemas';
+
+/** An app as its operators see it: never its API key, its webhook secret only masked. */
+export interface AppSettings extends AppRecord {
+  webhookSecretMasked: string | null;
+  createdAt: Date;
+}
 
 export interface CreatedApp {
-  app: AppRecord;
+  app: AppSettings;
   /** Shown once; only its hash is stored. */
   apiKey: string;
+  /** Shown once when it was generated here; null when there is none or it was typed by the caller. */
+  webhookSecret: string | null;
+}
+
+export interface UpdatedApp {
+  app: AppSettings;
+  /** Generated for a first webhook URL that came without a secret; shown once. */
   webhookSecret: string | null;
 }
 
 const API_KEY_PREFIX = 'rsk_';
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_ENTRIES = 10_000;
+
+/** Pure: a package name from an app's name ("My Glasses App" → "my-glasses-app"). */
+export function packageNameFrom(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 100) || 'app'
+  );
+}
+
+const secretWithoutUrl = () =>
+  new InvalidInputError('Set a webhook URL before its secret', [{ path: 'webhookSecret', message: 'needs a webhook URL' }]);
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError(
+    `Invalid ${what}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`,
+    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+  );
+}
 
 @Injectable()
 export class AppsService {
@@ -41,38 +72,69 @@ export class AppsService {
   ) {}
 
   async create(input: CreateAppInput): Promise<CreatedApp> {
-    const parsed = createAppSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new InvalidInputError(
-        'Invalid app',
-        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-      );
-    }
-    const { name, packageName, webhookUrl } = parsed.data;
-    if (await this.apps.findByPackageName(packageName)) {
-      throw new ConflictError(`An app with package name "${packageName}" already exists`);
-    }
+    const { webhookSecret: typedSecret, ...settings } = parse(createAppSchema, input, 'app');
+    const plan = planWebhookSecret(
+      { webhookUrl: null, hasSecret: false },
+      { webhookUrl: settings.webhookUrl, webhookSecret: typedSecret },
+    );
+    if (!plan) throw secretWithoutUrl();
+    const webhookSecret = plan.kind === 'set' ? plan.secret : plan.kind === 'generate' ? this.newWebhookSecret() : null;
     const apiKey = this.newApiKey();
-    const webhookSecret = webhookUrl ? `whsec_${this.random.token(32)}` : null;
-    const app = await this.apps.create({
+    const row = await this.apps.create({
+      ...settings,
       id: this.random.id('app'),
-      name,
-      packageName,
+      packageName: settings.packageName ?? packageNameFrom(settings.name),
       apiKeyHash: sha256Hex(apiKey),
       apiKeyPrefix: apiKey.slice(0, API_KEY_PREFIX.length + 6),
-      webhookUrl: webhookUrl ?? null,
+      webhookUrl: settings.webhookUrl ?? null,
       webhookSecretCipher: webhookSecret ? this.encryption.encrypt(webhookSecret, 'webhook-secret') : null,
     });
-    return { app, apiKey, webhookSecret };
+    return { app: this.view(row), apiKey, webhookSecret: plan.kind === 'generate' ? webhookSecret : null };
   }
 
-  async rotateApiKey(packageName: string): Promise<{ app: AppRecord; apiKey: string }> {
+  async get(appId: string): Promise<AppSettings> {
+    const row = await this.apps.findSettings(appId);
+    if (!row) throw new NotFoundError(`No app "${appId}"`);
+    return this.view(row);
+  }
+
+  async list(): Promise<AppSettings[]> {
+    return (await this.apps.list()).map((row) => this.view(row));
+  }
+
+  async update(appId: string, input: UpdateAppInput): Promise<UpdatedApp> {
+    const { webhookSecret: typedSecret, ...settings } = parse(updateAppSchema, input, 'app settings');
+    const current = await this.apps.findSettings(appId);
+    if (!current) throw new NotFoundError(`No app "${appId}"`);
+    const plan = planWebhookSecret(
+      { webhookUrl: current.webhookUrl, hasSecret: current.webhookSecretCipher !== null },
+      { webhookUrl: settings.webhookUrl, webhookSecret: typedSecret },
+    );
+    if (!plan) throw secretWithoutUrl();
+    const generated = plan.kind === 'generate' ? this.newWebhookSecret() : null;
+    const change: AppSettingsChange = { ...settings };
+    if (plan.kind === 'clear') change.webhookSecretCipher = null;
+    const secret = plan.kind === 'set' ? plan.secret : generated;
+    if (secret) change.webhookSecretCipher = this.encryption.encrypt(secret, 'webhook-secret');
+    const row = await this.apps.update(appId, change);
+    if (!row) throw new NotFoundError(`No app "${appId}"`);
+    this.cache.clear();
+    return { app: this.view(row), webhookSecret: generated };
+  }
+
+  /** A new API key; the old one stops working at once (in this process; within CACHE_TTL_MS in others). */
+  async rotateApiKey(appId: string): Promise<{ app: AppSettings; apiKey: string }> {
+    const apiKey = this.newApiKey();
+    const row = await this.apps.replaceApiKey(appId, sha256Hex(apiKey), apiKey.slice(0, API_KEY_PREFIX.length + 6));
+    if (!row) throw new NotFoundError(`No app "${appId}"`);
+    this.cache.clear();
+    return { app: this.view(row), apiKey };
+  }
+
+  async rotateApiKeyForPackage(packageName: string): Promise<{ app: AppSettings; apiKey: string }> {
     const app = await this.apps.findByPackageName(packageName);
     if (!app) throw new InvalidInputError(`No app with package name "${packageName}"`);
-    const apiKey = this.newApiKey();
-    await this.apps.replaceApiKey(app.id, sha256Hex(apiKey), apiKey.slice(0, API_KEY_PREFIX.length + 6));
-    this.cache.clear();
-    return { app, apiKey };
+    return this.rotateApiKey(app.id);
   }
 
   async authenticate(apiKey: string): Promise<AppRecord | null> {
@@ -87,11 +149,16 @@ export class AppsService {
     return app;
   }
 
-  list(): Promise<AppRecord[]> {
-    return this.apps.list();
+  private view({ webhookSecretCipher, ...app }: AppSettingsRecord): AppSettings {
+    const secret = webhookSecretCipher ? this.encryption.decrypt(webhookSecretCipher, 'webhook-secret') : null;
+    return { ...app, webhookSecretMasked: secret === null ? null : maskSecret(secret) };
   }
 
   private newApiKey(): string {
     return `${API_KEY_PREFIX}${this.random.token(32)}`;
+  }
+
+  private newWebhookSecret(): string {
+    return `whsec_${this.random.token(32)}`;
   }
 }

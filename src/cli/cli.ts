@@ -17,15 +17,6 @@ const USAGE = `Usage: npm run cli -- <command>
   admin:hash-password                                       read a dashboard password from stdin; print ADMIN_PASSWORD_HASH
 `;
 
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'app'
-  );
-}
-
 export interface CliOutput {
   out(text: string): void;
   err(text: string): void;
@@ -67,7 +58,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
         if (!name) throw new ConfigError('apps:create needs a NAME');
         const created = await context.get(AppsService).create({
           name,
-          packageName: values['package-name'] ?? slug(name),
+          packageName: values['package-name'],
           webhookUrl: values['webhook-url'],
         });
         if (values.json) {
@@ -85,7 +76,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
         }
         return 0;
       case 'apps:rotate-key': {
-        const rotated = await context.get(AppsService).rotateApiKey(rest[0] ?? '');
+        const rotated = await context.get(AppsService).rotateApiKeyForPackage(rest[0] ?? '');
         io.out(`New API key for ${rotated.app.packageName} (shown once): ${rotated.apiKey}\n`);
         return 0;
       }

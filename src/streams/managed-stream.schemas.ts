@@ -65,7 +65,12 @@ export const createManagedStreamSchema = z
       .describe('Seconds'),
     restreamDestinations: z.array(restreamDestinationInputSchema).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
     savedDestinationIds: z.array(z.string().min(1).max(64)).max(MAX_DESTINATIONS_PER_REQUEST).default([]),
-    reconnectWindowSeconds: reconnectWindowSecondsSchema.default(RECONNECT_WINDOW_DEFAULT_SECONDS),
+    reconnectWindowSeconds: reconnectWindowSecondsSchema
+      .optional()
+      .describe(
+        `${reconnectWindowSecondsSchema.description ?? ''} Default: the app's default reconnect window ` +
+          `(${RECONNECT_WINDOW_DEFAULT_SECONDS} unless set in the dashboard).`,
+      ),
     slate: slateInputSchema.optional(),
   })
   .refine((body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST, {
@@ -73,7 +78,17 @@ export const createManagedStreamSchema = z
     path: ['restreamDestinations'],
   });
 export class CreateManagedStreamDto extends createZodDto(createManagedStreamSchema) {}
-export type CreateManagedStreamInput = z.output<typeof createManagedStreamSchema>;
+export type CreateManagedStreamRequest = z.output<typeof createManagedStreamSchema>;
+/** A request with the calling app's defaults filled in. */
+export type CreateManagedStreamInput = CreateManagedStreamRequest & { reconnectWindowSeconds: number };
+
+/** Pure: what the request leaves out, the app's settings decide. */
+export function withAppDefaults(
+  request: CreateManagedStreamRequest,
+  app: { defaultReconnectWindowSeconds: number },
+): CreateManagedStreamInput {
+  return { ...request, reconnectWindowSeconds: request.reconnectWindowSeconds ?? app.defaultReconnectWindowSeconds };
+}
 
 export const addStreamDestinationSchema = restreamDestinationInputSchema
   .extend({ savedDestinationId: z.string().min(1).max(64).optional() })

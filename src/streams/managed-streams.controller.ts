@@ -11,6 +11,7 @@ import {
   ManagedStreamResponseDto,
   StreamDestinationResponseDto,
   UpdateStreamDestinationDto,
+  withAppDefaults,
 } from './managed-stream.schemas';
 import { ManagedStreamsService } from './managed-streams.service';
 import { StreamDestinationsService } from './stream-destinations.service';
@@ -28,7 +29,7 @@ export class ManagedStreamsController {
   @Post()
   @ZodResponse({ status: 201, type: ManagedStreamResponseDto, description: "Started, or joined the user's live stream" })
   async start(@CurrentApp() app: AppRecord, @Body() body: CreateManagedStreamDto) {
-    return (await this.streams.start(app.id, body)).stream;
+    return (await this.streams.start(app.id, withAppDefaults(body, app))).stream;
   }
 
   @Get()

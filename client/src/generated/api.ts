@@ -15,7 +15,7 @@ export interface CreateManagedStreamInput {
   durationLimit?: number;
   enableWebRTC?: boolean;
   quality?: '480p' | '720p' | '1080p';
-  /** Seconds the destinations keep receiving a slate while the glasses are disconnected; the stream ends when they do not come back in time. 0: no slate. Set when the stream starts; an app that joins does not change it. */
+  /** Seconds the destinations keep receiving a slate while the glasses are disconnected; the stream ends when they do not come back in time. 0: no slate. Set when the stream starts; an app that joins does not change it. Default: the app's default reconnect window (60 unless set in the dashboard). */
   reconnectWindowSeconds?: number;
   restreamDestinations?: Array<{
     enabled?: boolean;

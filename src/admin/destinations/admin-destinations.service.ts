@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { AppsService } from '../../apps/apps.service';
-import { NotFoundError } from '../../common/errors';
 import type { SavedDestinationResponse } from '../../destinations/saved-destination.schemas';
 import { SavedDestinationsService } from '../../destinations/saved-destinations.service';
 import {
@@ -63,6 +62,6 @@ export class AdminDestinationsService {
   }
 
   private async requireApp(appId: string): Promise<void> {
-    if (!(await this.apps.list()).some((app) => app.id === appId)) throw new NotFoundError(`No app "${appId}"`);
+    await this.apps.get(appId); // NotFoundError when there is none
   }
 }
