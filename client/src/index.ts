@@ -17,4 +17,6 @@ export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export type { ConnectionState, StreamEventsOptions, StreamEventsSubscription } from './stream-events.js';
 export type { FetchFunction } from './transport.js';
+export { isIngestHealthEvent } from './typed-events.js';
+export type { IngestHealth, IngestHealthEvent } from './typed-events.js';
 export type * from './generated/api.js';
