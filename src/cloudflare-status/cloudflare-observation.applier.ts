@@ -56,7 +56,7 @@ export class CloudflareObservationApplier {
     for (const destination of row.destinations) {
       if (!destination.enabled || !destination.cloudflareOutputId) continue;
       const status: DestinationStatus = live ? 'broadcasting' : 'idle';
-      if (destination.status === status || destination.status === 'errored') continue;
+      if (destination.status === status || destination.status === 'failed') continue;
       await this.destinationStatus.record(row.id, destination, {
         status,
         reason: live ? 'Cloudflare output live' : 'Cloudflare input not live',

@@ -15,7 +15,10 @@ export interface DestinationStatusChange {
   data?: Record<string, unknown>;
   /** The relay must re-read the stream's destinations (an app enabled or disabled one). */
   bumpVersion?: boolean;
-  /** Records the event only when the status differs from the destination's (relay reports repeat themselves). */
+  /**
+   * Records the event only when the status, or the error code written with it, differs from the
+   * destination's: relay reports repeat themselves, and a retry that fails the same way is no news.
+   */
   eventOnlyOnChange?: boolean;
 }
 
@@ -33,11 +36,12 @@ export class DestinationStatusRecorder {
 
   async record(
     streamId: string,
-    destination: Pick<DestinationRow, 'id' | 'appId' | 'status'>,
+    destination: Pick<DestinationRow, 'id' | 'appId' | 'status'> & Partial<Pick<DestinationRow, 'lastErrorCode'>>,
     change: DestinationStatusChange,
   ): Promise<DestinationRow> {
+    const codeChanged = change.also?.lastErrorCode !== undefined && change.also.lastErrorCode !== destination.lastErrorCode;
     const events =
-      change.eventOnlyOnChange && destination.status === change.status
+      change.eventOnlyOnChange && destination.status === change.status && !codeChanged
         ? []
         : [destinationStatusEvent(streamId, destination, change.status, change.reason, change.data)];
     const result = await this.streams.updateDestination(

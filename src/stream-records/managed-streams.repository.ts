@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
-import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
+import type { DestinationErrorCode, DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
 import type { NewStreamEvent, StreamEventMessage } from './stream-events';
 import { eventColumns, StreamEventsRepository, toEventMessage } from './stream-events.repository';
 
@@ -49,7 +49,13 @@ export interface DestinationPatch {
   enabled?: boolean;
   status?: DestinationStatus;
   lastError?: string | null;
-  attempts?: { increment: number };
+  lastErrorCode?: DestinationErrorCode | null;
+  lastErrorAt?: Date | null;
+  attempts?: number | { increment: number };
+  nextRetryAt?: Date | null;
+  sentBitrateKbps?: number | null;
+  sentFrames?: number | null;
+  retryRequests?: { increment: number };
   cloudflareOutputId?: string | null;
 }
 

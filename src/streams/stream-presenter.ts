@@ -5,6 +5,7 @@ import type { ManagedStreamResponse, StreamDestinationResponse } from './managed
 import type { DestinationRow, StreamRow } from '../stream-records/managed-streams.repository';
 import { PublishKeyService } from '../relays/publish-key.service';
 import { slateOf } from '../stream-records/stream-slate';
+import { destinationErrorOf } from '../stream-records/destination-health';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
 @Injectable()
@@ -59,8 +60,10 @@ export class StreamPresenter {
       streamKeyMasked: maskSecret(streamKey ?? this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
       enabled: row.enabled,
       status: row.status,
-      lastError: row.lastError,
+      lastError: destinationErrorOf(row),
       attempts: row.attempts,
+      nextRetryAt: row.status === 'retrying' ? (row.nextRetryAt?.toISOString() ?? null) : null,
+      sent: row.status === 'broadcasting' ? { bitrateKbps: row.sentBitrateKbps, frames: row.sentFrames } : null,
       savedDestinationId: row.savedDestinationId,
     };
   }

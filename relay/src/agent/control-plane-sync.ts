@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
+import { relayDestinationStateSchema, type RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
@@ -19,6 +19,8 @@ export interface ControlPlaneSyncHandlers {
   /** After each heartbeat, for the agent's own periodic readings. */
   onHeartbeat(): Promise<void>;
 }
+
+const DESTINATION_STATES = relayDestinationStateSchema.options;
 
 const STATUS_BY_STATE = {
   starting: 'connecting',
@@ -112,7 +114,7 @@ export class ControlPlaneSync {
   }
 
   forget(streamId: string): void {
-    for (const state of ['starting', 'broadcasting', 'errored', 'stopped']) {
+    for (const state of DESTINATION_STATES) {
       for (const labels of this.destinationLabels.get(streamId) ?? []) {
         this.metrics.destinationState.remove({ stream: streamId, destination: labels, state });
       }
@@ -191,11 +193,17 @@ export class ControlPlaneSync {
   private updateMetrics(pipeline: StreamPipeline, destinations: ReturnType<StreamPipeline['destinationStatuses']>): void {
     const stream = pipeline.stream.streamId;
     for (const destination of destinations) {
-      const summary = `${destination.status}:${destination.error ?? ''}`;
+      const summary = `${destination.status}:${destination.lastError?.code ?? ''}`;
       if (this.loggedDestinationStates.get(`${stream}/${destination.id}`) !== summary) {
         this.loggedDestinationStates.set(`${stream}/${destination.id}`, summary);
         this.log.info(
-          { streamId: stream, destinationId: destination.id, state: destination.status, error: destination.error },
+          {
+            streamId: stream,
+            destinationId: destination.id,
+            state: destination.status,
+            attempts: destination.attempts,
+            error: destination.lastError,
+          },
           'destination state',
         );
       }
@@ -212,7 +220,7 @@ export class ControlPlaneSync {
     this.destinationLabels.set(stream, labels);
     for (const destination of destinations) {
       labels.add(destination.id);
-      for (const state of ['starting', 'broadcasting', 'errored', 'stopped'] as const) {
+      for (const state of DESTINATION_STATES) {
         this.metrics.destinationState.set({ stream, destination: destination.id, state }, destination.status === state ? 1 : 0);
       }
     }

@@ -232,8 +232,11 @@ export class RelayAgent {
         this.log.info({ ...context, mode, reason }, mode === 'passthrough' ? 'input is clean: copied, not encoded' : 'encoding');
         this.sync.scheduleReport(changed.stream.streamId);
       },
-      onDestinationReconnect: (_, destinationId) =>
-        this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId }),
+      onDestinationReconnect: (_, destinationId, code) => {
+        this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId });
+        this.metrics.destinationFailures.inc({ code });
+      },
+      destinationMaxRefusals: this.config.RELAY_DESTINATION_MAX_REFUSALS,
       onEnded: (ended, reason) => void this.endStream(ended, reason),
       onWarning: (_, message) => this.log.warn(context, message),
       now: () => Date.now(),
