@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DestinationStatus } from './stream-status';
-import { DestinationPatch, DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
+import { DestinationPatch, DestinationRow, DestinationState, ManagedStreamsRepository } from './managed-streams.repository';
 import { StreamEventBus } from './stream-event-bus';
 import { destinationStatusEvent } from './stream-events';
 
@@ -36,14 +36,14 @@ export class DestinationStatusRecorder {
 
   async record(
     streamId: string,
-    destination: Pick<DestinationRow, 'id' | 'appId' | 'status'> & Partial<Pick<DestinationRow, 'lastErrorCode'>>,
+    destination: Pick<DestinationRow, 'id' | 'appId' | 'status'>,
     change: DestinationStatusChange,
   ): Promise<DestinationRow> {
-    const codeChanged = change.also?.lastErrorCode !== undefined && change.also.lastErrorCode !== destination.lastErrorCode;
-    const events =
-      change.eventOnlyOnChange && destination.status === change.status && !codeChanged
-        ? []
-        : [destinationStatusEvent(streamId, destination, change.status, change.reason, change.data)];
+    const event = destinationStatusEvent(streamId, destination, change.status, change.reason, change.data);
+    // Decided on the row as stored when written: relay reports may arrive together.
+    const events = change.eventOnlyOnChange
+      ? (before: DestinationState) => (isNews(before, change) ? [event] : [])
+      : [event];
     const result = await this.streams.updateDestination(
       streamId,
       destination.id,
@@ -54,4 +54,10 @@ export class DestinationStatusRecorder {
     await this.bus.publish(result.events);
     return result.destination;
   }
+}
+
+function isNews(before: DestinationState, change: DestinationStatusChange): boolean {
+  if (before.status !== change.status) return true;
+  const code = change.also?.lastErrorCode;
+  return code !== undefined && code !== before.lastErrorCode;
 }

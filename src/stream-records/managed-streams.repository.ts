@@ -59,6 +59,12 @@ export interface DestinationPatch {
   cloudflareOutputId?: string | null;
 }
 
+/** What decides whether a write of a destination is news: its status and error code as stored. */
+export interface DestinationState {
+  status: DestinationStatus;
+  lastErrorCode: DestinationErrorCode | null;
+}
+
 export class LiveSlotTakenError extends Error {}
 export class DuplicateDestinationError extends Error {}
 
@@ -277,15 +283,23 @@ export class ManagedStreamsRepository {
     streamId: string,
     destinationId: string,
     patch: DestinationPatch,
-    events: NewStreamEvent[],
+    events: NewStreamEvent[] | ((before: DestinationState) => NewStreamEvent[]),
     bumpVersion: boolean,
   ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {
     return this.prisma.$transaction(async (tx) => {
+      let toAppend = Array.isArray(events) ? events : [];
+      if (!Array.isArray(events)) {
+        // Locked, so that concurrent reports decide on the state each other left, not the one both read.
+        const [before] = await tx.$queryRaw<DestinationState[]>`
+          SELECT status::text AS status, "lastErrorCode"::text AS "lastErrorCode"
+          FROM "StreamDestination" WHERE id = ${destinationId} AND "streamId" = ${streamId} FOR UPDATE`;
+        if (before) toAppend = events(before);
+      }
       const destination = await tx.streamDestination.update({ where: { id: destinationId, streamId }, data: patch });
       if (bumpVersion) {
         await bumpDestinationsVersion(tx, streamId);
       }
-      return { destination, events: await this.events.append(events, tx) };
+      return { destination, events: await this.events.append(toAppend, tx) };
     });
   }
 

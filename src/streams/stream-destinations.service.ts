@@ -22,7 +22,7 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 
 type AddInput = z.output<typeof addStreamDestinationSchema>;
 
-/** A relay holds the stream's destination connections while the glasses' stream is on it. */
+/** A relay holds the stream's destination connections from the glasses' first publish (startedAt) until the end. */
 const RELAY_CARRIED: readonly StreamRow['status'][] = ['connecting', 'active', 'reconnecting'];
 
 /** Adding, enabling, disabling and removing an app's destinations on a live stream. */
@@ -104,7 +104,8 @@ export class StreamDestinationsService {
   async retry(appId: string, streamId: string, destinationId: string): Promise<StreamDestinationResponse> {
     const stream = await this.requireLive(appId, streamId);
     const destination = this.requireOwnDestination(stream, appId, destinationId);
-    if (stream.strategy !== 'relay' || !stream.relayId || !RELAY_CARRIED.includes(stream.status)) {
+    const onRelay = stream.strategy === 'relay' && stream.relayId !== null && stream.startedAt !== null;
+    if (!onRelay || !RELAY_CARRIED.includes(stream.status)) {
       throw new ConflictError(
         `Stream "${streamId}" is not live on a relay (${stream.strategy}, ${stream.status}): there is no connection to retry`,
         'not_live_on_relay',

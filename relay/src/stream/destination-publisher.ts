@@ -160,7 +160,6 @@ export class DestinationPublisher {
   private async connect(): Promise<void> {
     if (!this.wanted) return;
     this.attempts++;
-    this.nextRetryAt = null;
     this.connecting = true;
     let session: RtmpPublishSession;
     try {
