@@ -57,7 +57,7 @@ describe('DestinationStatusRecorder', () => {
       eventOnlyOnChange: true,
     });
 
-    const [, , patch, decide] = mocks.streams.updateDestination.mock.calls[0] as unknown as [
+    const [, , patch, decide] = (mocks.streams.updateDestination as jest.Mock).mock.calls[0] as [
       string,
       string,
       object,
