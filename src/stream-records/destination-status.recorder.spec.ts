@@ -65,7 +65,9 @@ describe('DestinationStatusRecorder', () => {
     ];
     expect(patch).toEqual({ lastErrorCode: 'connection_refused', attempts: 4, status: 'retrying' });
     expect(decide({ status: 'retrying', lastErrorCode: 'connection_refused' })).toEqual([]);
-    expect(decide({ status: 'retrying', lastErrorCode: 'dns_failed' })).toMatchObject([{ status: 'retrying', reason: 'refused' }]);
+    expect(decide({ status: 'retrying', lastErrorCode: 'dns_failed' })).toMatchObject([
+      { status: 'retrying', reason: 'refused' },
+    ]);
     expect(decide({ status: 'starting', lastErrorCode: null })).toMatchObject([{ status: 'retrying' }]);
   });
 });

@@ -41,9 +41,7 @@ export class DestinationStatusRecorder {
   ): Promise<DestinationRow> {
     const event = destinationStatusEvent(streamId, destination, change.status, change.reason, change.data);
     // Decided on the row as stored when written: relay reports may arrive together.
-    const events = change.eventOnlyOnChange
-      ? (before: DestinationState) => (isNews(before, change) ? [event] : [])
-      : [event];
+    const events = change.eventOnlyOnChange ? (before: DestinationState) => (isNews(before, change) ? [event] : []) : [event];
     const result = await this.streams.updateDestination(
       streamId,
       destination.id,

@@ -153,7 +153,14 @@ describe('admin API', () => {
         fps: 30,
         droppedFrames: 4,
         viewers: 2,
-        destinations: [{ id: started.body.destinations[0].id, status: 'retrying', attempts: 2, lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' } }],
+        destinations: [
+          {
+            id: started.body.destinations[0].id,
+            status: 'retrying',
+            attempts: 2,
+            lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+          },
+        ],
       });
       return { streamId: started.body.streamId as string, destinationId: started.body.destinations[0].id as string };
     }

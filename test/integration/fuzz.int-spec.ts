@@ -254,7 +254,11 @@ const ROUTES: Route[] = [
         {
           id: ids.destinationId,
           status: rng.pick(['retrying', 'failed', 'errored']),
-          lastError: { code: rng.pick(['dns_failed', 'nope']), message: rng.pick(NASTY_STRINGS), at: rng.pick(['2026-12-02T10:00:00.000Z', 'yesterday']) },
+          lastError: {
+            code: rng.pick(['dns_failed', 'nope']),
+            message: rng.pick(NASTY_STRINGS),
+            at: rng.pick(['2026-12-02T10:00:00.000Z', 'yesterday']),
+          },
         },
       ],
     }),

@@ -94,7 +94,14 @@ describe('relay-facing API', () => {
       fps: 30,
       droppedFrames: 3,
       viewers: 2,
-      destinations: [{ id: destination.id, status: 'retrying', attempts: 2, lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' } }],
+      destinations: [
+        {
+          id: destination.id,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
     });
     expect(report.status).toBe(200);
     let view = (await app.get(`/api/managed-streams/${stream.streamId}`)).body;

@@ -40,7 +40,14 @@ describe('GET /api/managed-streams/:id/events (SSE)', () => {
       userId: 'sse@example.com',
       streamId,
       status: 'active',
-      destinations: [{ id: destinationId, status: 'retrying', attempts: 2, lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' } }],
+      destinations: [
+        {
+          id: destinationId,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
     });
     await sse.waitFor((e) => e.event === 'stream.status' && e.data.status === 'active');
     const destinationEvent = await sse.waitFor((e) => e.event === 'destination.status');
@@ -48,7 +55,10 @@ describe('GET /api/managed-streams/:id/events (SSE)', () => {
       destinationId,
       status: 'retrying',
       reason: 'Connection refused',
-      data: { attempts: 2, lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' } },
+      data: {
+        attempts: 2,
+        lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+      },
     });
     const ids = sse.events.map((e) => Number(e.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);

@@ -23,7 +23,13 @@ interface DestinationView {
   sent: { bitrateKbps: number | null; frames: number | null } | null;
 }
 
-const KEYS = { refused: 'sk-refused-4242', closed: 'sk-closed-4242', dns: 'sk-dns-4242', tls: 'sk-tls-4242', stall: 'sk-stall-4242' };
+const KEYS = {
+  refused: 'sk-refused-4242',
+  closed: 'sk-closed-4242',
+  dns: 'sk-dns-4242',
+  tls: 'sk-tls-4242',
+  stall: 'sk-stall-4242',
+};
 const MAX_REFUSALS = 3;
 
 /** nginx-rtmp's on_publish asks this: 403 (the key refused) until told to accept. */
@@ -111,8 +117,16 @@ describe('relay: destination health', () => {
 
   it('gives each failure its code and a message that says what to check, never the key', async () => {
     const expected: Record<string, { status: string; code: string; message: RegExp }> = {
-      Refused: { status: 'failed', code: 'key_rejected', message: /closed the connection when asked to publish: check the stream key/ },
-      Closed: { status: 'retrying', code: 'connection_refused', message: /127\.0\.0\.1 refused the connection: check the server URL and port/ },
+      Refused: {
+        status: 'failed',
+        code: 'key_rejected',
+        message: /closed the connection when asked to publish: check the stream key/,
+      },
+      Closed: {
+        status: 'retrying',
+        code: 'connection_refused',
+        message: /127\.0\.0\.1 refused the connection: check the server URL and port/,
+      },
       Nowhere: { status: 'retrying', code: 'dns_failed', message: /ingest\.nowhere\.invalid does not resolve/ },
       'Self-signed': { status: 'retrying', code: 'tls_failed', message: /secure connection to 127\.0\.0\.1 failed \(.*CERT.*\)/ },
     };
@@ -157,11 +171,15 @@ describe('relay: destination health', () => {
   it('reports a destination that stops reading as stalled', async () => {
     stall.stall();
     let last: DestinationView | undefined;
-    const stalled = await waitFor(`Stalls to be reported stalled (last seen: ${JSON.stringify(last)})`, async () => {
-      const d = (last = await destination('Stalls'));
-      if (d.lastError) process.stdout.write(`Stalls: ${JSON.stringify(d)}\n`);
-      return d.lastError?.code === 'stalled' && d;
-    }, 90_000); // the kernel's socket buffers fill first
+    const stalled = await waitFor(
+      `Stalls to be reported stalled (last seen: ${JSON.stringify(last)})`,
+      async () => {
+        const d = (last = await destination('Stalls'));
+        if (d.lastError) process.stdout.write(`Stalls: ${JSON.stringify(d)}\n`);
+        return d.lastError?.code === 'stalled' && d;
+      },
+      90_000,
+    ); // the kernel's socket buffers fill first
     expect(stalled.status).toBe('retrying');
     expect(stalled.lastError?.message).toMatch(/stopped reading the stream/);
     expect(stalled.sent).toBeNull();

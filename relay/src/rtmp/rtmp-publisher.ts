@@ -44,9 +44,7 @@ export async function publishRtmp(
   };
   const timer = setTimeout(
     () =>
-      connection.destroy(
-        new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`, { timedOut: true }),
-      ),
+      connection.destroy(new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`, { timedOut: true })),
     timeoutMs,
   );
   let streamId = 1;
@@ -63,7 +61,9 @@ export async function publishRtmp(
       publishStatus = (code, description) => {
         if (code === 'NetStream.Publish.Start') resolve();
         else if (/^NetStream\.Publish\.|^NetConnection\.|\.Failed$|\.Rejected$/.test(code)) {
-          reject(new RtmpError(`publish refused: ${code}${description ? ` (${description})` : ''}`, { status: code, description }));
+          reject(
+            new RtmpError(`publish refused: ${code}${description ? ` (${description})` : ''}`, { status: code, description }),
+          );
         }
       };
       connection.events.onClose = (error) => reject(error);

@@ -26,7 +26,12 @@ describe('classifyDestinationFailure', () => {
       'key_rejected',
       /refused the stream key \(NetStream\.Publish\.BadName bad key\)/,
     ],
-    ['a connection dropped at the publish (nginx on_publish 4xx)', { stage: 'publish' }, 'key_rejected', /closed the connection when asked to publish/],
+    [
+      'a connection dropped at the publish (nginx on_publish 4xx)',
+      { stage: 'publish' },
+      'key_rejected',
+      /closed the connection when asked to publish/,
+    ],
     ['a publish that is never answered', { stage: 'publish', timedOut: true }, 'connection_timeout', /publish in time/],
     [
       'a platform holding the old session',
@@ -34,9 +39,24 @@ describe('classifyDestinationFailure', () => {
       'already_publishing',
       /earlier session/,
     ],
-    ['a publish accepted then closed before any media', { stage: 'streaming', mediaBytesSent: 0 }, 'key_rejected', /before taking any video/],
-    ['a close while broadcasting', { stage: 'streaming', mediaBytesSent: 90_000, errno: 'ECONNRESET' }, 'disconnected', /ECONNRESET/],
-    ['a destination that stopped reading', { stage: 'streaming', stalled: true, mediaBytesSent: 90_000 }, 'stalled', /stopped reading/],
+    [
+      'a publish accepted then closed before any media',
+      { stage: 'streaming', mediaBytesSent: 0 },
+      'key_rejected',
+      /before taking any video/,
+    ],
+    [
+      'a close while broadcasting',
+      { stage: 'streaming', mediaBytesSent: 90_000, errno: 'ECONNRESET' },
+      'disconnected',
+      /ECONNRESET/,
+    ],
+    [
+      'a destination that stopped reading',
+      { stage: 'streaming', stalled: true, mediaBytesSent: 90_000 },
+      'stalled',
+      /stopped reading/,
+    ],
     ['a close in the handshake', { stage: 'handshake', errno: 'ECONNRESET' }, 'unknown', /RTMP handshake/],
   ])('%s', (_, failure, code, message) => {
     const classified = classify(failure);

@@ -271,7 +271,11 @@ describe('DestinationPublisher: failures and retries', () => {
   it('asks a platform still holding the old session again slowly, and keeps trying', async () => {
     const { sut, mocks } = setup();
     const held = () =>
-      new RtmpError('publish refused', { stage: 'publish', status: 'NetStream.Publish.BadName', description: 'Already publishing' });
+      new RtmpError('publish refused', {
+        stage: 'publish',
+        status: 'NetStream.Publish.BadName',
+        description: 'Already publishing',
+      });
     mocks.outcomes.push(held(), held(), held(), held(), held(), held());
     sut.start();
     await settle();

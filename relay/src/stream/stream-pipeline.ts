@@ -240,14 +240,17 @@ export class StreamPipeline {
       const existing = this.publishers.get(target.id);
       if (existing && (target.retry ?? 0) !== (existing.target.retry ?? 0)) existing.retryNow(target.retry ?? 0);
       if (existing) continue;
-      const publisher = new DestinationPublisher({ ...target }, {
-        connect: (url, onClose) => this.deps.connectDestination(url, onClose),
-        startTags: () => this.fanout.startTags(),
-        onChange: () => this.deps.onChange(this),
-        onReconnect: (_, code) => this.deps.onDestinationReconnect(this, target.id, code),
-        ...(this.deps.destinationMaxRefusals ? { maxRefusals: this.deps.destinationMaxRefusals } : {}),
-        now: () => this.deps.now(),
-      });
+      const publisher = new DestinationPublisher(
+        { ...target },
+        {
+          connect: (url, onClose) => this.deps.connectDestination(url, onClose),
+          startTags: () => this.fanout.startTags(),
+          onChange: () => this.deps.onChange(this),
+          onReconnect: (_, code) => this.deps.onDestinationReconnect(this, target.id, code),
+          ...(this.deps.destinationMaxRefusals ? { maxRefusals: this.deps.destinationMaxRefusals } : {}),
+          now: () => this.deps.now(),
+        },
+      );
       this.publishers.set(target.id, publisher);
       publisher.start();
     }
