@@ -39,6 +39,8 @@ function stream(overrides: Partial<AdminStream> = {}): AdminStream {
         status: 'idle',
         lastError: null,
         attempts: 0,
+        nextRetryAt: null,
+        sent: null,
       },
     ],
     ...overrides,
@@ -60,20 +62,33 @@ function event(overrides: Partial<StreamEvent>): StreamEvent {
   };
 }
 
+const REFUSED = { code: 'connection_refused', message: 'refused', at: '2026-11-21T10:00:00.000Z' };
+
 describe('applying live stream events', () => {
   it('updates a destination state and its last error at once, without a refresh', () => {
     const errored = applyStreamEvent(
       [stream()],
-      event({ type: 'destination.status', destinationId: 'd_1', status: 'errored', reason: 'refused' }),
+      event({
+        type: 'destination.status',
+        destinationId: 'd_1',
+        status: 'retrying',
+        reason: 'refused',
+        data: { attempts: 3, nextRetryAt: '2026-11-21T10:00:03.000Z', lastError: REFUSED },
+      }),
     );
     expect(errored.needsRefresh).toBe(false);
-    expect(errored.streams[0].destinations[0]).toMatchObject({ status: 'errored', lastError: 'refused' });
+    expect(errored.streams[0].destinations[0]).toMatchObject({
+      status: 'retrying',
+      attempts: 3,
+      nextRetryAt: '2026-11-21T10:00:03.000Z',
+      lastError: REFUSED,
+    });
     const back = applyStreamEvent(
       errored.streams,
       event({ type: 'destination.status', destinationId: 'd_1', status: 'broadcasting' }),
     );
     // The last error stays visible after recovery, as the API keeps it.
-    expect(back.streams[0].destinations[0]).toMatchObject({ status: 'broadcasting', lastError: 'refused' });
+    expect(back.streams[0].destinations[0]).toMatchObject({ status: 'broadcasting', lastError: REFUSED });
   });
 
   it('follows enable and disable from the event data', () => {

@@ -1,6 +1,6 @@
-import type { AdminStream, DestinationStatus, StreamEvent } from './types';
+import type { AdminStream, DestinationError, DestinationStatus, LiveDestination, StreamEvent } from './types';
 
-const DESTINATION_STATUSES: readonly string[] = ['idle', 'starting', 'broadcasting', 'errored', 'stopped'];
+const DESTINATION_STATUSES: readonly string[] = ['idle', 'starting', 'broadcasting', 'retrying', 'failed', 'stopped'];
 
 export interface AppliedEvent {
   streams: AdminStream[];
@@ -38,7 +38,7 @@ export function applyStreamEvent(streams: readonly AdminStream[], event: StreamE
             ? {
                 ...destination,
                 status: status as DestinationStatus,
-                lastError: status === 'errored' ? event.reason : destination.lastError,
+                ...healthOf(event.data, destination),
                 enabled: typeof event.data?.enabled === 'boolean' ? event.data.enabled : destination.enabled,
               }
             : destination,
@@ -55,6 +55,19 @@ export function applyStreamEvent(streams: readonly AdminStream[], event: StreamE
   const next = [...streams];
   next[index] = updated;
   return { streams: next, needsRefresh };
+}
+
+/** `destination.status` events carry the attempts, next retry and last error as the API has them. */
+function healthOf(
+  data: StreamEvent['data'],
+  destination: LiveDestination,
+): Pick<LiveDestination, 'attempts' | 'nextRetryAt' | 'lastError'> {
+  const error = data?.lastError as DestinationError | null | undefined;
+  return {
+    attempts: typeof data?.attempts === 'number' ? data.attempts : destination.attempts,
+    nextRetryAt: typeof data?.nextRetryAt === 'string' || data?.nextRetryAt === null ? data.nextRetryAt : destination.nextRetryAt,
+    lastError: error === undefined ? destination.lastError : error,
+  };
 }
 
 /** One history without duplicates, oldest first (events arrive from pages and from the live feed). */

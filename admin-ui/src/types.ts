@@ -48,7 +48,14 @@ export interface ConnectionTestResult {
   message: string;
 }
 
-export type DestinationStatus = 'idle' | 'starting' | 'broadcasting' | 'errored' | 'stopped';
+export type DestinationStatus = 'idle' | 'starting' | 'broadcasting' | 'retrying' | 'failed' | 'stopped';
+
+/** The API's destination error codes (relay/protocol/relay-protocol.schemas.ts). */
+export interface DestinationError {
+  code: string;
+  message: string;
+  at: string;
+}
 
 export interface LiveDestination {
   id: string;
@@ -58,8 +65,11 @@ export interface LiveDestination {
   streamKeyMasked: string;
   enabled: boolean;
   status: DestinationStatus;
-  lastError: string | null;
+  lastError: DestinationError | null;
+  /** Since it last broadcast. */
   attempts: number;
+  nextRetryAt: string | null;
+  sent: { bitrateKbps: number | null; frames: number | null } | null;
   /** Set when the destination was attached from a saved one. */
   savedDestinationId?: string | null;
 }

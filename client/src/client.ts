@@ -74,6 +74,17 @@ export class RestreamClient {
     });
   }
 
+  /**
+   * "Retry now": the relay forgets the destination's backoff and connects at once, a `failed` one
+   * (its key refused too often) too. Answers with the destination as it is when asked; its new status
+   * follows on `streamEvents`. Rejects with a 409 when the stream is not live on a relay.
+   */
+  retryDestination(streamId: string, destinationId: string): Promise<StreamDestination> {
+    return this.transport.call('POST /api/managed-streams/{streamId}/destinations/{destinationId}/retry', {
+      path: { streamId, destinationId },
+    });
+  }
+
   createSavedDestination(input: CreateSavedDestinationInput): Promise<SavedDestination> {
     return this.transport.call('POST /api/destinations', { body: input });
   }

@@ -12,9 +12,48 @@ const count = z.number().int().min(0).max(2_147_483_647);
 export const streamQualitySchema = z.enum(['480p', '720p', '1080p']);
 export type StreamQuality = z.infer<typeof streamQualitySchema>;
 
-/** A destination's state as the relay sees it. */
-export const relayDestinationStateSchema = z.enum(['starting', 'broadcasting', 'errored', 'stopped']);
+/**
+ * A destination's state as the relay sees it. `starting`: the first connection (or one asked for);
+ * `retrying`: it failed and the next attempt is scheduled (attempts in between stay `retrying`);
+ * `failed`: refused too often in a row, no more attempts until someone retries or edits it.
+ */
+export const relayDestinationStateSchema = z.enum(['starting', 'broadcasting', 'retrying', 'failed', 'stopped']);
 export type RelayDestinationState = z.infer<typeof relayDestinationStateSchema>;
+
+/** Why a destination's last attempt failed, in terms a person can act on. */
+export const destinationErrorCodeSchema = z.enum([
+  'dns_failed',
+  'connection_refused',
+  'connection_timeout',
+  'tls_failed',
+  'key_rejected',
+  'already_publishing',
+  'disconnected',
+  'stalled',
+  'unknown',
+]);
+export type DestinationErrorCode = z.infer<typeof destinationErrorCodeSchema>;
+
+export const destinationErrorSchema = z.object({
+  code: destinationErrorCodeSchema,
+  message: z.string().max(500).describe('What to check, in plain words; never the stream key'),
+  at: z.iso.datetime(),
+});
+export type DestinationError = z.infer<typeof destinationErrorSchema>;
+
+/** One destination in a relay's status report. */
+export const relayDestinationReportSchema = z.object({
+  id: z.string().min(1).max(64),
+  status: relayDestinationStateSchema,
+  /** Attempts since it last broadcast (0 while broadcasting). */
+  attempts: count.optional(),
+  nextRetryAt: z.iso.datetime().nullable().optional(),
+  lastError: destinationErrorSchema.nullable().optional(),
+  /** While broadcasting: what this destination takes. */
+  sentBitrateKbps: z.number().min(0).max(1e9).optional(),
+  sentFrames: count.optional(),
+});
+export type RelayDestinationReport = z.infer<typeof relayDestinationReportSchema>;
 
 export const RECONNECT_WINDOW_MAX_SECONDS = 600;
 export const RECONNECT_WINDOW_DEFAULT_SECONDS = 60;
@@ -35,6 +74,8 @@ export const relayDestinationSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().max(200),
   url: z.string().min(1).max(4096).describe('Full URL including the stream key'),
+  /** Bumped by "retry now": a new value resets the backoff and connects at once. */
+  retry: count.default(0),
 });
 export type RelayDestination = z.infer<typeof relayDestinationSchema>;
 
@@ -112,16 +153,7 @@ export const relayStreamStatusSchema = z.object({
   outputModeReason: z.string().max(300).optional(),
   /** The glasses' uplink while they publish (absent until they have sent for 2 s). */
   ingest: ingestHealthSchema.optional(),
-  destinations: z
-    .array(
-      z.object({
-        id: z.string().min(1).max(64),
-        status: relayDestinationStateSchema,
-        error: z.string().max(500).optional(),
-      }),
-    )
-    .max(100)
-    .optional(),
+  destinations: z.array(relayDestinationReportSchema).max(100).optional(),
 });
 export type RelayStreamStatus = z.infer<typeof relayStreamStatusSchema>;
 

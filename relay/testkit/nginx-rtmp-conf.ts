@@ -17,6 +17,8 @@ export interface NginxRtmpConfInput {
   host?: string;
   /** One recording per publish (`<key>-<unix seconds>.flv`) instead of each publish overwriting `<key>.flv`. */
   recordUnique?: boolean;
+  /** nginx-rtmp's on_publish: a 2xx from this URL lets a publish start, anything else drops it (a key refused). */
+  onPublishUrl?: string;
 }
 
 export function recordingDir(workDir: string, app: string): string {
@@ -38,6 +40,7 @@ export function buildNginxRtmpConf(input: NginxRtmpConfInput): string {
       '            record all;',
       `            record_path ${recordingDir(workDir, app)};`,
       `            record_unique ${input.recordUnique ? 'on' : 'off'};`,
+      ...(input.onPublishUrl ? [`            on_publish ${input.onPublishUrl};`] : []),
       '        }',
     ].join('\n'),
   );

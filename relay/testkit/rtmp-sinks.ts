@@ -32,6 +32,8 @@ export interface RtmpSinkOptions {
   startTimeoutMs?: number;
   /** Keep one recording per publish (see recordingsFor) rather than the last one only. */
   recordUnique?: boolean;
+  /** Asked before each publish (nginx-rtmp on_publish): a 4xx refuses the key. */
+  onPublishUrl?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -48,7 +50,15 @@ export async function startRtmpSinks(options: RtmpSinkOptions): Promise<RtmpSink
   const modulePath = options.modulePath ?? findRtmpModule();
   await writeFile(
     confPath,
-    buildNginxRtmpConf({ port, workDir, modulePath, apps: options.apps, host: HOST, recordUnique: options.recordUnique }),
+    buildNginxRtmpConf({
+      port,
+      workDir,
+      modulePath,
+      apps: options.apps,
+      host: HOST,
+      recordUnique: options.recordUnique,
+      onPublishUrl: options.onPublishUrl,
+    }),
   );
   // -e: the compiled-in error log (/var/log/nginx) is opened before the config is read.
   const nginx = startProcess(options.nginxPath ?? 'nginx', ['-p', workDir, '-e', errorLogPath, '-c', confPath]);

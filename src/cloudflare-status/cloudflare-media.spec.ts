@@ -29,7 +29,7 @@ describe('mediaFlowing', () => {
 
 describe('cloudflareDestinationStatus', () => {
   const destination = (
-    status: 'idle' | 'broadcasting' | 'stopped' | 'errored',
+    status: 'idle' | 'broadcasting' | 'stopped' | 'failed',
     enabled = true,
     outputId: string | null = 'out',
   ) => ({
@@ -51,7 +51,7 @@ describe('cloudflareDestinationStatus', () => {
   });
 
   it('leaves a destination Cloudflare refused with its error', () => {
-    expect(cloudflareDestinationStatus(true, destination('errored'))).toBeNull();
+    expect(cloudflareDestinationStatus(true, destination('failed'))).toBeNull();
   });
 });
 

@@ -28,7 +28,7 @@ export function cloudflareDestinationStatus(
 ): DestinationStatus | null {
   let wanted: DestinationStatus;
   if (!destination.enabled) wanted = 'stopped';
-  else if (destination.status === 'errored') return null;
+  else if (destination.status === 'failed') return null;
   else wanted = flowing && destination.cloudflareOutputId ? 'broadcasting' : 'idle';
   return wanted === destination.status ? null : wanted;
 }

@@ -85,7 +85,7 @@ export class CloudflareStreamsRepository {
           {
             enabled: true,
             cloudflareOutputId: { not: null },
-            status: { notIn: ['broadcasting', 'errored'] },
+            status: { notIn: ['broadcasting', 'failed'] },
             stream: { ...carriedByCloudflare, ...flowing },
           },
           { enabled: true, status: 'broadcasting', stream: { ...carriedByCloudflare, ...notFlowing } },

@@ -11,7 +11,7 @@ describe('relayStreamPlan', () => {
     slateText: 'Back soon',
     slateImageUrl: 'https://cdn.example.com/slate.png',
   };
-  const destinations = [{ id: 'dst_1', name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2/key' }];
+  const destinations = [{ id: 'dst_1', name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2/key', retry: 0 }];
 
   it("carries the stream's window, slate and destinations in the protocol's shape", () => {
     const plan = relayStreamPlan(row, destinations);

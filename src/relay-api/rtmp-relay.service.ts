@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import type {
   PublishAuthResponse,
   RelayDestination,
+  RelayDestinationReport,
   RelayStreamPlan,
   RelayStreamStatus,
 } from '../../relay/protocol/relay-protocol.schemas';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { NotFoundError } from '../common/errors';
-import type { DestinationStatus } from '../generated/prisma/enums';
-import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-streams.repository';
+import {
+  DestinationPatch,
+  DestinationRow,
+  ManagedStreamsRepository,
+  StreamRow,
+} from '../stream-records/managed-streams.repository';
+import { destinationHealthData } from '../stream-records/destination-health';
 import { PublishKeyService } from '../relays/publish-key.service';
 import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { RelayReassignmentService } from '../relays/relay-reassignment.service';
@@ -62,12 +68,12 @@ export class RtmpRelayService {
     if (row.strategy === 'hybrid' && row.cloudflareIngestCipher) {
       // Hybrid: the relay's one destination is the Cloudflare live input; Cloudflare fans out.
       const url = this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key');
-      return [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url }];
+      return [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url, retry: 0 }];
     }
     const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
     return row.destinations
       .filter((d) => d.enabled && attachedApps.has(d.appId))
-      .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl }));
+      .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl, retry: d.retryRequests }));
   }
 
   /**
@@ -128,27 +134,23 @@ export class RtmpRelayService {
       events: gradeChanged && report.ingest ? [streamIngestHealthEvent(row.id, report.ingest)] : [],
     });
     for (const reported of report.destinations ?? []) {
-      await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);
+      await this.applyDestinationStatus(row, reported);
     }
   }
 
-  private async applyDestinationStatus(
-    row: StreamRow,
-    destinationId: string,
-    status: DestinationStatus,
-    error: string | null,
-  ): Promise<void> {
-    const destination = row.destinations.find((d) => d.id === destinationId);
+  /** Writes what changed; the event comes only with a new status or error code (see the recorder). */
+  private async applyDestinationStatus(row: StreamRow, reported: RelayDestinationReport): Promise<void> {
+    const destination = row.destinations.find((d) => d.id === reported.id);
     if (!destination) return; // removed meanwhile; the relay learns it from the next destination fetch
-    const lastError = status === 'errored' ? error : destination.lastError;
-    if (destination.status === status && destination.lastError === lastError) return;
+    const patch = destinationPatchFrom(reported);
+    if (destination.status === reported.status && !changes(destination, patch)) return;
+    const after = { ...destination, ...patch, attempts: patch.attempts ?? destination.attempts };
+    const failing = reported.status === 'retrying' || reported.status === 'failed';
     await this.destinationStatus.record(row.id, destination, {
-      status,
-      reason: status === 'errored' ? error : null,
-      also: {
-        lastError,
-        ...(status === 'starting' && destination.status !== 'starting' ? { attempts: { increment: 1 } } : {}),
-      },
+      status: reported.status,
+      reason: failing ? (reported.lastError?.message ?? null) : null,
+      also: patch,
+      data: destinationHealthData(after),
       eventOnlyOnChange: true,
     });
   }
@@ -172,4 +174,35 @@ export class RtmpRelayService {
         })),
     };
   }
+}
+
+type ReportedColumns = Omit<DestinationPatch, 'attempts'> & { attempts?: number };
+
+/** The columns a relay's report of one destination sets; what it leaves out is kept. */
+function destinationPatchFrom(reported: RelayDestinationReport): ReportedColumns {
+  const broadcasting = reported.status === 'broadcasting';
+  return {
+    ...(reported.attempts !== undefined ? { attempts: reported.attempts } : {}),
+    ...(reported.nextRetryAt !== undefined ? { nextRetryAt: reported.nextRetryAt ? new Date(reported.nextRetryAt) : null } : {}),
+    ...(reported.lastError
+      ? {
+          lastError: reported.lastError.message,
+          lastErrorCode: reported.lastError.code,
+          lastErrorAt: new Date(reported.lastError.at),
+        }
+      : {}),
+    sentBitrateKbps: broadcasting && reported.sentBitrateKbps !== undefined ? Math.round(reported.sentBitrateKbps) : null,
+    sentFrames: broadcasting ? (reported.sentFrames ?? null) : null,
+  };
+}
+
+function changes(row: DestinationRow, patch: ReportedColumns): boolean {
+  return (Object.keys(patch) as (keyof ReportedColumns)[]).some((key) => {
+    const before = row[key as keyof DestinationRow];
+    const after = patch[key];
+    if (before instanceof Date || after instanceof Date) {
+      return (before instanceof Date ? before.getTime() : before) !== (after instanceof Date ? after.getTime() : after);
+    }
+    return before !== after;
+  });
 }

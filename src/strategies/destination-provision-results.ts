@@ -14,7 +14,7 @@ export class DestinationProvisionResults {
   async apply(streamId: string, destination: DestinationRow, result: DestinationProvisionResult): Promise<DestinationRow> {
     if (result.error) {
       return this.destinationStatus.record(streamId, destination, {
-        status: 'errored',
+        status: 'failed',
         reason: result.error,
         also: { lastError: result.error, cloudflareOutputId: result.cloudflareOutputId ?? null },
       });

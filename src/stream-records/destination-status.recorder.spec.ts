@@ -47,22 +47,27 @@ describe('DestinationStatusRecorder', () => {
     expect(mocks.bus.publish).toHaveBeenCalledTimes(1);
   });
 
-  it('records no event for an unchanged status when asked to (repeated relay reports)', async () => {
+  it('decides on the stored row whether a relay report is news: a new status or error code, not a repeat', async () => {
     const { sut, mocks } = setup();
 
     await sut.record('ms_1', destination, {
-      status: 'starting',
-      reason: null,
-      also: { lastError: null },
+      status: 'retrying',
+      reason: 'refused',
+      also: { lastErrorCode: 'connection_refused', attempts: 4 },
       eventOnlyOnChange: true,
     });
 
-    expect(mocks.streams.updateDestination).toHaveBeenCalledWith(
-      'ms_1',
-      'd_1',
-      { lastError: null, status: 'starting' },
-      [],
-      false,
-    );
+    const [, , patch, decide] = (mocks.streams.updateDestination as jest.Mock).mock.calls[0] as [
+      string,
+      string,
+      object,
+      (before: { status: string; lastErrorCode: string | null }) => { status: string }[],
+    ];
+    expect(patch).toEqual({ lastErrorCode: 'connection_refused', attempts: 4, status: 'retrying' });
+    expect(decide({ status: 'retrying', lastErrorCode: 'connection_refused' })).toEqual([]);
+    expect(decide({ status: 'retrying', lastErrorCode: 'dns_failed' })).toMatchObject([
+      { status: 'retrying', reason: 'refused' },
+    ]);
+    expect(decide({ status: 'starting', lastErrorCode: null })).toMatchObject([{ status: 'retrying' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DestinationStatus } from './stream-status';
-import { DestinationPatch, DestinationRow, ManagedStreamsRepository } from './managed-streams.repository';
+import { DestinationPatch, DestinationRow, DestinationState, ManagedStreamsRepository } from './managed-streams.repository';
 import { StreamEventBus } from './stream-event-bus';
 import { destinationStatusEvent } from './stream-events';
 
@@ -15,7 +15,10 @@ export interface DestinationStatusChange {
   data?: Record<string, unknown>;
   /** The relay must re-read the stream's destinations (an app enabled or disabled one). */
   bumpVersion?: boolean;
-  /** Records the event only when the status differs from the destination's (relay reports repeat themselves). */
+  /**
+   * Records the event only when the status, or the error code written with it, differs from the
+   * destination's: relay reports repeat themselves, and a retry that fails the same way is no news.
+   */
   eventOnlyOnChange?: boolean;
 }
 
@@ -36,10 +39,9 @@ export class DestinationStatusRecorder {
     destination: Pick<DestinationRow, 'id' | 'appId' | 'status'>,
     change: DestinationStatusChange,
   ): Promise<DestinationRow> {
-    const events =
-      change.eventOnlyOnChange && destination.status === change.status
-        ? []
-        : [destinationStatusEvent(streamId, destination, change.status, change.reason, change.data)];
+    const event = destinationStatusEvent(streamId, destination, change.status, change.reason, change.data);
+    // Decided on the row as stored when written: relay reports may arrive together.
+    const events = change.eventOnlyOnChange ? (before: DestinationState) => (isNews(before, change) ? [event] : []) : [event];
     const result = await this.streams.updateDestination(
       streamId,
       destination.id,
@@ -50,4 +52,10 @@ export class DestinationStatusRecorder {
     await this.bus.publish(result.events);
     return result.destination;
   }
+}
+
+function isNews(before: DestinationState, change: DestinationStatusChange): boolean {
+  if (before.status !== change.status) return true;
+  const code = change.also?.lastErrorCode;
+  return code !== undefined && code !== before.lastErrorCode;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
-import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
+import type { DestinationErrorCode, DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
 import type { IngestHealth } from '../../relay/protocol/relay-protocol.schemas';
 import type { NewStreamEvent, StreamEventMessage } from './stream-events';
 import { eventColumns, StreamEventsRepository, toEventMessage } from './stream-events.repository';
@@ -50,8 +50,20 @@ export interface DestinationPatch {
   enabled?: boolean;
   status?: DestinationStatus;
   lastError?: string | null;
-  attempts?: { increment: number };
+  lastErrorCode?: DestinationErrorCode | null;
+  lastErrorAt?: Date | null;
+  attempts?: number | { increment: number };
+  nextRetryAt?: Date | null;
+  sentBitrateKbps?: number | null;
+  sentFrames?: number | null;
+  retryRequests?: { increment: number };
   cloudflareOutputId?: string | null;
+}
+
+/** What decides whether a write of a destination is news: its status and error code as stored. */
+export interface DestinationState {
+  status: DestinationStatus;
+  lastErrorCode: DestinationErrorCode | null;
 }
 
 export class LiveSlotTakenError extends Error {}
@@ -279,15 +291,23 @@ export class ManagedStreamsRepository {
     streamId: string,
     destinationId: string,
     patch: DestinationPatch,
-    events: NewStreamEvent[],
+    events: NewStreamEvent[] | ((before: DestinationState) => NewStreamEvent[]),
     bumpVersion: boolean,
   ): Promise<{ destination: DestinationRow; events: StreamEventMessage[] }> {
     return this.prisma.$transaction(async (tx) => {
+      let toAppend = Array.isArray(events) ? events : [];
+      if (!Array.isArray(events)) {
+        // Locked, so that concurrent reports decide on the state each other left, not the one both read.
+        const [before] = await tx.$queryRaw<DestinationState[]>`
+          SELECT status::text AS status, "lastErrorCode"::text AS "lastErrorCode"
+          FROM "StreamDestination" WHERE id = ${destinationId} AND "streamId" = ${streamId} FOR UPDATE`;
+        if (before) toAppend = events(before);
+      }
       const destination = await tx.streamDestination.update({ where: { id: destinationId, streamId }, data: patch });
       if (bumpVersion) {
         await bumpDestinationsVersion(tx, streamId);
       }
-      return { destination, events: await this.events.append(events, tx) };
+      return { destination, events: await this.events.append(toAppend, tx) };
     });
   }
 

@@ -44,12 +44,12 @@ describe('stream event constructors', () => {
   });
 
   it('build destination events for the owning app only', () => {
-    expect(destinationStatusEvent('ms_1', { id: 'd_1', appId: 'app_1' }, 'errored', 'refused')).toStrictEqual({
+    expect(destinationStatusEvent('ms_1', { id: 'd_1', appId: 'app_1' }, 'retrying', 'refused')).toStrictEqual({
       streamId: 'ms_1',
       destinationId: 'd_1',
       appId: 'app_1',
       type: 'destination.status',
-      status: 'errored',
+      status: 'retrying',
       reason: 'refused',
     });
     expect(destinationStatusEvent('ms_1', { id: 'd_1', appId: 'app_1' }, 'idle', 'enabled', { enabled: true })).toMatchObject({

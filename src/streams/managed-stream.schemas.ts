@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DEFAULT_SLATE_TEXT,
+  destinationErrorSchema,
   ingestHealthSchema,
   RECONNECT_WINDOW_DEFAULT_SECONDS,
   RECONNECT_WINDOW_MAX_SECONDS,
@@ -109,7 +110,11 @@ export const listManagedStreamsQuerySchema = z.object({
 });
 export class ListManagedStreamsQueryDto extends createZodDto(listManagedStreamsQuerySchema) {}
 
-export const destinationStatusSchema = z.enum(['idle', 'starting', 'broadcasting', 'errored', 'stopped']);
+export const destinationStatusSchema = z
+  .enum(['idle', 'starting', 'broadcasting', 'retrying', 'failed', 'stopped'])
+  .describe(
+    '`retrying`: the last attempt failed and the next is at nextRetryAt; `failed`: refused too often in a row, no more attempts until retried (POST …/retry) or disabled and enabled again',
+  );
 export const streamStatusSchema = z.enum([
   'initializing',
   'connecting',
@@ -127,8 +132,15 @@ export const streamDestinationResponseSchema = z.object({
   streamKeyMasked: z.string().describe('Last 4 characters of the key'),
   enabled: z.boolean(),
   status: destinationStatusSchema,
-  lastError: z.string().nullable(),
-  attempts: z.number().int(),
+  lastError: destinationErrorSchema
+    .nullable()
+    .describe('The last failure: a code to act on (dns_failed, key_rejected, …), what to check, and when'),
+  attempts: z.number().int().describe('Attempts since it last broadcast'),
+  nextRetryAt: z.string().nullable().describe('When the next attempt starts, while retrying'),
+  sent: z
+    .object({ bitrateKbps: z.number().int().nullable(), frames: z.number().int().nullable() })
+    .nullable()
+    .describe('While broadcasting: what the destination takes'),
   savedDestinationId: z.string().nullable(),
 });
 

@@ -67,6 +67,21 @@ export class ManagedStreamsController {
     return this.destinations.setEnabled(app.id, streamId, destinationId, body.enabled);
   }
 
+  @Post(':streamId/destinations/:destinationId/retry')
+  @HttpCode(202)
+  @ZodResponse({
+    status: 202,
+    type: StreamDestinationResponseDto,
+    description: 'Retry now: the relay resets the backoff and connects at once (409 when the stream is not live on a relay)',
+  })
+  retryDestination(
+    @CurrentApp() app: AppRecord,
+    @Param('streamId') streamId: string,
+    @Param('destinationId') destinationId: string,
+  ) {
+    return this.destinations.retry(app.id, streamId, destinationId);
+  }
+
   @Delete(':streamId/destinations/:destinationId')
   @HttpCode(204)
   async removeDestination(

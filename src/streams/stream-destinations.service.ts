@@ -22,6 +22,9 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 
 type AddInput = z.output<typeof addStreamDestinationSchema>;
 
+/** A relay holds the stream's destination connections from the glasses' first publish (startedAt) until the end. */
+const RELAY_CARRIED: readonly StreamRow['status'][] = ['connecting', 'active', 'reconnecting'];
+
 /** Adding, enabling, disabling and removing an app's destinations on a live stream. */
 @Injectable()
 export class StreamDestinationsService {
@@ -84,11 +87,41 @@ export class StreamDestinationsService {
     const updated = await this.destinationStatus.record(streamId, destination, {
       status,
       reason: enabled ? 'enabled' : 'disabled',
-      also: { enabled, lastError: enabled ? null : destination.lastError },
+      // Enabled again: a fresh start, with none of the old failure's count or schedule.
+      also: enabled
+        ? { enabled, lastError: null, lastErrorCode: null, lastErrorAt: null, attempts: 0, nextRetryAt: null }
+        : { enabled, nextRetryAt: null, sentBitrateKbps: null, sentFrames: null },
       data: { enabled },
       bumpVersion: true,
     });
     return this.presenter.destination(await this.destinationResults.apply(streamId, updated, provisioned));
+  }
+
+  /**
+   * "Retry now": the relay forgets the destination's backoff and refusals and connects at once (a
+   * `failed` one too). It learns it as it learns enable and disable: a new destinations version.
+   */
+  async retry(appId: string, streamId: string, destinationId: string): Promise<StreamDestinationResponse> {
+    const stream = await this.requireLive(appId, streamId);
+    const destination = this.requireOwnDestination(stream, appId, destinationId);
+    const onRelay = stream.strategy === 'relay' && stream.relayId !== null && stream.startedAt !== null;
+    if (!onRelay || !RELAY_CARRIED.includes(stream.status)) {
+      throw new ConflictError(
+        `Stream "${streamId}" is not live on a relay (${stream.strategy}, ${stream.status}): there is no connection to retry`,
+        'not_live_on_relay',
+      );
+    }
+    if (!destination.enabled) {
+      throw new ConflictError('This destination is disabled: enable it to start it', 'destination_disabled');
+    }
+    const updated = await this.streams.updateDestination(
+      streamId,
+      destinationId,
+      { retryRequests: { increment: 1 }, nextRetryAt: null },
+      [],
+      true,
+    );
+    return this.presenter.destination(updated.destination);
   }
 
   async remove(appId: string, streamId: string, destinationId: string): Promise<void> {

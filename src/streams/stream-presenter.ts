@@ -6,6 +6,7 @@ import type { DestinationRow, StreamRow } from '../stream-records/managed-stream
 import { PublishKeyService } from '../relays/publish-key.service';
 import { ingestOf } from '../stream-records/stream-ingest';
 import { slateOf } from '../stream-records/stream-slate';
+import { destinationErrorOf } from '../stream-records/destination-health';
 
 /** Shapes rows for an app: only its own destinations, keys masked, the ingest URL with its key. */
 @Injectable()
@@ -66,8 +67,10 @@ export class StreamPresenter {
       streamKeyMasked: maskSecret(streamKey ?? this.encryption.decrypt(row.streamKeyCipher, 'stream-key')),
       enabled: row.enabled,
       status: row.status,
-      lastError: row.lastError,
+      lastError: destinationErrorOf(row),
       attempts: row.attempts,
+      nextRetryAt: row.status === 'retrying' ? (row.nextRetryAt?.toISOString() ?? null) : null,
+      sent: row.status === 'broadcasting' ? { bitrateKbps: row.sentBitrateKbps, frames: row.sentFrames } : null,
       savedDestinationId: row.savedDestinationId,
     };
   }

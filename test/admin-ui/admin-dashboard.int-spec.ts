@@ -186,9 +186,16 @@ describe('admin dashboard in a browser', () => {
     await expectVisible(row.locator('.dest-state', { hasText: 'broadcasting' }));
     await relayReport({
       status: 'active',
-      destinations: [{ id: destination.id, status: 'errored', error: 'Connection refused by ingest' }],
+      destinations: [
+        {
+          id: destination.id,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused by ingest', at: new Date().toISOString() },
+        },
+      ],
     });
-    await expectVisible(row.locator('.dest-state', { hasText: 'errored' }));
+    await expectVisible(row.locator('.dest-state', { hasText: 'retrying' }));
     await expectVisible(row.getByText('Connection refused by ingest'));
     await expectVisible(page.locator('.events').getByText('Connection refused by ingest'));
     // Arrived over SSE: the page was never reloaded.

@@ -153,7 +153,14 @@ describe('admin API', () => {
         fps: 30,
         droppedFrames: 4,
         viewers: 2,
-        destinations: [{ id: started.body.destinations[0].id, status: 'errored', error: 'Connection refused' }],
+        destinations: [
+          {
+            id: started.body.destinations[0].id,
+            status: 'retrying',
+            attempts: 2,
+            lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+          },
+        ],
       });
       return { streamId: started.body.streamId as string, destinationId: started.body.destinations[0].id as string };
     }
@@ -185,9 +192,11 @@ describe('admin API', () => {
             url: 'rtmp://a.rtmp.youtube.com/live2',
             streamKeyMasked: '****abcd',
             enabled: true,
-            status: 'errored',
-            lastError: 'Connection refused',
-            attempts: expect.any(Number),
+            status: 'retrying',
+            lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+            attempts: 2,
+            nextRetryAt: null,
+            sent: null,
             savedDestinationId: null,
           },
         ],

@@ -143,8 +143,11 @@ describe('cloudflare strategy against the Cloudflare stand-in (real Postgres, Re
     }
     const refused = await app.post(`/api/managed-streams/${first.streamId}/destinations`, twitch('live_51st_5151'));
     expect(refused.status).toBe(201);
-    expect(refused.body.status).toBe('errored');
-    expect(refused.body.lastError).toMatch(/Cloudflare refused this destination/);
+    expect(refused.body.status).toBe('failed');
+    expect(refused.body.lastError).toMatchObject({
+      code: 'unknown',
+      message: expect.stringMatching(/Cloudflare refused this destination/),
+    });
     expect((await getStream(first.streamId)).status).toBe('connecting');
     expect(env.cf.control.outputs(inputId)).toHaveLength(50);
   });

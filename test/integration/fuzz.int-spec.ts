@@ -250,7 +250,17 @@ const ROUTES: Route[] = [
       fps: rng.pick([30, 29.97, 1000]),
       droppedFrames: rng.pick([0, 2 ** 31, 1e12]),
       durationSeconds: rng.pick([10, 2 ** 31, 1e12]),
-      destinations: [{ id: ids.destinationId, status: 'errored', error: rng.pick(NASTY_STRINGS) }],
+      destinations: [
+        {
+          id: ids.destinationId,
+          status: rng.pick(['retrying', 'failed', 'errored']),
+          lastError: {
+            code: rng.pick(['dns_failed', 'nope']),
+            message: rng.pick(NASTY_STRINGS),
+            at: rng.pick(['2026-12-02T10:00:00.000Z', 'yesterday']),
+          },
+        },
+      ],
     }),
   },
   {

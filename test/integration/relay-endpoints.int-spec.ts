@@ -94,7 +94,14 @@ describe('relay-facing API', () => {
       fps: 30,
       droppedFrames: 3,
       viewers: 2,
-      destinations: [{ id: destination.id, status: 'errored', error: 'Connection refused' }],
+      destinations: [
+        {
+          id: destination.id,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
     });
     expect(report.status).toBe(200);
     let view = (await app.get(`/api/managed-streams/${stream.streamId}`)).body;
@@ -104,22 +111,33 @@ describe('relay-facing API', () => {
       stats: { bitrateKbps: 2500, fps: 30, droppedFrames: 3, viewers: 2 },
     });
     expect(view.startedAt).not.toBeNull();
-    expect(view.destinations[0]).toMatchObject({ status: 'errored', lastError: 'Connection refused' });
+    expect(view.destinations[0]).toMatchObject({
+      status: 'retrying',
+      attempts: 2,
+      lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+    });
 
     await relay(t.app).post('/stream-status', {
       userId,
       streamId: stream.streamId,
       status: 'active',
-      destinations: [{ id: destination.id, status: 'starting' }],
+      destinations: [{ id: destination.id, status: 'starting', attempts: 1 }],
     });
     await relay(t.app).post('/stream-status', {
       userId,
       streamId: stream.streamId,
       status: 'active',
-      destinations: [{ id: destination.id, status: 'broadcasting' }],
+      destinations: [{ id: destination.id, status: 'broadcasting', attempts: 0, sentBitrateKbps: 2480.4, sentFrames: 900 }],
     });
     view = (await app.get(`/api/managed-streams/${stream.streamId}`)).body;
-    expect(view.destinations[0]).toMatchObject({ status: 'broadcasting', attempts: 1 });
+    // Attempts count since it last broadcast; the last error stays for the record.
+    expect(view.destinations[0]).toMatchObject({
+      status: 'broadcasting',
+      attempts: 0,
+      nextRetryAt: null,
+      sent: { bitrateKbps: 2480, frames: 900 },
+      lastError: { code: 'connection_refused' },
+    });
 
     // The publisher left while the stream is wanted: the glasses may come back.
     await relay(t.app).post('/stream-status', { userId, streamId: stream.streamId, status: 'stopped' });

@@ -40,11 +40,26 @@ describe('GET /api/managed-streams/:id/events (SSE)', () => {
       userId: 'sse@example.com',
       streamId,
       status: 'active',
-      destinations: [{ id: destinationId, status: 'errored', error: 'Connection refused' }],
+      destinations: [
+        {
+          id: destinationId,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+        },
+      ],
     });
     await sse.waitFor((e) => e.event === 'stream.status' && e.data.status === 'active');
     const destinationEvent = await sse.waitFor((e) => e.event === 'destination.status');
-    expect(destinationEvent.data).toMatchObject({ destinationId, status: 'errored', reason: 'Connection refused' });
+    expect(destinationEvent.data).toMatchObject({
+      destinationId,
+      status: 'retrying',
+      reason: 'Connection refused',
+      data: {
+        attempts: 2,
+        lastError: { code: 'connection_refused', message: 'Connection refused', at: '2026-12-02T10:00:00.000Z' },
+      },
+    });
     const ids = sse.events.map((e) => Number(e.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     sse.close();

@@ -85,7 +85,11 @@ export function StreamsPage() {
                 <li key={destination.id} data-destination-id={destination.id}>
                   <span className="dest-name">{destination.name}</span>
                   <StatusBadge status={destination.enabled ? destination.status : 'disabled'} />
-                  {destination.lastError ? <span className="dest-error">{destination.lastError}</span> : null}
+                  {destination.lastError ? (
+                    <span className="dest-error">
+                      {destination.lastError.code}: {destination.lastError.message}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -57,13 +57,28 @@ export interface ManagedStreamListResponse {
     createdAt: string;
     dashUrl: string | null;
     destinations: Array<{
+      /** Attempts since it last broadcast */
       attempts: number;
       enabled: boolean;
       id: string;
-      lastError: string | null;
+      /** The last failure: a code to act on (dns_failed, key_rejected, …), what to check, and when */
+      lastError: {
+        at: string;
+        code: 'dns_failed' | 'connection_refused' | 'connection_timeout' | 'tls_failed' | 'key_rejected' | 'already_publishing' | 'disconnected' | 'stalled' | 'unknown';
+        /** What to check, in plain words; never the stream key */
+        message: string;
+      } | null;
       name: string;
+      /** When the next attempt starts, while retrying */
+      nextRetryAt: string | null;
       savedDestinationId: string | null;
-      status: 'idle' | 'starting' | 'broadcasting' | 'errored' | 'stopped';
+      /** While broadcasting: what the destination takes */
+      sent: {
+        bitrateKbps: number | null;
+        frames: number | null;
+      } | null;
+      /** `retrying`: the last attempt failed and the next is at nextRetryAt; `failed`: refused too often in a row, no more attempts until retried (POST …/retry) or disabled and enabled again */
+      status: 'idle' | 'starting' | 'broadcasting' | 'retrying' | 'failed' | 'stopped';
       /** Last 4 characters of the key */
       streamKeyMasked: string;
       /** Ingest URL without the key */
@@ -134,13 +149,28 @@ export interface ManagedStreamResponse {
   createdAt: string;
   dashUrl: string | null;
   destinations: Array<{
+    /** Attempts since it last broadcast */
     attempts: number;
     enabled: boolean;
     id: string;
-    lastError: string | null;
+    /** The last failure: a code to act on (dns_failed, key_rejected, …), what to check, and when */
+    lastError: {
+      at: string;
+      code: 'dns_failed' | 'connection_refused' | 'connection_timeout' | 'tls_failed' | 'key_rejected' | 'already_publishing' | 'disconnected' | 'stalled' | 'unknown';
+      /** What to check, in plain words; never the stream key */
+      message: string;
+    } | null;
     name: string;
+    /** When the next attempt starts, while retrying */
+    nextRetryAt: string | null;
     savedDestinationId: string | null;
-    status: 'idle' | 'starting' | 'broadcasting' | 'errored' | 'stopped';
+    /** While broadcasting: what the destination takes */
+    sent: {
+      bitrateKbps: number | null;
+      frames: number | null;
+    } | null;
+    /** `retrying`: the last attempt failed and the next is at nextRetryAt; `failed`: refused too often in a row, no more attempts until retried (POST …/retry) or disabled and enabled again */
+    status: 'idle' | 'starting' | 'broadcasting' | 'retrying' | 'failed' | 'stopped';
     /** Last 4 characters of the key */
     streamKeyMasked: string;
     /** Ingest URL without the key */
@@ -233,13 +263,28 @@ export interface SavedDestinationResponse {
 }
 
 export interface StreamDestinationResponse {
+  /** Attempts since it last broadcast */
   attempts: number;
   enabled: boolean;
   id: string;
-  lastError: string | null;
+  /** The last failure: a code to act on (dns_failed, key_rejected, …), what to check, and when */
+  lastError: {
+    at: string;
+    code: 'dns_failed' | 'connection_refused' | 'connection_timeout' | 'tls_failed' | 'key_rejected' | 'already_publishing' | 'disconnected' | 'stalled' | 'unknown';
+    /** What to check, in plain words; never the stream key */
+    message: string;
+  } | null;
   name: string;
+  /** When the next attempt starts, while retrying */
+  nextRetryAt: string | null;
   savedDestinationId: string | null;
-  status: 'idle' | 'starting' | 'broadcasting' | 'errored' | 'stopped';
+  /** While broadcasting: what the destination takes */
+  sent: {
+    bitrateKbps: number | null;
+    frames: number | null;
+  } | null;
+  /** `retrying`: the last attempt failed and the next is at nextRetryAt; `failed`: refused too often in a row, no more attempts until retried (POST …/retry) or disabled and enabled again */
+  status: 'idle' | 'starting' | 'broadcasting' | 'retrying' | 'failed' | 'stopped';
   /** Last 4 characters of the key */
   streamKeyMasked: string;
   /** Ingest URL without the key */
@@ -394,6 +439,17 @@ export interface ApiOperations {
     body: undefined;
     status: 204;
     response: void;
+  };
+  /** ManagedStreamsController_retryDestination */
+  'POST /api/managed-streams/{streamId}/destinations/{destinationId}/retry': {
+    path: {
+      streamId: string;
+      destinationId: string;
+    };
+    query: Record<string, never>;
+    body: undefined;
+    status: 202;
+    response: StreamDestinationResponse;
   };
   /** StreamEventsController_events */
   'GET /api/managed-streams/{streamId}/events': {

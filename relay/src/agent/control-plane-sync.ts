@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ingestHealthSchema, type RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
+import { ingestHealthSchema, relayDestinationStateSchema, type RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
@@ -21,6 +21,7 @@ export interface ControlPlaneSyncHandlers {
 }
 
 const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
+const DESTINATION_STATES = relayDestinationStateSchema.options;
 
 const STATUS_BY_STATE = {
   starting: 'connecting',
@@ -115,7 +116,7 @@ export class ControlPlaneSync {
   }
 
   forget(streamId: string): void {
-    for (const state of ['starting', 'broadcasting', 'errored', 'stopped']) {
+    for (const state of DESTINATION_STATES) {
       for (const labels of this.destinationLabels.get(streamId) ?? []) {
         this.metrics.destinationState.remove({ stream: streamId, destination: labels, state });
       }
@@ -197,11 +198,17 @@ export class ControlPlaneSync {
   private updateMetrics(pipeline: StreamPipeline, destinations: ReturnType<StreamPipeline['destinationStatuses']>): void {
     const stream = pipeline.stream.streamId;
     for (const destination of destinations) {
-      const summary = `${destination.status}:${destination.error ?? ''}`;
+      const summary = `${destination.status}:${destination.lastError?.code ?? ''}`;
       if (this.loggedDestinationStates.get(`${stream}/${destination.id}`) !== summary) {
         this.loggedDestinationStates.set(`${stream}/${destination.id}`, summary);
         this.log.info(
-          { streamId: stream, destinationId: destination.id, state: destination.status, error: destination.error },
+          {
+            streamId: stream,
+            destinationId: destination.id,
+            state: destination.status,
+            attempts: destination.attempts,
+            error: destination.lastError,
+          },
           'destination state',
         );
       }
@@ -223,7 +230,7 @@ export class ControlPlaneSync {
     this.destinationLabels.set(stream, labels);
     for (const destination of destinations) {
       labels.add(destination.id);
-      for (const state of ['starting', 'broadcasting', 'errored', 'stopped'] as const) {
+      for (const state of DESTINATION_STATES) {
         this.metrics.destinationState.set({ stream, destination: destination.id, state }, destination.status === state ? 1 : 0);
       }
     }

@@ -236,8 +236,11 @@ export class RelayAgent {
         this.log.info({ ...context, grade: health.grade, reason: health.reason }, 'ingest grade');
         this.sync.scheduleReport(changed.stream.streamId);
       },
-      onDestinationReconnect: (_, destinationId) =>
-        this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId }),
+      onDestinationReconnect: (_, destinationId, code) => {
+        this.metrics.destinationReconnects.inc({ stream: stream.streamId, destination: destinationId });
+        this.metrics.destinationFailures.inc({ code });
+      },
+      destinationMaxRefusals: this.config.RELAY_DESTINATION_MAX_REFUSALS,
       onEnded: (ended, reason) => void this.endStream(ended, reason),
       onWarning: (_, message) => this.log.warn(context, message),
       now: () => Date.now(),

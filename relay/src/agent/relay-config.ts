@@ -37,6 +37,8 @@ export const relayConfigSchema = z.object({
   RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
   /** `on`: a stream whose input is clean already (CFR, keyframes ≤ 4 s, H.264 + AAC at the output's shape) is copied, not encoded. */
   RELAY_PASSTHROUGH: z.enum(['on', 'off']).default('on'),
+  /** A destination whose key is refused this many times in a row is `failed` until someone retries or edits it. */
+  RELAY_DESTINATION_MAX_REFUSALS: z.coerce.number().int().min(1).max(1000).default(5),
   /** PEM file of extra certificates to trust for rtmps:// destinations (a private CA), besides the system's. */
   RELAY_TLS_CA_FILE: z.string().min(1).optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),

@@ -27,6 +27,12 @@ export class RelayMetrics {
     labelNames: ['stream', 'destination'],
     registers: [this.registry],
   });
+  readonly destinationFailures = new Counter({
+    name: 'relay_destination_failed_attempts_total',
+    help: 'Failed destination attempts by error code (dns_failed, key_rejected, stalled, …)',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
   readonly encoderFps = new Gauge({
     name: 'relay_encoder_fps',
     help: 'Encoder output frame rate',

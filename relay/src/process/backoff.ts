@@ -14,4 +14,6 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
 
 /** Destinations retry fast enough to be broadcasting within 5 s of coming back. */
 export const DESTINATION_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 3000, jitter: 0.3 };
+/** A platform still holding an earlier session for the key ("Already publishing") is asked again slowly. */
+export const SESSION_HELD_BACKOFF: BackoffPolicy = { initialMs: 5000, maxMs: 30_000, jitter: 0.3 };
 export const ENCODER_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 5000, jitter: 0.3 };

@@ -43,7 +43,35 @@ const USER_CONTROL_PING_RESPONSE = 7;
 const DEFAULT_ACK_WINDOW = 2_500_000;
 export const FLASH_VERSION = 'FMLE/3.0 (compatible; FMSc/1.0)';
 
-export class RtmpError extends Error {}
+/** How far a client connection got: where a failure happens says what is wrong. */
+export type RtmpStage = 'socket' | 'handshake' | 'connect' | 'publish' | 'streaming';
+
+export interface RtmpErrorDetails {
+  stage?: RtmpStage;
+  /** Node's code for socket, DNS and TLS errors. */
+  errno?: string;
+  timedOut?: boolean;
+  /** The server's status code and description, when it answered with one. */
+  status?: string;
+  description?: string;
+}
+
+export class RtmpError extends Error {
+  constructor(
+    message: string,
+    readonly details: RtmpErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Every error leaving a connection says at which stage it happened (and Node's code, if any). */
+export function withStage(error: Error, stage: RtmpStage): RtmpError {
+  if (error instanceof RtmpError && error.details.stage) return error;
+  const errno = (error as NodeJS.ErrnoException).code;
+  const details = error instanceof RtmpError ? error.details : {};
+  return new RtmpError(error.message, { ...details, stage, ...(typeof errno === 'string' ? { errno } : {}) });
+}
 
 export class RtmpConnection {
   private readonly reader = new ChunkReader();
@@ -55,7 +83,9 @@ export class RtmpConnection {
   private received = 0;
   private acknowledged = 0;
   private ackWindow = DEFAULT_ACK_WINDOW;
-  private closedWith: Error | null = null;
+  private closedWith: RtmpError | null = null;
+  /** Moved on by the owner past `connect` (publish, streaming). */
+  stage: RtmpStage = 'socket';
   events: RtmpConnectionEvents = {};
 
   private constructor(
@@ -79,9 +109,13 @@ export class RtmpConnection {
         })
       : connectTcp({ host: target.host, port: target.port });
     const connection = new RtmpConnection(socket, target);
-    const timer = setTimeout(() => connection.close(new RtmpError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => connection.close(new RtmpError(`no answer within ${timeoutMs} ms`, { timedOut: true })),
+      timeoutMs,
+    );
     try {
       await connection.doHandshake(target.secure ? 'secureConnect' : 'connect');
+      connection.stage = 'connect';
       connection.sendMessage(setChunkSizeMessage(OUT_CHUNK_SIZE));
       const answer = await connection.call(0, 'connect', {
         app: target.app,
@@ -90,7 +124,9 @@ export class RtmpConnection {
         swfUrl: target.tcUrl,
         tcUrl: target.tcUrl,
       });
-      if (answer.name !== '_result') throw new RtmpError(`connect refused: ${describeCommand(answer)}`);
+      if (answer.name !== '_result') {
+        throw new RtmpError(`connect refused: ${describeCommand(answer)}`, statusDetails(answer));
+      }
       return connection;
     } catch (error) {
       connection.close(error as Error);
@@ -158,6 +194,7 @@ export class RtmpConnection {
       const onClose = (error: Error): void => reject(error);
       this.events = { onClose };
       this.socket.once(connectEvent, () => {
+        this.stage = 'handshake';
         // Version 3, time 0, zero "version" field: the plain handshake every server accepts.
         this.socket.write(Buffer.concat([Buffer.from([3]), Buffer.alloc(8), randomBytes(HANDSHAKE_SIZE - 8)]));
       });
@@ -249,8 +286,9 @@ export class RtmpConnection {
     this.sendMessage({ csid: CSID_PROTOCOL, typeId: MessageType.Acknowledgement, streamId: 0, timestamp: 0, payload });
   }
 
-  private close(error: Error): void {
+  private close(reason: Error): void {
     if (this.closedWith) return;
+    const error = withStage(reason, this.stage);
     this.closedWith = error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
@@ -262,6 +300,12 @@ export class RtmpConnection {
 export function statusInfo(command: RtmpCommand): AmfObject {
   const info = command.args.find((a): a is AmfObject => typeof a === 'object' && a !== null && !Array.isArray(a));
   return info ?? {};
+}
+
+/** The status a server answered a command with, for RtmpError's details. */
+export function statusDetails(command: RtmpCommand): RtmpErrorDetails {
+  const info = statusInfo(command);
+  return { status: text(info.code) || command.name, description: text(info.description) };
 }
 
 export function describeCommand(command: RtmpCommand): string {

@@ -1,5 +1,5 @@
 import { encodeAmf0 } from './amf0';
-import { describeCommand, RtmpConnection, RtmpError, type MediaKind } from './rtmp-connection';
+import { describeCommand, RtmpConnection, RtmpError, statusDetails, withStage, type MediaKind } from './rtmp-connection';
 import { parseRtmpUrl, type RtmpTarget } from './rtmp-url';
 
 /**
@@ -43,32 +43,40 @@ export async function publishRtmp(
     },
   };
   const timer = setTimeout(
-    () => connection.destroy(new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`)),
+    () =>
+      connection.destroy(new RtmpError(`the destination did not accept the publish within ${timeoutMs} ms`, { timedOut: true })),
     timeoutMs,
   );
   let streamId = 1;
+  connection.stage = 'publish';
   try {
     connection.send(0, 'releaseStream', 0, null, target.streamName);
     connection.send(0, 'FCPublish', 0, null, target.streamName);
     const created = await connection.call(0, 'createStream', null);
-    if (created.name !== '_result') throw new RtmpError(`createStream refused: ${describeCommand(created)}`);
+    if (created.name !== '_result') {
+      throw new RtmpError(`createStream refused: ${describeCommand(created)}`, statusDetails(created));
+    }
     if (typeof created.args[1] === 'number') streamId = created.args[1];
     await new Promise<void>((resolve, reject) => {
       publishStatus = (code, description) => {
         if (code === 'NetStream.Publish.Start') resolve();
         else if (/^NetStream\.Publish\.|^NetConnection\.|\.Failed$|\.Rejected$/.test(code)) {
-          reject(new RtmpError(`publish refused: ${code}${description ? ` (${description})` : ''}`));
+          reject(
+            new RtmpError(`publish refused: ${code}${description ? ` (${description})` : ''}`, { status: code, description }),
+          );
         }
       };
       connection.events.onClose = (error) => reject(error);
       connection.send(streamId, 'publish', 0, null, target.streamName, 'live');
     });
   } catch (error) {
-    connection.destroy(error as Error);
-    throw error;
+    const failure = withStage(error as Error, connection.stage);
+    connection.destroy(failure);
+    throw failure;
   } finally {
     clearTimeout(timer);
   }
+  connection.stage = 'streaming';
   connection.events = {
     onClose: (error) => {
       if (!finished) onClose(error);

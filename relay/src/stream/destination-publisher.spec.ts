@@ -1,7 +1,8 @@
 import { strictFake } from '../../../test/support/strict-fake';
 import type { FlvTag } from '../flv/flv-tags';
 import { aacFrame, aacHeader, avcFrame, avcHeader } from '../flv/flv-tags.fixtures';
-import { backoffDelay, DESTINATION_BACKOFF } from '../process/backoff';
+import { backoffDelay, DESTINATION_BACKOFF, SESSION_HELD_BACKOFF } from '../process/backoff';
+import { RtmpError } from '../rtmp/rtmp-connection';
 import type { RtmpPublishSession } from '../rtmp/rtmp-publisher';
 import { DestinationPublisher, MAX_BACKLOG_BYTES, STALL_MS, type DestinationPublisherDeps } from './destination-publisher';
 
@@ -49,7 +50,7 @@ function labelOf(kind: FlvTag['kind'], payload: Buffer): string {
 
 type FakeSession = ReturnType<typeof fakeSession>;
 
-function setup(options: { startTags?: FlvTag[] } = {}) {
+function setup(options: { startTags?: FlvTag[]; maxRefusals?: number } = {}) {
   const sessions: FakeSession[] = [];
   /** What the next connects do, in order; a connect with nothing queued succeeds. */
   const outcomes: (Error | 'ok')[] = [];
@@ -69,10 +70,22 @@ function setup(options: { startTags?: FlvTag[] } = {}) {
     onReconnect,
     now: () => Date.now(),
     random: () => RANDOM,
+    maxRefusals: options.maxRefusals ?? 5,
   });
   const sut = new DestinationPublisher({ id: 'd1', name: 'YouTube', url: URL }, deps);
   return { sut, mocks: { sessions, outcomes, states, connect, onReconnect } };
 }
+
+const refusedKey = (): RtmpError =>
+  new RtmpError('publish refused', {
+    stage: 'publish',
+    status: 'NetStream.Publish.BadName',
+    description: `no stream named ${KEY}`,
+  });
+const closedPort = (): RtmpError => new RtmpError('connect ECONNREFUSED', { stage: 'socket', errno: 'ECONNREFUSED' });
+
+/** The states reported, without the repeats (a report with the same state is not a change). */
+const changesOf = (states: string[]): string[] => states.filter((state, i) => state !== states[i - 1]);
 
 /** Lets the pending connect promise settle (fake timers do not run microtasks by themselves). */
 const settle = (ms = 0): Promise<void> => jest.advanceTimersByTimeAsync(ms);
@@ -84,7 +97,7 @@ describe('DestinationPublisher: a session', () => {
   it('starts in starting, sends the start tags, waits for a keyframe, and broadcasts from it', async () => {
     const { sut, mocks } = setup();
     sut.start();
-    expect(sut.status).toEqual({ id: 'd1', status: 'starting' });
+    expect(sut.status).toEqual({ id: 'd1', status: 'starting', attempts: 1, nextRetryAt: null, lastError: null });
     await settle();
     expect(mocks.connect).toHaveBeenCalledWith(URL, expect.any(Function));
     const [session] = mocks.sessions;
@@ -97,7 +110,7 @@ describe('DestinationPublisher: a session', () => {
     sut.push(sound(5070, 4));
     sut.push(inter(5100, 5));
     expect(session.sent.slice(3)).toEqual(['K3@0', 'a4@4', 'P5@34']);
-    expect(sut.status).toEqual({ id: 'd1', status: 'broadcasting' });
+    expect(sut.status).toMatchObject({ id: 'd1', status: 'broadcasting', attempts: 0, sentFrames: 2 });
     expect(mocks.states).toEqual(['starting', 'broadcasting']);
   });
 
@@ -145,31 +158,38 @@ describe('DestinationPublisher: a session', () => {
 });
 
 describe('DestinationPublisher: failures and retries', () => {
-  it('reports a refused connect as errored, without the stream key, and retries after the backoff', async () => {
+  it('reports a refused key as key_rejected, without the stream key, and retries after the backoff', async () => {
     const { sut, mocks } = setup();
-    mocks.outcomes.push(new Error(`could not publish to ${URL}: the key ${KEY} was refused`));
+    mocks.outcomes.push(refusedKey());
     sut.start();
     await settle();
     expect(sut.status).toEqual({
       id: 'd1',
-      status: 'errored',
-      error: 'could not publish to rtmp://a.rtmp.example.com/live2/****: the key **** was refused',
+      status: 'retrying',
+      attempts: 1,
+      nextRetryAt: new Date(Date.now() + retryDelay(1)).toISOString(),
+      lastError: {
+        code: 'key_rejected',
+        message:
+          'a.rtmp.example.com refused the stream key (NetStream.Publish.BadName no stream named ****): check the stream key, and that the live event is set up on the platform',
+        at: new Date(Date.now()).toISOString(),
+      },
     });
     expect(JSON.stringify(sut.status)).not.toContain(KEY);
-    expect(mocks.onReconnect).toHaveBeenCalledTimes(1);
+    expect(mocks.onReconnect).toHaveBeenCalledWith(sut, 'key_rejected');
 
     await settle(retryDelay(1) - 1);
     expect(mocks.connect).toHaveBeenCalledTimes(1);
     await settle(1);
     expect(mocks.connect).toHaveBeenCalledTimes(2);
-    expect(mocks.states).toEqual(['starting', 'errored', 'starting']);
     sut.push(key(6000, 1));
-    expect(sut.status.status).toBe('broadcasting');
+    expect(sut.status).toMatchObject({ status: 'broadcasting', attempts: 0, nextRetryAt: null });
+    expect(changesOf(mocks.states)).toEqual(['starting', 'retrying', 'broadcasting']);
   });
 
   it('backs off further on each failure in a row, and starts over once broadcasting', async () => {
     const { sut, mocks } = setup();
-    mocks.outcomes.push(new Error('refused'), new Error('refused'), new Error('refused'));
+    mocks.outcomes.push(closedPort(), closedPort(), closedPort());
     sut.start();
     await settle();
     await settle(retryDelay(1));
@@ -181,10 +201,108 @@ describe('DestinationPublisher: failures and retries', () => {
     sut.push(key(6000, 1));
     expect(sut.status.status).toBe('broadcasting');
 
-    mocks.sessions[0].close(new Error('reset'));
-    expect(sut.status).toEqual({ id: 'd1', status: 'errored', error: 'reset' });
+    mocks.sessions[0].close(new RtmpError('reset', { stage: 'streaming', errno: 'ECONNRESET' }));
+    expect(sut.status).toMatchObject({ id: 'd1', status: 'retrying', lastError: { code: 'disconnected' } });
     await settle(retryDelay(1));
     expect(mocks.connect).toHaveBeenCalledTimes(5); // the first delay again
+  });
+
+  it('stays retrying through attempts that fail the same way: one change, however many attempts', async () => {
+    const { sut, mocks } = setup();
+    for (let i = 0; i < 30; i++) mocks.outcomes.push(closedPort());
+    sut.start();
+    await settle();
+    for (let i = 0; i < 30; i++) await settle(DESTINATION_BACKOFF.maxMs);
+    expect(mocks.connect).toHaveBeenCalledTimes(31);
+    expect(changesOf(mocks.states)).toEqual(['starting', 'retrying']);
+    expect(sut.status).toMatchObject({ status: 'retrying', attempts: 31, lastError: { code: 'connection_refused' } });
+    expect(mocks.onReconnect).toHaveBeenCalledTimes(30);
+  });
+
+  it('fails after the key is refused maxRefusals times in a row, and tries no more', async () => {
+    const { sut, mocks } = setup({ maxRefusals: 3 });
+    mocks.outcomes.push(refusedKey(), closedPort(), refusedKey(), refusedKey(), refusedKey());
+    sut.start();
+    for (let i = 0; i < 5; i++) await settle(DESTINATION_BACKOFF.maxMs);
+    expect(mocks.connect).toHaveBeenCalledTimes(5); // the closed port broke the first run of refusals
+    expect(sut.status).toMatchObject({ status: 'failed', attempts: 5, nextRetryAt: null, lastError: { code: 'key_rejected' } });
+    await settle(600_000);
+    expect(mocks.connect).toHaveBeenCalledTimes(5);
+  });
+
+  it('counts a publish accepted then closed before any media as a refusal', async () => {
+    const { sut, mocks } = setup({ maxRefusals: 2, startTags: [] });
+    sut.start();
+    await settle();
+    mocks.sessions[0].close(new RtmpError('closed', { stage: 'streaming' }));
+    await settle(DESTINATION_BACKOFF.maxMs);
+    mocks.sessions[1].close(new RtmpError('closed', { stage: 'streaming' }));
+    expect(sut.status).toMatchObject({ status: 'failed', lastError: { code: 'key_rejected' } });
+  });
+
+  it('retries now on request: a failed destination connects at once with its counts reset', async () => {
+    const { sut, mocks } = setup({ maxRefusals: 1 });
+    mocks.outcomes.push(refusedKey());
+    sut.start();
+    await settle();
+    expect(sut.status.status).toBe('failed');
+    sut.retryNow(1);
+    expect(sut.status).toMatchObject({ status: 'starting', attempts: 1, nextRetryAt: null, lastError: { code: 'key_rejected' } });
+    await settle();
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+    sut.push(key(6000, 1));
+    expect(sut.status.status).toBe('broadcasting');
+    expect(sut.target.retry).toBe(1);
+  });
+
+  it('retries now while waiting out a backoff, without a second connection when one is under way', async () => {
+    const { sut, mocks } = setup();
+    mocks.outcomes.push(closedPort());
+    sut.start();
+    await settle();
+    sut.retryNow(1);
+    sut.retryNow(2); // starting already: nothing more
+    await settle();
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+    await settle(DESTINATION_BACKOFF.maxMs);
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks a platform still holding the old session again slowly, and keeps trying', async () => {
+    const { sut, mocks } = setup();
+    const held = () =>
+      new RtmpError('publish refused', {
+        stage: 'publish',
+        status: 'NetStream.Publish.BadName',
+        description: 'Already publishing',
+      });
+    mocks.outcomes.push(held(), held(), held(), held(), held(), held());
+    sut.start();
+    await settle();
+    expect(sut.status).toMatchObject({ status: 'retrying', lastError: { code: 'already_publishing' } });
+    const slow = backoffDelay(1, SESSION_HELD_BACKOFF, () => RANDOM);
+    await settle(slow - 1);
+    expect(mocks.connect).toHaveBeenCalledTimes(1);
+    await settle(1);
+    expect(mocks.connect).toHaveBeenCalledTimes(2);
+    for (let i = 0; i < 5; i++) await settle(SESSION_HELD_BACKOFF.maxMs);
+    sut.push(key(6000, 1));
+    expect(sut.status.status).toBe('broadcasting');
+    expect(mocks.connect).toHaveBeenCalledTimes(7);
+  });
+
+  it('reports the sent bitrate and frames while broadcasting', async () => {
+    const { sut, mocks } = setup();
+    sut.start();
+    await settle();
+    for (let i = 0; i < 60; i++) {
+      sut.push(i % 30 === 0 ? key(5000 + i * 33, i) : inter(5000 + i * 33, i));
+      if (i % 15 === 14) await settle(500);
+    }
+    expect(mocks.sessions[0].sent.length).toBeGreaterThan(60);
+    const status = sut.status;
+    expect(status.sentFrames).toBe(60);
+    expect(status.sentBitrateKbps).toBeGreaterThan(0);
   });
 
   it('destroys a session whose backlog does not shrink for 4 s, reports it stalled, and retries', async () => {
@@ -198,8 +316,8 @@ describe('DestinationPublisher: failures and retries', () => {
     expect(session.destroy).not.toHaveBeenCalled();
     await settle(500);
     expect(session.destroy).toHaveBeenCalledWith(new Error('stalled'));
-    expect(sut.status).toEqual({ id: 'd1', status: 'errored', error: 'the destination stopped accepting data (stalled)' });
-    expect(mocks.onReconnect).toHaveBeenCalledTimes(1);
+    expect(sut.status).toMatchObject({ id: 'd1', status: 'retrying', lastError: { code: 'stalled' } });
+    expect(mocks.onReconnect).toHaveBeenCalledWith(sut, 'stalled');
     await settle(retryDelay(1));
     expect(mocks.connect).toHaveBeenCalledTimes(2);
   });
@@ -225,7 +343,7 @@ describe('DestinationPublisher: failures and retries', () => {
     await settle(STALL_MS + 500); // stalled: destroyed and replaced
     await settle(retryDelay(1));
     mocks.sessions[0].close(new Error('late close of the stalled one'));
-    expect(sut.status.status).toBe('starting');
+    expect(sut.status.status).toBe('retrying');
     expect(mocks.connect).toHaveBeenCalledTimes(2);
   });
 });
@@ -262,7 +380,7 @@ describe('DestinationPublisher.stop', () => {
     await sut.stop();
     expect(session.finish).toHaveBeenCalledTimes(1);
     expect(session.destroy).not.toHaveBeenCalled();
-    expect(sut.status).toEqual({ id: 'd1', status: 'stopped' });
+    expect(sut.status).toMatchObject({ id: 'd1', status: 'stopped', nextRetryAt: null });
     session.close(new Error('closed after finish'));
     session.state.backlogBytes = 5000;
     await settle(60_000);

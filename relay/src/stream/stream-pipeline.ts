@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { IngestHealth, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
+import type { DestinationErrorCode, IngestHealth, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import {
   avcPictureSize,
   isAacBody,
@@ -67,7 +67,10 @@ export interface PipelineDeps {
   onModeChange(pipeline: StreamPipeline, mode: OutputMode, reason: string): void;
   /** The grade of the glasses' uplink changed (reported at once, not at the next periodic report). */
   onIngestGrade(pipeline: StreamPipeline, health: IngestHealth): void;
-  onDestinationReconnect(pipeline: StreamPipeline, destinationId: string): void;
+  /** A destination's attempt failed, with its code (raw counters). */
+  onDestinationReconnect(pipeline: StreamPipeline, destinationId: string, code: DestinationErrorCode): void;
+  /** Refusals of a destination's key in a row before it is `failed`. */
+  destinationMaxRefusals?: number;
   /** The pipeline ended by itself (the reconnect window ran out). */
   onEnded(pipeline: StreamPipeline, reason: string): void;
   onWarning(pipeline: StreamPipeline, message: string): void;
@@ -245,14 +248,20 @@ export class StreamPipeline {
       }
     }
     for (const target of targets) {
-      if (this.publishers.has(target.id)) continue;
-      const publisher = new DestinationPublisher(target, {
-        connect: (url, onClose) => this.deps.connectDestination(url, onClose),
-        startTags: () => this.fanout.startTags(),
-        onChange: () => this.deps.onChange(this),
-        onReconnect: () => this.deps.onDestinationReconnect(this, target.id),
-        now: () => this.deps.now(),
-      });
+      const existing = this.publishers.get(target.id);
+      if (existing && (target.retry ?? 0) !== (existing.target.retry ?? 0)) existing.retryNow(target.retry ?? 0);
+      if (existing) continue;
+      const publisher = new DestinationPublisher(
+        { ...target },
+        {
+          connect: (url, onClose) => this.deps.connectDestination(url, onClose),
+          startTags: () => this.fanout.startTags(),
+          onChange: () => this.deps.onChange(this),
+          onReconnect: (_, code) => this.deps.onDestinationReconnect(this, target.id, code),
+          ...(this.deps.destinationMaxRefusals ? { maxRefusals: this.deps.destinationMaxRefusals } : {}),
+          now: () => this.deps.now(),
+        },
+      );
       this.publishers.set(target.id, publisher);
       publisher.start();
     }

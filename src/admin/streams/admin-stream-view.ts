@@ -4,18 +4,8 @@ import type { StreamRow } from '../../stream-records/managed-streams.repository'
 import { ingestOf } from '../../stream-records/stream-ingest';
 import { slateOf } from '../../stream-records/stream-slate';
 
-export interface AdminDestinationView {
-  id: string;
-  appId: string;
-  name: string;
-  url: string;
-  streamKeyMasked: string;
-  enabled: boolean;
-  status: StreamDestinationResponse['status'];
-  lastError: string | null;
-  attempts: number;
-  savedDestinationId: string | null;
-}
+/** The app's view of a destination (status, last error, next retry, what it takes), and whose it is. */
+export type AdminDestinationView = StreamDestinationResponse & { appId: string };
 
 export interface AdminStreamView {
   id: string;

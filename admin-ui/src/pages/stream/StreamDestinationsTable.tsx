@@ -73,9 +73,12 @@ export function StreamDestinationsTable({ streamPath, stream, appName, onChanged
                   />
                 </td>
                 <td data-label="Last error" className="dest-error">
-                  {destination.lastError ?? '—'}
+                  {destination.lastError ? `${destination.lastError.code}: ${destination.lastError.message}` : '—'}
                 </td>
-                <td data-label="Attempts">{destination.attempts}</td>
+                <td data-label="Attempts">
+                  {destination.attempts}
+                  {destination.nextRetryAt ? ` (next ${new Date(destination.nextRetryAt).toLocaleTimeString()})` : ''}
+                </td>
                 <td data-label="Actions" className="actions">
                   <button
                     type="button"
