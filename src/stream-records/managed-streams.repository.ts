@@ -180,6 +180,12 @@ export class ManagedStreamsRepository {
     });
   }
 
+  /** Streams waiting for this relay to confirm their stop. */
+  async findStoppingOnRelay(relayId: string): Promise<string[]> {
+    const rows = await this.prisma.managedStream.findMany({ where: { relayId, status: 'stopping' }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   /** The Cloudflare error that moved this user's latest stream off Cloudflare since `since`, if any. */
   async recentCloudflareError(userId: string, since: Date): Promise<string | null> {
     const row = await this.prisma.managedStream.findFirst({

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
+import { DestinationStatusRecorder } from './destination-status.recorder';
 import { StreamEventBus } from './stream-event-bus';
 import { NewStreamEvent, streamStatusEvent } from './stream-events';
 import { canTransitionStream, StreamStatus } from './stream-status';
@@ -31,6 +32,7 @@ export class StreamTransitions {
     private readonly bus: StreamEventBus,
     private readonly producer: StreamLifecycleProducer,
     private readonly clock: Clock,
+    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   /**
@@ -66,10 +68,20 @@ export class StreamTransitions {
       if (result) {
         await this.bus.publish(result.events);
         if (fullPatch.startedAt && result.row.durationLimit !== null) await this.scheduleDurationLimit(result.row);
+        if (changes && to === 'stopped') return this.stopDestinations(result.row);
         return result.row;
       }
     }
     throw new Error(`Stream ${streamId} kept changing status; gave up after 3 attempts`);
+  }
+
+  /** A stopped stream sends nothing: none of its destinations is still starting, broadcasting or retrying. */
+  private async stopDestinations(row: StreamRow): Promise<StreamRow> {
+    const live = row.destinations.filter((d) => d.status === 'starting' || d.status === 'broadcasting' || d.status === 'errored');
+    for (const destination of live) {
+      await this.destinationStatus.record(row.id, destination, { status: 'stopped', reason: 'the stream stopped' });
+    }
+    return live.length > 0 ? ((await this.streams.findById(row.id)) ?? row) : row;
   }
 
   private async scheduleDurationLimit(row: StreamRow): Promise<void> {
