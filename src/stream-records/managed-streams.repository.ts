@@ -216,12 +216,14 @@ export class ManagedStreamsRepository {
   /**
    * Applies a patch (and a status change, when `expectedStatus` still holds) and appends
    * events in one transaction. Returns null when the status moved on meanwhile.
+   * `stopDestinationIds`: destinations stopped with the stream (their events are among `events`).
    */
   async update(
     streamId: string,
     patch: StreamPatch,
     events: NewStreamEvent[],
     expectedStatus?: StreamStatus,
+    stopDestinationIds: readonly string[] = [],
   ): Promise<{ row: StreamRow; events: StreamEventMessage[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const releasesSlot = patch.status === 'stopping' || patch.status === 'stopped';
@@ -230,6 +232,9 @@ export class ManagedStreamsRepository {
         data: { ...patch, ...(releasesSlot ? { liveUserId: null } : {}) },
       });
       if (result.count === 0) return null;
+      if (stopDestinationIds.length > 0) {
+        await tx.streamDestination.updateMany({ where: { streamId, id: { in: [...stopDestinationIds] } }, data: { status: 'stopped' } });
+      }
       const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
       return { row, events: await this.events.append(events, tx) };
     });

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
-import { DestinationStatusRecorder } from './destination-status.recorder';
 import { StreamEventBus } from './stream-event-bus';
-import { NewStreamEvent, streamStatusEvent } from './stream-events';
-import { canTransitionStream, StreamStatus } from './stream-status';
+import { destinationStatusEvent, NewStreamEvent, streamStatusEvent } from './stream-events';
+import { canTransitionStream, DestinationStatus, StreamStatus } from './stream-status';
+
+const SENDING_DESTINATION: readonly DestinationStatus[] = ['starting', 'broadcasting', 'errored'];
 
 /** One change to a stream: a status to move to and/or columns to write, with the events that go with it. */
 export interface StreamTransition {
@@ -32,7 +33,6 @@ export class StreamTransitions {
     private readonly bus: StreamEventBus,
     private readonly producer: StreamLifecycleProducer,
     private readonly clock: Clock,
-    private readonly destinationStatus: DestinationStatusRecorder,
   ) {}
 
   /**
@@ -54,34 +54,30 @@ export class StreamTransitions {
       const now = this.clock.now();
       const fullPatch: StreamPatch = { ...patch };
       const events = [...extraEvents];
+      // A stopped stream sends nothing: none of its destinations is still starting, broadcasting or retrying.
+      const stoppedDestinations =
+        changes && to === 'stopped' ? current.destinations.filter((d) => SENDING_DESTINATION.includes(d.status)) : [];
       if (changes) {
         fullPatch.status = to;
         fullPatch.statusReason = reason;
         if (to === 'active' && !current.startedAt) fullPatch.startedAt = now;
         if (to === 'stopped') fullPatch.endedAt = now;
         events.unshift(streamStatusEvent(streamId, to, reason, { from: current.status, ...statusData }));
+        // Before the stream's `stopped`, which ends every event feed of the stream.
+        events.unshift(...stoppedDestinations.map((d) => destinationStatusEvent(streamId, d, 'stopped', 'the stream stopped')));
       } else if (to !== null && to !== current.status) {
         this.logger.debug({ streamId, from: current.status, to }, 'Ignored a status change the rules do not allow');
       }
       if (Object.keys(fullPatch).length === 0 && events.length === 0) return current;
-      const result = await this.streams.update(streamId, fullPatch, events, current.status);
+      const stopIds = stoppedDestinations.map((d) => d.id);
+      const result = await this.streams.update(streamId, fullPatch, events, current.status, stopIds);
       if (result) {
         await this.bus.publish(result.events);
         if (fullPatch.startedAt && result.row.durationLimit !== null) await this.scheduleDurationLimit(result.row);
-        if (changes && to === 'stopped') return this.stopDestinations(result.row);
         return result.row;
       }
     }
     throw new Error(`Stream ${streamId} kept changing status; gave up after 3 attempts`);
-  }
-
-  /** A stopped stream sends nothing: none of its destinations is still starting, broadcasting or retrying. */
-  private async stopDestinations(row: StreamRow): Promise<StreamRow> {
-    const live = row.destinations.filter((d) => d.status === 'starting' || d.status === 'broadcasting' || d.status === 'errored');
-    for (const destination of live) {
-      await this.destinationStatus.record(row.id, destination, { status: 'stopped', reason: 'the stream stopped' });
-    }
-    return live.length > 0 ? ((await this.streams.findById(row.id)) ?? row) : row;
   }
 
   private async scheduleDurationLimit(row: StreamRow): Promise<void> {
