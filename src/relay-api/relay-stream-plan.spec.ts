@@ -58,7 +58,7 @@ describe('streamStatusFromRelay', () => {
     expect(streamStatusFromRelay('stopped', 'stopping', 60, 'relay_shutdown')).toBe('stopped');
   });
 
-  it('takes an encoder fault as the stream\'s error, and its recovery as reported', () => {
+  it("takes an encoder fault as the stream's error, and its recovery as reported", () => {
     expect(streamStatusFromRelay('error', 'active', 60)).toBe('error');
     expect(streamStatusFromRelay('active', 'error', 60)).toBe('active');
   });

@@ -124,7 +124,8 @@ export class RtmpRelayService {
     const current = updated ?? row;
     const carried = new Set(carriedDestinations(current).map((d) => d.id));
     for (const reported of report.destinations ?? []) {
-      if (carried.has(reported.id)) await this.applyDestinationStatus(current, reported.id, reported.status, reported.error ?? null);
+      if (carried.has(reported.id))
+        await this.applyDestinationStatus(current, reported.id, reported.status, reported.error ?? null);
     }
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { DestinationStatus, StreamStatus, StreamStrategy } from '../generated/prisma/enums';
-import type { NewStreamEvent, StreamEventMessage } from './stream-events';
+import { destinationStatusEvent, type NewStreamEvent, type StreamEventMessage } from './stream-events';
 import { eventColumns, StreamEventsRepository, toEventMessage } from './stream-events.repository';
 
 export const streamWithDestinations = {
@@ -233,14 +233,17 @@ export class ManagedStreamsRepository {
       });
       if (result.count === 0) return null;
       if (stopDestinationIds.length > 0) {
-        await tx.streamDestination.updateMany({ where: { streamId, id: { in: [...stopDestinationIds] } }, data: { status: 'stopped' } });
+        await tx.streamDestination.updateMany({
+          where: { streamId, id: { in: [...stopDestinationIds] } },
+          data: { status: 'stopped' },
+        });
       }
       const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
       return { row, events: await this.events.append(events, tx) };
     });
   }
 
-  /** Detaches an app; its destinations stop with it. Returns how many apps remain. */
+  /** Detaches an app; its destinations stop with it (each change of status an event). Returns how many apps remain. */
   async detach(
     streamId: string,
     appId: string,
@@ -251,10 +254,18 @@ export class ManagedStreamsRepository {
         where: { streamId_appId: { streamId, appId } },
         data: { detachedAt: new Date() },
       });
+      const stopping = await tx.streamDestination.findMany({
+        where: { streamId, appId, status: { not: 'stopped' } },
+        select: { id: true, appId: true },
+      });
       await tx.streamDestination.updateMany({
         where: { streamId, appId },
         data: { enabled: false, status: 'stopped' },
       });
+      events = [
+        ...events,
+        ...stopping.map((d) => destinationStatusEvent(streamId, d, 'stopped', 'its app left the stream', { enabled: false })),
+      ];
       await bumpDestinationsVersion(tx, streamId);
       const remaining = await tx.streamAttachment.count({ where: { streamId, detachedAt: null } });
       return { remaining, events: await this.events.append(events, tx) };

@@ -89,7 +89,9 @@ export class ControlPlaneSync {
     const sending = (async () => {
       await inFlight;
       if (!reason) {
-        await this.send(pipeline).catch((error: Error) => this.log.warn({ streamId, error: error.message }, 'status report failed'));
+        await this.send(pipeline).catch((error: Error) =>
+          this.log.warn({ streamId, error: error.message }, 'status report failed'),
+        );
         return;
       }
       for (let attempt = 1; ; attempt++) {

@@ -30,7 +30,11 @@ export function reportedStatus(
 ): Pick<RelayStreamStatus, 'status' | 'reason' | 'stopCause'> {
   const status = STATUS_BY_STATE[pipeline.state];
   if (status === 'stopped') {
-    return { status, ...(finalReason ? { reason: finalReason } : {}), ...(pipeline.stopCause ? { stopCause: pipeline.stopCause } : {}) };
+    return {
+      status,
+      ...(finalReason ? { reason: finalReason } : {}),
+      ...(pipeline.stopCause ? { stopCause: pipeline.stopCause } : {}),
+    };
   }
   if (pipeline.encoderFault) return { status: 'error', reason: pipeline.encoderFault.slice(0, 500) };
   if (status === 'active' && pipeline.recoveredFrom) {
