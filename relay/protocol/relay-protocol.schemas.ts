@@ -133,15 +133,25 @@ export const ingestHealthSchema = z.object({
 export type IngestHealth = z.infer<typeof ingestHealthSchema>;
 
 /**
+ * Why the relay stopped carrying a stream: the publisher left with no reconnect window, the window ran
+ * out, the API asked for the stop, or the relay itself is going away (the glasses may come back elsewhere).
+ */
+export const relayStopCauseSchema = z.enum(['publisher_left', 'window_expired', 'stop_requested', 'relay_shutdown']);
+export type RelayStopCause = z.infer<typeof relayStopCauseSchema>;
+
+/**
  * A stream's state on the relay. `reconnecting`: the glasses are gone and the relay keeps every
  * destination fed with the slate until they return or the window runs out (then `stopped`, with the
- * reason).
+ * reason). `error`: the relay cannot produce the stream's output (its encoder keeps failing); the
+ * reason says why, and `active` (or `reconnecting`) follows when it recovers.
  */
 export const relayStreamStatusSchema = z.object({
   userId: z.string().min(1).max(512),
   streamId: z.string().min(1).max(64),
   status: z.enum(['connecting', 'active', 'reconnecting', 'stopped', 'error']),
   reason: z.string().max(500).optional(),
+  /** With `stopped`: why the relay stopped carrying the stream. */
+  stopCause: relayStopCauseSchema.optional(),
   viewers: count.optional(),
   bitrate: z.number().min(0).max(1e9).optional().describe('kbit/s'),
   fps: z.number().min(0).max(1000).optional(),

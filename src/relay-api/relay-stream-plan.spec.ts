@@ -46,7 +46,24 @@ describe('streamStatusFromRelay', () => {
     expect(streamStatusFromRelay('stopped', 'stopping', 60)).toBe('stopped');
   });
 
-  it('reads any other "stopped" as a publisher that may come back (as before reconnect windows)', () => {
+  it('ends the stream when the relay stopped carrying it for good, whatever the window', () => {
+    expect(streamStatusFromRelay('stopped', 'active', 0, 'publisher_left')).toBe('stopped');
+    expect(streamStatusFromRelay('stopped', 'error', 60, 'window_expired')).toBe('stopped');
+    expect(streamStatusFromRelay('stopped', 'active', 60, 'stop_requested')).toBe('stopped');
+  });
+
+  it('leaves a stream whose relay is going away waiting for the glasses', () => {
+    expect(streamStatusFromRelay('stopped', 'active', 0, 'relay_shutdown')).toBe('reconnecting');
+    expect(streamStatusFromRelay('stopped', 'reconnecting', 60, 'relay_shutdown')).toBe('reconnecting');
+    expect(streamStatusFromRelay('stopped', 'stopping', 60, 'relay_shutdown')).toBe('stopped');
+  });
+
+  it("takes an encoder fault as the stream's error, and its recovery as reported", () => {
+    expect(streamStatusFromRelay('error', 'active', 60)).toBe('error');
+    expect(streamStatusFromRelay('active', 'error', 60)).toBe('active');
+  });
+
+  it('reads a "stopped" without a cause (an older relay) as a publisher that may come back', () => {
     expect(streamStatusFromRelay('stopped', 'active', 0)).toBe('reconnecting');
     expect(streamStatusFromRelay('stopped', 'reconnecting', 0)).toBe('reconnecting');
     // A relay that shut down or an older relay: no slate was shown, the glasses may come back elsewhere.

@@ -1,5 +1,6 @@
 import {
   type RelayDestination,
+  type RelayStopCause,
   type RelayStreamPlan,
   type RelayStreamStatus,
   streamQualitySchema,
@@ -28,24 +29,31 @@ export function relayStreamPlan(row: PlannedStream, destinations: RelayDestinati
   };
 }
 
+/** The reason recorded when the relay confirms a stop the API asked for. */
+export const STOP_CONFIRMED_REASON = 'the relay confirmed the stop';
+
 /**
  * What a relay's status report means for the stream, given where the stream is now.
  *
- * `reconnecting` (the glasses left, the slate is on air) and the other live states are taken as
- * reported. `stopped` ends the stream when we asked for the stop (`stopping`), or when the relay
- * held the slate for the stream's reconnect window (the stream is `reconnecting` with a window):
- * the glasses did not come back in time. Any other `stopped` means the publisher is gone with no
- * slate (a window of 0, an older relay, or a relay that went away): the glasses may still come
- * back, through this relay or another, so the stream waits as `reconnecting` and the maintenance
- * scan ends it after STREAM_RECONNECT_TIMEOUT_SECONDS, as before reconnect windows existed.
+ * `reconnecting` (the glasses left, the slate is on air), `error` (the relay's encoder keeps failing)
+ * and the other live states are taken as reported. `stopped` ends the stream when we asked for the
+ * stop (`stopping`), or when the relay says it stopped carrying it for good: the publisher left a
+ * stream without a reconnect window (nothing waits for the glasses: no slate, no sessions), the window
+ * ran out, or the API's stop. A relay going away (`relay_shutdown`) leaves the stream `reconnecting`:
+ * the glasses may come back through another relay, and the maintenance scan ends it after
+ * STREAM_RECONNECT_TIMEOUT_SECONDS. A report without a cause (an older relay) is read as before:
+ * `stopped` after the slate ends the stream, any other waits as `reconnecting`.
  */
 export function streamStatusFromRelay(
   reported: RelayStreamStatus['status'],
   current: StreamStatus,
   reconnectWindowSeconds: number,
+  stopCause?: RelayStopCause,
 ): StreamStatus {
   if (reported !== 'stopped') return reported;
   if (current === 'stopping') return 'stopped';
+  if (stopCause === 'relay_shutdown') return 'reconnecting';
+  if (stopCause !== undefined) return 'stopped';
   if (current === 'reconnecting' && reconnectWindowSeconds > 0) return 'stopped';
   return 'reconnecting';
 }

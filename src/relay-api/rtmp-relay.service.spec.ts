@@ -7,7 +7,7 @@ import { ManagedStreamsRepository, StreamRow } from '../stream-records/managed-s
 import { PublishKeyService } from '../relays/publish-key.service';
 import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { RelayReassignmentService } from '../relays/relay-reassignment.service';
-import { StreamTransitions } from '../stream-records/stream-transitions';
+import { StreamTransition, StreamTransitions } from '../stream-records/stream-transitions';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
@@ -112,5 +112,63 @@ describe('RtmpRelayService.publishAuth', () => {
     const unknown = setup({});
     await unknown.sut.publishAuth('live/useg/ms_1', KEY, 'r9');
     expect(unknown.mocks.reassignment.moveTo).not.toHaveBeenCalled();
+  });
+});
+
+describe('RtmpRelayService.streamStatus', () => {
+  const destination = (id: string, enabled: boolean) =>
+    ({ id, appId: 'app_1', enabled, status: enabled ? 'broadcasting' : 'stopped', lastError: null }) as never;
+
+  function statusSetup(stream: Partial<StreamRow>) {
+    const row = {
+      id: 'ms_1',
+      userId: 'u@x',
+      userPathSegment: 'useg',
+      status: 'active',
+      reconnectWindowSeconds: 60,
+      attachments: [{ appId: 'app_1' }],
+      destinations: [destination('dst_on', true), destination('dst_off', false)],
+      ...stream,
+    } as StreamRow;
+    const record = jest.fn(async () => ({}) as never);
+    const transition = jest.fn(async (change: StreamTransition) => ({ ...row, status: change.to ?? row.status }));
+    const sut = new RtmpRelayService(
+      strictFake<ManagedStreamsRepository>('streams', { findById: jest.fn(async () => row) }),
+      strictFake<StreamTransitions>('transitions', { transition }),
+      publishKeys,
+      strictFake<StrategyDestinations>('strategyDestinations', {}),
+      strictFake<RelayRegistryService>('registry', {}),
+      strictFake<DestinationStatusRecorder>('destinationStatus', { record }),
+      new Clock(),
+      strictFake<EncryptionService>('encryption', {}),
+      strictFake<RelayReassignmentService>('reassignment', {}),
+    );
+    return { sut, record, transition };
+  }
+
+  it('takes the relay word only for destinations it should feed: a disabled one stays stopped', async () => {
+    const { sut, record } = statusSetup({});
+    await sut.streamStatus({
+      userId: 'u@x',
+      streamId: 'ms_1',
+      status: 'active',
+      destinations: [
+        {
+          id: 'dst_on',
+          status: 'retrying',
+          lastError: { code: 'connection_refused', message: 'refused', at: '2026-12-02T18:00:00.000Z' },
+        },
+        { id: 'dst_off', status: 'broadcasting' },
+      ],
+    });
+    expect(record).toHaveBeenCalledTimes(1);
+    expect(record).toHaveBeenCalledWith('ms_1', expect.objectContaining({ id: 'dst_on' }), expect.anything());
+  });
+
+  it('records a stop the relay confirms as confirmed, and takes no destination status from it', async () => {
+    const { sut, record, transition } = statusSetup({ status: 'stopping' });
+    await sut.streamStatus({ userId: 'u@x', streamId: 'ms_1', status: 'stopped', reason: 'stopped by the API' });
+    expect(transition).toHaveBeenCalledWith(expect.objectContaining({ to: 'stopped', reason: 'the relay confirmed the stop' }));
+    expect(record).not.toHaveBeenCalled();
   });
 });

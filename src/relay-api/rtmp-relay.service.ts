@@ -25,7 +25,7 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
-import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
+import { relayStreamPlan, STOP_CONFIRMED_REASON, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
 export const CLOUDFLARE_DESTINATION_ID = 'cloudflare';
@@ -70,10 +70,12 @@ export class RtmpRelayService {
       const url = this.encryption.decrypt(row.cloudflareIngestCipher, 'stream-key');
       return [{ id: CLOUDFLARE_DESTINATION_ID, name: 'Cloudflare Stream', url, retry: 0 }];
     }
-    const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
-    return row.destinations
-      .filter((d) => d.enabled && attachedApps.has(d.appId))
-      .map((d) => ({ id: d.id, name: d.name, url: this.strategyDestinations.fromRow(d).fullUrl, retry: d.retryRequests }));
+    return carriedDestinations(row).map((d) => ({
+      id: d.id,
+      name: d.name,
+      url: this.strategyDestinations.fromRow(d).fullUrl,
+      retry: d.retryRequests,
+    }));
   }
 
   /**
@@ -111,15 +113,16 @@ export class RtmpRelayService {
 
   async streamStatus(report: RelayStreamStatus): Promise<void> {
     const row = await this.requireStream(report.userId, report.streamId);
-    const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds);
+    const target = streamStatusFromRelay(report.status, row.status, row.reconnectWindowSeconds, report.stopCause);
+    const confirmsStop = target === 'stopped' && row.status === 'stopping';
     const gradeChanged =
       report.ingest !== undefined &&
       report.ingest.grade !== row.ingestGrade &&
       (await this.streams.claimIngestGrade(row.id, report.ingest.grade));
-    await this.transitions.transition({
+    const updated = await this.transitions.transition({
       streamId: row.id,
       to: target,
-      reason: report.reason ?? `relay reported ${report.status}`,
+      reason: confirmsStop ? STOP_CONFIRMED_REASON : (report.reason ?? `relay reported ${report.status}`),
       patch: {
         bitrateKbps: report.bitrate !== undefined ? Math.round(report.bitrate) : row.bitrateKbps,
         fps: report.fps ?? row.fps,
@@ -133,8 +136,12 @@ export class RtmpRelayService {
       },
       events: gradeChanged && report.ingest ? [streamIngestHealthEvent(row.id, report.ingest)] : [],
     });
+    // The relay's word counts only for the destinations it should be feeding now: a report built
+    // before a destination was disabled, its app left or the stream ended must not bring it back.
+    const current = updated ?? row;
+    const carried = new Set(carriedDestinations(current).map((d) => d.id));
     for (const reported of report.destinations ?? []) {
-      await this.applyDestinationStatus(row, reported);
+      if (carried.has(reported.id)) await this.applyDestinationStatus(current, reported);
     }
   }
 
@@ -160,6 +167,7 @@ export class RtmpRelayService {
     body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
   ) {
     await this.registry.heartbeat(relayId, body);
+    await this.confirmStops(relayId, body.activeStreams);
     const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
@@ -174,6 +182,22 @@ export class RtmpRelayService {
         })),
     };
   }
+
+  /** A stream we asked this relay to stop that it no longer carries has stopped: the relay says so by its heartbeat. */
+  private async confirmStops(relayId: string, activeStreams: readonly string[]): Promise<void> {
+    const carried = new Set(activeStreams);
+    for (const streamId of await this.streams.findStoppingOnRelay(relayId)) {
+      if (carried.has(streamId)) continue;
+      await this.transitions.transition({ streamId, to: 'stopped', reason: STOP_CONFIRMED_REASON });
+    }
+  }
+}
+
+/** The destinations the relay should be feeding: enabled, of an attached app, on a stream not ended. */
+function carriedDestinations(row: StreamRow): StreamRow['destinations'] {
+  if (isEnded(row.status)) return [];
+  const attachedApps = new Set(row.attachments.map((attachment) => attachment.appId));
+  return row.destinations.filter((d) => d.enabled && attachedApps.has(d.appId));
 }
 
 type ReportedColumns = Omit<DestinationPatch, 'attempts'> & { attempts?: number };

@@ -25,7 +25,9 @@ export interface DestinationStatusChange {
 /**
  * The one writer of a destination's status: relay reports, an app enabling or disabling it, the
  * maintenance repairs, Cloudflare observations and carriers refusing it all go through here, so
- * the row, its `destination.status` event and the broadcast stay together.
+ * the row, its `destination.status` event and the broadcast stay together. (A stream that stops
+ * stops its sending destinations in the same transaction, in StreamTransitions, so their events
+ * come before the stream's final `stopped`.)
  */
 @Injectable()
 export class DestinationStatusRecorder {

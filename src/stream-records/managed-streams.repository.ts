@@ -195,6 +195,12 @@ export class ManagedStreamsRepository {
     });
   }
 
+  /** Streams waiting for this relay to confirm their stop. */
+  async findStoppingOnRelay(relayId: string): Promise<string[]> {
+    const rows = await this.prisma.managedStream.findMany({ where: { relayId, status: 'stopping' }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   /** The Cloudflare error that moved this user's latest stream off Cloudflare since `since`, if any. */
   async recentCloudflareError(userId: string, since: Date): Promise<string | null> {
     const row = await this.prisma.managedStream.findFirst({
@@ -225,12 +231,14 @@ export class ManagedStreamsRepository {
   /**
    * Applies a patch (and a status change, when `expectedStatus` still holds) and appends
    * events in one transaction. Returns null when the status moved on meanwhile.
+   * `stopDestinationIds`: destinations stopped with the stream (their events are among `events`).
    */
   async update(
     streamId: string,
     patch: StreamPatch,
     events: NewStreamEvent[],
     expectedStatus?: StreamStatus,
+    stopDestinationIds: readonly string[] = [],
   ): Promise<{ row: StreamRow; events: StreamEventMessage[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const releasesSlot = patch.status === 'stopping' || patch.status === 'stopped';
@@ -239,6 +247,12 @@ export class ManagedStreamsRepository {
         data: { ...patch, ...(releasesSlot ? { liveUserId: null } : {}) },
       });
       if (result.count === 0) return null;
+      if (stopDestinationIds.length > 0) {
+        await tx.streamDestination.updateMany({
+          where: { streamId, id: { in: [...stopDestinationIds] } },
+          data: { status: 'stopped' },
+        });
+      }
       const row = await tx.managedStream.findUniqueOrThrow({ where: { id: streamId }, include: streamWithDestinations });
       return { row, events: await this.events.append(events, tx) };
     });

@@ -3,8 +3,11 @@ import { Clock } from '../common/clock';
 import { StreamLifecycleProducer } from '../queues/stream-lifecycle.producer';
 import { ManagedStreamsRepository, StreamPatch, StreamRow } from './managed-streams.repository';
 import { StreamEventBus } from './stream-event-bus';
-import { NewStreamEvent, streamStatusEvent } from './stream-events';
-import { canTransitionStream, StreamStatus } from './stream-status';
+import { destinationStatusEvent, NewStreamEvent, streamStatusEvent } from './stream-events';
+import { canTransitionStream, DestinationStatus, StreamStatus } from './stream-status';
+
+// A failed destination keeps its state (and error) after the stream: it tells what to fix before the next one.
+const SENDING_DESTINATION: readonly DestinationStatus[] = ['starting', 'broadcasting', 'retrying'];
 
 /** One change to a stream: a status to move to and/or columns to write, with the events that go with it. */
 export interface StreamTransition {
@@ -56,17 +59,23 @@ export class StreamTransitions {
       const now = this.clock.now();
       const fullPatch: StreamPatch = { ...patch };
       const events = [...extraEvents];
+      // A stopped stream sends nothing: none of its destinations is still starting, broadcasting or retrying.
+      const stoppedDestinations =
+        changes && to === 'stopped' ? current.destinations.filter((d) => SENDING_DESTINATION.includes(d.status)) : [];
       if (changes) {
         fullPatch.status = to;
         fullPatch.statusReason = reason;
         if (to === 'active' && !current.startedAt) fullPatch.startedAt = now;
         if (to === 'stopped') fullPatch.endedAt = now;
         events.unshift(streamStatusEvent(streamId, to, reason, { from: current.status, ...statusData }));
+        // Before the stream's `stopped`, which ends every event feed of the stream.
+        events.unshift(...stoppedDestinations.map((d) => destinationStatusEvent(streamId, d, 'stopped', 'the stream stopped')));
       } else if (to !== null && to !== current.status) {
         this.logger.debug({ streamId, from: current.status, to }, 'Ignored a status change the rules do not allow');
       }
       if (Object.keys(fullPatch).length === 0 && events.length === 0) return current;
-      const result = await this.streams.update(streamId, fullPatch, events, current.status);
+      const stopIds = stoppedDestinations.map((d) => d.id);
+      const result = await this.streams.update(streamId, fullPatch, events, current.status, stopIds);
       if (result) {
         await this.bus.publish(result.events);
         if (fullPatch.startedAt && result.row.durationLimit !== null) await this.scheduleDurationLimit(result.row);

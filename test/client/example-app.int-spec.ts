@@ -73,8 +73,8 @@ describe('examples/glasses-app', () => {
     const base = { id: '1', streamId: 's', appId: null, reason: null, data: null, createdAt: '' };
     const names = new Map([['d1', 'YouTube']]);
     expect(
-      describeEvent({ ...base, destinationId: 'd1', type: 'destination.status', status: 'errored', reason: 'refused' }, names),
-    ).toBe('destination YouTube: errored (refused)');
+      describeEvent({ ...base, destinationId: 'd1', type: 'destination.status', status: 'retrying', reason: 'refused' }, names),
+    ).toBe('destination YouTube: retrying (refused)');
     expect(
       describeEvent({
         ...base,

@@ -77,7 +77,14 @@ describe('RestreamClient.onStreamStatus against the real API', () => {
       userId,
       streamId: stream.streamId,
       status: 'reconnecting',
-      destinations: [{ id: twitch.id, status: 'errored', error: 'Connection refused' }],
+      destinations: [
+        {
+          id: twitch.id,
+          status: 'retrying',
+          attempts: 2,
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: new Date().toISOString() },
+        },
+      ],
     });
     await direct.setDestinationEnabled(stream.streamId, youtube.id, false);
     expect(watcher.events).toHaveLength(seenBeforeCut);
@@ -104,7 +111,7 @@ describe('RestreamClient.onStreamStatus against the real API', () => {
     expect(watcher.events.slice(seenBeforeCut).map((e) => [e.type, e.status])).toEqual(
       expect.arrayContaining([
         ['stream.status', 'reconnecting'],
-        ['destination.status', 'errored'],
+        ['destination.status', 'retrying'],
       ]),
     );
     expect(watcher.subscription.lastEventId).toBe(watcher.events[watcher.events.length - 1].id);

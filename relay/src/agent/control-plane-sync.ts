@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { ingestHealthSchema, relayDestinationStateSchema, type RelayStreamStatus } from '../../protocol/relay-protocol.schemas';
+import { ingestHealthSchema, relayDestinationStateSchema } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
 import { availableParallelism } from 'node:os';
 import { hlsBaseUrl, type RelayConfig, rtmpBaseUrl } from './relay-config';
 import type { Headroom } from './relay-headroom';
+import { reportedDestinations, reportedStatus } from './stream-report';
 
 export interface ControlPlaneSyncHandlers {
   pipelines(): Iterable<StreamPipeline>;
@@ -23,13 +24,8 @@ export interface ControlPlaneSyncHandlers {
 const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
 const DESTINATION_STATES = relayDestinationStateSchema.options;
 
-const STATUS_BY_STATE = {
-  starting: 'connecting',
-  live: 'active',
-  reconnecting: 'reconnecting',
-  stopping: 'stopped',
-  stopped: 'stopped',
-} as const satisfies Record<StreamPipeline['state'], RelayStreamStatus['status']>;
+/** The final report of a stream is retried this many times (about 30 s in all): it confirms the stop. */
+const FINAL_REPORT_ATTEMPTS = 7;
 
 /** The relay's conversation with the API: registration, heartbeats, and what it reports of each stream. */
 export class ControlPlaneSync {
@@ -37,6 +33,12 @@ export class ControlPlaneSync {
   private statusTimer: NodeJS.Timeout | null = null;
   private reportTimer: NodeJS.Timeout | null = null;
   private readonly pendingReports = new Set<string>();
+  /**
+   * One report per stream at a time, so the API applies them in the order the relay saw things: a
+   * report asked for while one is on its way is sent after it, with the state of then.
+   */
+  private readonly reportsInFlight = new Map<string, Promise<void>>();
+  private readonly reportAgain = new Set<string>();
   private readonly loggedDestinationStates = new Map<string, string>();
   private stopped = false;
 
@@ -74,32 +76,82 @@ export class ControlPlaneSync {
     }, 100);
   }
 
+  /**
+   * Reports the stream's state now. `reason` makes it the final report (the stream ended here): it
+   * waits for any report on its way and is retried until the API has it, since it is what confirms
+   * the stop.
+   */
   async report(pipeline: StreamPipeline, reason?: string): Promise<void> {
     // While stopping, say nothing: the final report (with the reason) follows once everything ended.
     if (pipeline.state === 'stopping' || (pipeline.state === 'stopped' && !reason)) return;
+    const { streamId } = pipeline.stream;
+    const inFlight = this.reportsInFlight.get(streamId);
+    if (inFlight && !reason) {
+      this.reportAgain.add(streamId);
+      return;
+    }
+    const sending = (async () => {
+      await inFlight;
+      if (!reason) {
+        await this.send(pipeline).catch((error: Error) =>
+          this.log.warn({ streamId, error: error.message }, 'status report failed'),
+        );
+        return;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.send(pipeline, reason);
+          return;
+        } catch (error) {
+          const status = (error as { status?: number | null }).status ?? null;
+          const retry = attempt < FINAL_REPORT_ATTEMPTS && !this.stopped && (status === null || status >= 500);
+          this.log.warn({ streamId, attempt, error: (error as Error).message, retry }, 'final status report failed');
+          if (!retry) return;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 500 * 2 ** (attempt - 1))));
+        }
+      }
+    })();
+    this.reportsInFlight.set(streamId, sending);
+    try {
+      await sending;
+    } finally {
+      if (this.reportsInFlight.get(streamId) === sending) this.reportsInFlight.delete(streamId);
+    }
+    if (this.reportAgain.delete(streamId)) {
+      const current = this.handlers.pipeline(streamId);
+      if (current) await this.report(current);
+    }
+  }
+
+  private async send(pipeline: StreamPipeline, reason?: string): Promise<void> {
     const { streamId, userId } = pipeline.stream;
     const destinations = pipeline.destinationStatuses();
     this.updateMetrics(pipeline, destinations);
-    const status = STATUS_BY_STATE[pipeline.state];
+    const reported = reportedStatus(
+      {
+        state: pipeline.state,
+        encoderFault: pipeline.encoderFault,
+        recoveredFrom: pipeline.recoveredFrom,
+        stopCause: pipeline.stopCause,
+      },
+      reason,
+    );
     const stats = pipeline.stats;
-    try {
-      await this.api.streamStatus({
-        userId,
-        streamId,
-        status,
-        ...(reason ? { reason } : {}),
-        ...(stats.fps !== null ? { fps: stats.fps } : {}),
-        ...(stats.bitrateKbps !== null ? { bitrate: stats.bitrateKbps } : {}),
-        droppedFrames: stats.droppedFrames,
-        outputMode: pipeline.mode,
-        outputModeReason: pipeline.modeReason.slice(0, 300),
-        ...(pipeline.ingest ? { ingest: pipeline.ingest } : {}),
-        durationSeconds: Math.round((Date.now() - pipeline.startedAt) / 1000),
-        destinations: status === 'stopped' ? destinations.map((d) => ({ id: d.id, status: 'stopped' as const })) : destinations,
-      });
-    } catch (error) {
-      this.log.warn({ streamId, error: (error as Error).message }, 'status report failed');
-    }
+    await this.api.streamStatus({
+      userId,
+      streamId,
+      ...reported,
+      // An encoder that keeps failing sends nothing: its last figures would say otherwise.
+      ...(reported.status === 'error' ? { fps: 0, bitrate: 0 } : {}),
+      ...(reported.status !== 'error' && stats.fps !== null ? { fps: stats.fps } : {}),
+      ...(reported.status !== 'error' && stats.bitrateKbps !== null ? { bitrate: stats.bitrateKbps } : {}),
+      droppedFrames: stats.droppedFrames,
+      outputMode: pipeline.mode,
+      outputModeReason: pipeline.modeReason.slice(0, 300),
+      ...(pipeline.ingest ? { ingest: pipeline.ingest } : {}),
+      durationSeconds: Math.round((Date.now() - pipeline.startedAt) / 1000),
+      destinations: reportedDestinations(destinations, reported.status),
+    });
   }
 
   async reportHlsReady(pipeline: StreamPipeline): Promise<void> {

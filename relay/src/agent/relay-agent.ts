@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
-import type { RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
+import type { RelayStopCause, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import { RelayMetrics } from '../metrics/relay-metrics';
 import { NginxServer } from '../nginx/nginx-server';
@@ -137,7 +137,9 @@ export class RelayAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     this.sync.stop();
-    await Promise.all([...this.pipelines.values()].map((pipeline) => this.endStream(pipeline, 'relay shutting down')));
+    await Promise.all(
+      [...this.pipelines.values()].map((pipeline) => this.endStream(pipeline, 'relay shutting down', 'relay_shutdown')),
+    );
     await this.nginx.stop(this.config.RELAY_STOP_GRACE_MS);
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
   }
@@ -268,9 +270,9 @@ export class RelayAgent {
     }
   }
 
-  private async endStream(pipeline: StreamPipeline, reason: string): Promise<void> {
+  private async endStream(pipeline: StreamPipeline, reason: string, cause?: RelayStopCause): Promise<void> {
     const { streamId } = pipeline.stream;
-    await pipeline.stop(reason);
+    await pipeline.stop(reason, cause);
     if (this.pipelines.get(streamId) !== pipeline) return;
     this.pipelines.delete(streamId);
     this.log.info({ streamId, reason: pipeline.stopReason ?? reason }, 'stream ended on this relay');

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DestinationErrorCode, IngestHealth, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
+import type { DestinationErrorCode, IngestHealth, RelayStopCause, RelayStreamPlan } from '../../protocol/relay-protocol.schemas';
 import {
   avcPictureSize,
   isAacBody,
@@ -71,7 +71,7 @@ export interface PipelineDeps {
   onDestinationReconnect(pipeline: StreamPipeline, destinationId: string, code: DestinationErrorCode): void;
   /** Refusals of a destination's key in a row before it is `failed`. */
   destinationMaxRefusals?: number;
-  /** The pipeline ended by itself (the reconnect window ran out). */
+  /** The pipeline ended by itself (the publisher left without a window, or the window ran out). */
   onEnded(pipeline: StreamPipeline, reason: string): void;
   onWarning(pipeline: StreamPipeline, message: string): void;
   now(): number;
@@ -90,6 +90,12 @@ export const PASSTHROUGH_SETTLE_MS = 4000;
 export const PASSTHROUGH_RETRY_SETTLE_MS = 30_000;
 /** The highest H.264 level copied: 4.1 is the most every platform accepts. */
 const PASSTHROUGH_MAX_LEVEL = 41;
+/**
+ * An encoder that failed and has produced nothing since for this long is reported as the stream's
+ * fault. A single crash or stall is replaced well within it (the audience barely notices), so it
+ * changes no status.
+ */
+export const ENCODER_FAULT_REPORT_MS = 2000;
 export class StreamPipeline {
   private current: PipelineState = 'starting';
   private readonly clock: OutputClock;
@@ -124,7 +130,13 @@ export class StreamPipeline {
   /** Why the stream is in its mode (e.g. why the input is not copied). */
   modeReason: string;
   stopReason: string | null = null;
+  stopCause: RelayStopCause | null = null;
   destinationsVersion = -1;
+  /** The encoder's last failure while it has produced nothing since (null: it is running). */
+  private encoderFailure: { reason: string; since: number } | null = null;
+  private encoderFaultTimer: NodeJS.Timeout | null = null;
+  /** The fault the encoder recovered from (one that lasted long enough to be reported), until the input changes. */
+  recoveredFrom: string | null = null;
   readonly startedAt: number;
 
   constructor(
@@ -151,9 +163,13 @@ export class StreamPipeline {
       },
       onModeChange: (mode, reason) => this.modeChanged(mode, reason),
       onOutput: (tag) => this.fanout.push(tag),
-      onRunning: () => deps.onChange(this),
+      onRunning: () => {
+        this.encoderRecovered();
+        deps.onChange(this);
+      },
       onRestart: (reason) => {
         this.fanout.encoderRestarted();
+        this.encoderFailed(reason);
         deps.onEncoderRestart(this, reason);
       },
     });
@@ -194,6 +210,13 @@ export class StreamPipeline {
     return this.encoder.pids;
   }
 
+  /** Why the stream has no output now, when its encoder has been failing for a while (else null). */
+  get encoderFault(): string | null {
+    const failure = this.encoderFailure;
+    if (!failure || this.deps.now() - failure.since < ENCODER_FAULT_REPORT_MS) return null;
+    return `the encoder keeps failing (${failure.reason}); no output for ${Math.round((this.deps.now() - failure.since) / 1000)} s`;
+  }
+
   destinationStatuses(): DestinationPublisher['status'][] {
     return [...this.publishers.values()].map((publisher) => publisher.status);
   }
@@ -230,7 +253,7 @@ export class StreamPipeline {
     this.input?.close();
     this.input = null;
     if (this.stopping) return;
-    if (this.plan.reconnectWindowSeconds === 0) this.end('the publisher left');
+    if (this.plan.reconnectWindowSeconds === 0) this.end('the publisher left (no reconnect window)', 'publisher_left');
     else this.clock.publisherLeft();
   }
 
@@ -274,16 +297,17 @@ export class StreamPipeline {
   }
 
   /** Idempotent: every caller gets the same stop, finished when every session and process has ended. */
-  stop(reason: string): Promise<void> {
-    this.stopping ??= this.stopNow(reason);
+  stop(reason: string, cause: RelayStopCause = 'stop_requested'): Promise<void> {
+    this.stopping ??= this.stopNow(reason, cause);
     return this.stopping;
   }
 
-  private async stopNow(reason: string): Promise<void> {
+  private async stopNow(reason: string, cause: RelayStopCause): Promise<void> {
     this.stopReason = reason;
+    this.stopCause = cause;
     this.move('stopping');
     for (const timer of [this.tickTimer, this.hlsTimer, this.ingestTimer]) if (timer) clearInterval(timer);
-    for (const timer of [this.sizeTimer, this.windowTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.sizeTimer, this.windowTimer, this.encoderFaultTimer]) if (timer) clearTimeout(timer);
     this.input?.close();
     this.input = null;
     // The encoder first, so its last pictures reach the destinations before their sessions end.
@@ -406,6 +430,7 @@ export class StreamPipeline {
 
   private onInput(state: 'live' | 'lost'): void {
     if (this.stopping) return;
+    this.recoveredFrom = null;
     if (state === 'live') {
       if (this.windowTimer) clearTimeout(this.windowTimer);
       this.windowTimer = null;
@@ -419,7 +444,7 @@ export class StreamPipeline {
       const windowSeconds = this.plan.reconnectWindowSeconds;
       if (windowSeconds > 0) {
         this.windowTimer ??= setTimeout(
-          () => this.end(`the glasses did not come back within ${windowSeconds} s`),
+          () => this.end(`the glasses did not come back within ${windowSeconds} s`, 'window_expired'),
           windowSeconds * 1000,
         );
       }
@@ -427,8 +452,31 @@ export class StreamPipeline {
     this.deps.onChange(this);
   }
 
-  private end(reason: string): void {
-    void this.stop(reason).then(() => this.deps.onEnded(this, reason));
+  private end(reason: string, cause: RelayStopCause): void {
+    void this.stop(reason, cause).then(() => this.deps.onEnded(this, reason));
+  }
+
+  private encoderFailed(reason: string): void {
+    if (this.stopping) return;
+    const since = this.encoderFailure?.since ?? this.deps.now();
+    this.encoderFailure = { reason, since };
+    this.recoveredFrom = null;
+    // Reported once it has lasted: the report is due then, not at the next periodic one.
+    this.encoderFaultTimer ??= setTimeout(
+      () => {
+        this.encoderFaultTimer = null;
+        if (this.encoderFailure) this.deps.onChange(this);
+      },
+      Math.max(0, since + ENCODER_FAULT_REPORT_MS - this.deps.now()) + 50,
+    );
+  }
+
+  private encoderRecovered(): void {
+    if (this.encoderFaultTimer) clearTimeout(this.encoderFaultTimer);
+    this.encoderFaultTimer = null;
+    const failure = this.encoderFailure;
+    this.encoderFailure = null;
+    if (failure && this.deps.now() - failure.since >= ENCODER_FAULT_REPORT_MS) this.recoveredFrom = failure.reason;
   }
 
   /** hls-ready means a player can start: the playlist names at least one finished segment. */
