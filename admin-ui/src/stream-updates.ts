@@ -1,6 +1,27 @@
 import type { AdminStream, DestinationError, DestinationStatus, LiveDestination, StreamEvent } from './types';
 
-const DESTINATION_STATUSES: readonly string[] = ['idle', 'starting', 'broadcasting', 'retrying', 'failed', 'stopped'];
+const DESTINATION_STATUSES: readonly string[] = [
+  'idle',
+  'starting',
+  'broadcasting',
+  'retrying',
+  'failed',
+  'stopped',
+] satisfies DestinationStatus[];
+const STREAM_STATUSES: readonly string[] = [
+  'initializing',
+  'connecting',
+  'active',
+  'reconnecting',
+  'stopping',
+  'stopped',
+  'error',
+] satisfies AdminStream['status'][];
+
+/** An event's status is a plain string on the wire: only a known one replaces the stream's. */
+function streamStatusOf(status: string | null, current: AdminStream['status']): AdminStream['status'] {
+  return status !== null && STREAM_STATUSES.includes(status) ? (status as AdminStream['status']) : current;
+}
 
 export interface AppliedEvent {
   streams: AdminStream[];
@@ -20,7 +41,7 @@ export function applyStreamEvent(streams: readonly AdminStream[], event: StreamE
   let needsRefresh = false;
   switch (event.type) {
     case 'stream.status':
-      updated = { ...stream, status: event.status ?? stream.status, statusReason: event.reason };
+      updated = { ...stream, status: streamStatusOf(event.status, stream.status), statusReason: event.reason };
       // Stats, startedAt and the relay come with the stream, not the event.
       needsRefresh = true;
       break;

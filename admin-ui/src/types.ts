@@ -1,11 +1,12 @@
-// Response shapes of the admin API, as written in admin-ui/CONTRACT.md.
+// The admin API's shapes, inferred from its zod schemas (type-only: nothing of the server reaches the
+// bundle). The same schemas make the OpenAPI document, and test/admin/admin-schemas.int-spec.ts parses
+// every response with them.
+import type { AdminSessionResponse } from '../../src/admin/auth/admin-auth.schemas';
+import type { AdminDestinationResponse, TestConnectionResponse } from '../../src/admin/destinations/admin-destinations.schemas';
+import type { AdminDestinationView, AdminStreamView } from '../../src/admin/streams/admin-stream-view.schemas';
+import type { AdminRelayView } from '../../src/admin/relays/admin-relays.schemas';
+import type { StreamEventMessage } from '../../src/stream-records/stream-events';
 
-export interface Session {
-  username: string;
-  csrfToken: string;
-}
-
-// Derived from the admin API's zod schemas (type-only: nothing of the server reaches the bundle).
 export type {
   AdminApp,
   AdminAppList,
@@ -15,135 +16,15 @@ export type {
   AdminUpdateAppRequest,
   AdminUpdatedApp,
 } from '../../src/admin/apps/admin-apps.schemas';
+export type { DestinationPreset } from '../../src/admin/destinations/admin-destinations.schemas';
+export type { AdminStreamDetail } from '../../src/admin/streams/admin-stream-view.schemas';
 
-export type Platform = 'youtube' | 'twitch' | 'custom';
-
-export interface DestinationPreset {
-  platform: Platform;
-  label: string;
-  ingestUrl: string | null;
-}
-
-export interface SavedDestination {
-  id: string;
-  userId: string;
-  name: string;
-  platform: Platform;
-  url: string;
-  streamKeyMasked: string;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ConnectionTestResult {
-  ok: boolean;
-  url: string;
-  resolvedAddress: string | null;
-  tcpConnectMs: number | null;
-  tls: boolean;
-  tlsError?: string | null;
-  rtmpHandshake: 'ok' | 'failed';
-  serverVersion?: string | null;
-  message: string;
-}
-
-export type DestinationStatus = 'idle' | 'starting' | 'broadcasting' | 'retrying' | 'failed' | 'stopped';
-
-/** The API's destination error codes (relay/protocol/relay-protocol.schemas.ts). */
-export interface DestinationError {
-  code: string;
-  message: string;
-  at: string;
-}
-
-export interface LiveDestination {
-  id: string;
-  appId: string;
-  name: string;
-  url: string;
-  streamKeyMasked: string;
-  enabled: boolean;
-  status: DestinationStatus;
-  lastError: DestinationError | null;
-  /** Since it last broadcast. */
-  attempts: number;
-  nextRetryAt: string | null;
-  sent: { bitrateKbps: number | null; frames: number | null } | null;
-  /** Set when the destination was attached from a saved one. */
-  savedDestinationId?: string | null;
-}
-
-export interface IngestHealth {
-  grade: 'good' | 'degraded' | 'poor';
-  reason: string;
-  fpsMean: number;
-  fpsMin: number;
-  bitrateKbps: number;
-  keyframeIntervalSeconds: number | null;
-  timestampJumps: number;
-  gaps: number;
-  longestGapMs: number;
-  avDriftMs: number | null;
-}
-
-export interface AdminStream {
-  id: string;
-  appIds: string[];
-  userId: string;
-  status: string;
-  statusReason: string | null;
-  strategy: string;
-  strategyReason: string | null;
-  relayId: string | null;
-  cloudflareLiveInputId: string | null;
-  ingestBaseUrl: string | null;
-  hlsUrl: string | null;
-  dashUrl: string | null;
-  startedAt: string | null;
-  uptimeSeconds: number | null;
-  bitrateKbps: number | null;
-  fps: number | null;
-  droppedFrames: number | null;
-  /** Relay streams: `passthrough` (clean input, copied) or `encode`, and why. */
-  outputMode: string | null;
-  outputModeReason: string | null;
-  /** The glasses' uplink over the last 10 s as the relay graded it; null until known. */
-  ingest: IngestHealth | null;
-  viewers: number | null;
-  statsUpdatedAt: string | null;
-  /** Seconds the relay keeps the slate on air while the glasses are away; 0: no slate. */
-  reconnectWindowSeconds: number;
-  /** What the audience sees meanwhile: a card with this text, or the app's image. */
-  slate: { text: string; imageUrl: string | null };
-  destinations: LiveDestination[];
-}
-
-export interface StreamEvent {
-  id: string;
-  streamId: string;
-  destinationId: string | null;
-  appId: string | null;
-  type: string;
-  status: string | null;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-  createdAt: string;
-}
-
-export interface AdminStreamDetail extends AdminStream {
-  events: StreamEvent[];
-}
-
-export interface AdminRelay {
-  id: string;
-  rtmpUrl: string;
-  hlsBaseUrl: string;
-  region: string | null;
-  state: string;
-  capacity: number;
-  load: number;
-  liveStreams: number;
-  lastHeartbeatAt: string | null;
-  heartbeatAgeSeconds: number | null;
-}
+export type Session = AdminSessionResponse;
+export type SavedDestination = AdminDestinationResponse;
+export type ConnectionTestResult = TestConnectionResponse;
+export type DestinationStatus = LiveDestination['status'];
+export type LiveDestination = AdminDestinationView;
+export type AdminStream = AdminStreamView;
+export type StreamEvent = StreamEventMessage;
+export type AdminRelay = AdminRelayView;
+export type DestinationError = NonNullable<LiveDestination['lastError']>;

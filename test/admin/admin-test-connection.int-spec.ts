@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { findFreePort, RtmpSinks, startRtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { recordingDir } from '../../relay/testkit/nginx-rtmp-conf';
+import { testConnectionResponseSchema } from '../../src/admin/destinations/admin-destinations.schemas';
 import { startTestApp, TestApp } from '../support/test-app';
 import { adminOverrides, signIn } from './admin-client';
 
@@ -13,7 +14,12 @@ describe('POST /admin/api/destinations/test-connection', () => {
   let httpLike: Server;
   let httpPort: number;
   const sockets = new Set<Socket>();
-  const test = (body: object) => admin.post('/admin/api/destinations/test-connection', body);
+  /** Every report also matches the response schema exactly (the dashboard's type comes from it). */
+  const test = async (body: object) => {
+    const res = await admin.post('/admin/api/destinations/test-connection', body);
+    if (res.status === 200) expect(testConnectionResponseSchema.parse(res.body)).toEqual(res.body);
+    return res;
+  };
 
   beforeAll(async () => {
     // Local sinks stand in for YouTube: the host policy must let loopback through here.

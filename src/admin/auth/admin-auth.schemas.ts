@@ -11,4 +11,5 @@ export const adminSessionResponseSchema = z.object({
   username: z.string(),
   csrfToken: z.string().describe('Send it back in the x-csrf-token header on every change'),
 });
+export type AdminSessionResponse = z.infer<typeof adminSessionResponseSchema>;
 export class AdminSessionResponseDto extends createZodDto(adminSessionResponseSchema) {}

@@ -7,6 +7,7 @@ import type { AdminSession } from '../auth/admin-sessions.store';
 import {
   AdminDestinationResponseDto,
   CreateAdminDestinationDto,
+  DestinationPresetDto,
   ListAdminDestinationsQueryDto,
   TestConnectionDto,
   TestConnectionResponseDto,
@@ -27,11 +28,13 @@ export class AdminDestinationsController {
   ) {}
 
   @Get('destination-presets')
+  @ZodResponse({ status: 200, type: [DestinationPresetDto] })
   presets() {
-    return DESTINATION_PRESETS;
+    return [...DESTINATION_PRESETS];
   }
 
   @Get('apps/:appId/destinations')
+  @ZodResponse({ status: 200, type: [AdminDestinationResponseDto] })
   list(@Param('appId') appId: string, @Query() query: ListAdminDestinationsQueryDto) {
     return this.destinations.list(appId, query.userId);
   }

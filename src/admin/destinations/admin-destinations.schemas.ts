@@ -41,6 +41,14 @@ export const adminDestinationResponseSchema = savedDestinationResponseSchema.ext
 export type AdminDestinationResponse = z.infer<typeof adminDestinationResponseSchema>;
 export class AdminDestinationResponseDto extends createZodDto(adminDestinationResponseSchema) {}
 
+export const destinationPresetSchema = z.object({
+  platform: platformSchema,
+  label: z.string(),
+  ingestUrl: z.string().nullable().describe('Null for custom: the user types the URL'),
+});
+export type DestinationPreset = z.infer<typeof destinationPresetSchema>;
+export class DestinationPresetDto extends createZodDto(destinationPresetSchema) {}
+
 export const testConnectionSchema = z
   .object({
     ingestUrl: ingestUrlSchema.optional(),

@@ -1,11 +1,4 @@
-import type { DestinationPlatformName } from '../../destinations/destination-url';
-
-export interface DestinationPreset {
-  platform: DestinationPlatformName;
-  label: string;
-  /** Null for custom: the user types the URL. */
-  ingestUrl: string | null;
-}
+import type { DestinationPreset } from './admin-destinations.schemas';
 
 /** The ingest URLs the platforms publish for encoders; the user adds only the stream key. */
 export const DESTINATION_PRESETS: readonly DestinationPreset[] = [

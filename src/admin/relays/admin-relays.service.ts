@@ -2,20 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import type { RelayRecord } from '../../relays/relays.repository';
 import { RelayRegistryService } from '../../relays/relay-registry.service';
-
-export interface AdminRelayView {
-  id: string;
-  rtmpUrl: string;
-  hlsBaseUrl: string;
-  region: string | null;
-  state: RelayRecord['state'];
-  capacity: number;
-  load: number;
-  liveStreams: number;
-  lastHeartbeatAt: string | null;
-  /** Null for a static relay that never reported. */
-  heartbeatAgeSeconds: number | null;
-}
+import type { AdminRelayView } from './admin-relays.schemas';
 
 /** Pure: one relay as operators see it. */
 export function adminRelayView(relay: RelayRecord, liveStreams: number, now: Date): AdminRelayView {

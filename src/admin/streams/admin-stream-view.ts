@@ -1,45 +1,8 @@
-import type { IngestHealth, Slate } from '../../../relay/protocol/relay-protocol.schemas';
 import type { StreamDestinationResponse } from '../../streams/managed-stream.schemas';
 import type { StreamRow } from '../../stream-records/managed-streams.repository';
 import { ingestOf } from '../../stream-records/stream-ingest';
 import { slateOf } from '../../stream-records/stream-slate';
-
-/** The app's view of a destination (status, last error, next retry, what it takes), and whose it is. */
-export type AdminDestinationView = StreamDestinationResponse & { appId: string };
-
-export interface AdminStreamView {
-  id: string;
-  appIds: string[];
-  userId: string;
-  status: StreamRow['status'];
-  statusReason: string | null;
-  strategy: StreamRow['strategy'];
-  strategyReason: string | null;
-  relayId: string | null;
-  cloudflareLiveInputId: string | null;
-  /** Without the publish key: the dashboard watches, the glasses publish. */
-  ingestBaseUrl: string | null;
-  hlsUrl: string | null;
-  dashUrl: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  uptimeSeconds: number | null;
-  bitrateKbps: number | null;
-  fps: number | null;
-  droppedFrames: number | null;
-  viewers: number | null;
-  statsUpdatedAt: string | null;
-  /** On the relay: `passthrough` (clean input, copied) or `encode`, and why. */
-  outputMode: string | null;
-  outputModeReason: string | null;
-  /** The glasses' uplink as the relay last graded it; null until known. */
-  ingest: IngestHealth | null;
-  /** Seconds the slate stays on air while the glasses are away; 0: none. */
-  reconnectWindowSeconds: number;
-  slate: Slate;
-  destinations: AdminDestinationView[];
-}
+import type { AdminStreamView } from './admin-stream-view.schemas';
 
 /** Pure: uptime from the first frame until it ended (or now). */
 export function uptimeSeconds(startedAt: Date | null, endedAt: Date | null, now: Date): number | null {

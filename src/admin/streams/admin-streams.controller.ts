@@ -13,21 +13,31 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ZodResponse } from 'nestjs-zod';
 import { AdminErrorFilter } from '../admin-error.filter';
 import { AdminSessionGuard, CurrentAdmin } from '../auth/admin-session.guard';
 import type { AdminSession } from '../auth/admin-sessions.store';
+import { StreamEventDto } from '../../stream-records/stream-events';
 import { AdminEventStreamer } from './admin-event-streamer';
 import {
   AddAdminStreamDestinationDto,
+  AdminDestinationViewDto,
+  AdminLiveStatsDto,
+  AdminStreamDetailDto,
   AdminStreamQueryDto,
+  AdminStreamViewDto,
   ListAdminStreamsQueryDto,
   UpdateAdminStreamDestinationDto,
 } from './admin-streams.schemas';
 import { AdminStreamsService } from './admin-streams.service';
 
+const StreamEventOutput = StreamEventDto.Output;
+const LiveStatsOutput = AdminLiveStatsDto.Output;
+
 @ApiTags('admin')
+@ApiExtraModels(StreamEventOutput, LiveStatsOutput)
 @UseFilters(AdminErrorFilter)
 @UseGuards(AdminSessionGuard)
 @Controller('admin/api')
@@ -38,27 +48,32 @@ export class AdminStreamsController {
   ) {}
 
   @Get('streams')
+  @ZodResponse({ status: 200, type: [AdminStreamViewDto] })
   list(@Query() query: ListAdminStreamsQueryDto) {
     return this.streams.list(query);
   }
 
   @Get('streams/:id')
+  @ZodResponse({ status: 200, type: AdminStreamDetailDto })
   get(@Param('id') id: string, @Query() query: AdminStreamQueryDto) {
     return this.streams.get(id, query);
   }
 
   @Post('streams/:id/stop')
   @HttpCode(200)
+  @ZodResponse({ status: 200, type: AdminStreamViewDto, description: 'The stream, stopping until its carrier confirms' })
   stop(@Param('id') id: string, @CurrentAdmin() admin: AdminSession) {
     return this.streams.stop(id, admin.username);
   }
 
   @Post('streams/:id/destinations')
+  @ZodResponse({ status: 201, type: AdminDestinationViewDto })
   addDestination(@Param('id') id: string, @Body() body: AddAdminStreamDestinationDto, @CurrentAdmin() admin: AdminSession) {
     return this.streams.addDestination(id, body, admin.username);
   }
 
   @Patch('streams/:id/destinations/:destinationId')
+  @ZodResponse({ status: 200, type: AdminDestinationViewDto })
   setDestinationEnabled(
     @Param('id') id: string,
     @Param('destinationId') destinationId: string,
@@ -81,6 +96,15 @@ export class AdminStreamsController {
   /** Server-Sent Events: every stream's events (event name = type), a heartbeat comment every 15 s. */
   @Get('events')
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      '`event:` an event type with `id:` and a stream event as `data:`, or `stream.stats` (no id) with the changed stats',
+    content: {
+      'text/event-stream': {
+        schema: { oneOf: [{ $ref: getSchemaPath(StreamEventOutput) }, { $ref: getSchemaPath(LiveStatsOutput) }] },
+      },
+    },
+  })
   async streamEvents(@Req() request: Request, @Res() response: Response): Promise<void> {
     const header = request.headers['last-event-id'];
     await this.events.stream(typeof header === 'string' ? header : null, request, response);

@@ -1,6 +1,12 @@
 import { createZodDto } from '../../common/zod-dto';
 import { z } from 'zod';
 import { restreamDestinationInputSchema } from '../../streams/managed-stream.schemas';
+import {
+  adminDestinationViewSchema,
+  adminLiveStatsSchema,
+  adminStreamDetailSchema,
+  adminStreamViewSchema,
+} from './admin-stream-view.schemas';
 
 export const listAdminStreamsQuerySchema = z.object({
   status: z.enum(['live', 'all']).default('live'),
@@ -32,3 +38,9 @@ export class AddAdminStreamDestinationDto extends createZodDto(addAdminStreamDes
 
 export const updateAdminStreamDestinationSchema = z.object({ enabled: z.boolean() });
 export class UpdateAdminStreamDestinationDto extends createZodDto(updateAdminStreamDestinationSchema) {}
+
+// Responses: the shapes are plain zod in admin-stream-view.schemas.ts (the dashboard's types come from there).
+export class AdminStreamViewDto extends createZodDto(adminStreamViewSchema) {}
+export class AdminStreamDetailDto extends createZodDto(adminStreamDetailSchema) {}
+export class AdminDestinationViewDto extends createZodDto(adminDestinationViewSchema) {}
+export class AdminLiveStatsDto extends createZodDto(adminLiveStatsSchema) {}

@@ -3,21 +3,15 @@ import { z } from 'zod';
 import { Clock } from '../../common/clock';
 import { ConflictError, NotFoundError } from '../../common/errors';
 import type { StreamRow } from '../../stream-records/managed-streams.repository';
-import type { StreamEventMessage } from '../../stream-records/stream-events';
 import { StreamDestinationsService } from '../../streams/stream-destinations.service';
 import { StreamLifecycleService } from '../../streams/stream-lifecycle.service';
 import { StreamPresenter } from '../../streams/stream-presenter';
-import { AdminDestinationView, adminStreamView, AdminStreamView } from './admin-stream-view';
+import { adminStreamView } from './admin-stream-view';
+import type { AdminDestinationView, AdminStreamDetail, AdminStreamView } from './admin-stream-view.schemas';
 import { addAdminStreamDestinationSchema } from './admin-streams.schemas';
 import { AdminStreamsRepository } from './admin-streams.repository';
 
 type AddInput = z.output<typeof addAdminStreamDestinationSchema>;
-
-export interface AdminStreamDetail extends AdminStreamView {
-  events: StreamEventMessage[];
-  /** Older events exist before the first one here (ask with beforeEventId). */
-  eventsHasMore: boolean;
-}
 
 /**
  * Every stream, as operators see it; changes go through the same services the SDK's API

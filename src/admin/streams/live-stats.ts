@@ -1,4 +1,5 @@
 import { uptimeSeconds } from './admin-stream-view';
+import type { AdminLiveStats } from './admin-stream-view.schemas';
 
 export interface LiveStatsRow {
   id: string;
@@ -11,15 +12,8 @@ export interface LiveStatsRow {
   statsUpdatedAt: Date | null;
 }
 
-export interface LiveStats {
-  id: string;
-  uptimeSeconds: number | null;
-  bitrateKbps: number | null;
-  fps: number | null;
-  droppedFrames: number | null;
-  viewers: number | null;
-  statsUpdatedAt: string | null;
-}
+/** One stream in a `stream.stats` message. */
+export type LiveStats = AdminLiveStats['streams'][number];
 
 /**
  * Pure: the streams whose stats changed since the last look (the relay's reports update them
