@@ -32,7 +32,8 @@ export const relayConfigSchema = z.object({
     .min(64)
     .default(Math.floor((totalmem() / 1024 / 1024) * 0.8)),
   RELAY_WORK_DIR: z.string().default(path.resolve('.data', 'relay')),
-  RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(2000),
+  // Every second: live changes (enable, disable, "retry now") reach the relay within about a second.
+  RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(1000),
   RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
   /** `on`: a stream whose input is clean already (CFR, keyframes ≤ 4 s, H.264 + AAC at the output's shape) is copied, not encoded. */
