@@ -226,6 +226,23 @@ describe('admin API', () => {
       expect((await admin.get('/admin/api/streams/ms_missing')).status).toBe(404);
     });
 
+    it('retries a destination now for its app: the relay learns it from the plan; unknown or stopped answers 404 or 409', async () => {
+      const { streamId, destinationId } = await liveStream('retry@example.com');
+      const path = `/admin/api/streams/${streamId}/destinations/${destinationId}/retry`;
+      const noCsrf = await request(t.app.getHttpServer()).post(path).set('Cookie', admin.cookie).send({});
+      expect(noCsrf.status).toBe(403);
+      const retried = await admin.post(path, {});
+      expect(retried.status).toBe(202);
+      expect(retried.body).toMatchObject({ id: destinationId, appId: appA.id, nextRetryAt: null });
+      const plan = await relay(t.app).get(`/restream-destinations/${encodeURIComponent('retry@example.com')}/${streamId}`);
+      expect(plan.body.destinations).toEqual([expect.objectContaining({ id: destinationId, retry: 1 })]);
+      const unknown = await admin.post(`/admin/api/streams/${streamId}/destinations/dst_nope/retry`, {});
+      expect(unknown.status).toBe(404);
+      await admin.post(`/admin/api/streams/${streamId}/stop`, {});
+      const stopped = await admin.post(path, {});
+      expect(stopped.status).toBe(409);
+    });
+
     it('disables, enables, adds and removes destinations on a live stream, seen live over SSE', async () => {
       const { streamId, destinationId } = await liveStream('toggle@example.com');
       const sse = openAdminEvents(t.baseUrl, admin.cookie);

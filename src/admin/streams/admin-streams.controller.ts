@@ -83,6 +83,17 @@ export class AdminStreamsController {
     return this.streams.setDestinationEnabled(id, destinationId, body.enabled, admin.username);
   }
 
+  @Post('streams/:id/destinations/:destinationId/retry')
+  @HttpCode(202)
+  @ZodResponse({
+    status: 202,
+    type: AdminDestinationViewDto,
+    description: 'The relay forgets the backoff (and a failed state) and connects at once; 409 when not live on a relay',
+  })
+  retryDestination(@Param('id') id: string, @Param('destinationId') destinationId: string, @CurrentAdmin() admin: AdminSession) {
+    return this.streams.retryDestination(id, destinationId, admin.username);
+  }
+
   @Delete('streams/:id/destinations/:destinationId')
   @HttpCode(204)
   async removeDestination(

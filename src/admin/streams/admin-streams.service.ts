@@ -74,6 +74,14 @@ export class AdminStreamsService {
     return { ...updated, appId };
   }
 
+  /** "Retry now" for the app that owns the destination: the relay forgets the backoff and connects at once. */
+  async retryDestination(streamId: string, destinationId: string, admin: string): Promise<AdminDestinationView> {
+    const appId = await this.ownerOf(streamId, destinationId);
+    const retried = await this.streamDestinations.retry(appId, streamId, destinationId);
+    this.logger.log({ admin, streamId, appId, destinationId }, 'Admin asked a destination to retry now');
+    return { ...retried, appId };
+  }
+
   async removeDestination(streamId: string, destinationId: string, admin: string): Promise<void> {
     const appId = await this.ownerOf(streamId, destinationId);
     await this.streamDestinations.remove(appId, streamId, destinationId);

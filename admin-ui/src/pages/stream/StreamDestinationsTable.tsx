@@ -13,7 +13,7 @@ interface Props {
   onChanged: () => Promise<void>;
 }
 
-/** A live stream's destinations with their state and last error; enable, disable or remove each. */
+/** A live stream's destinations with their state and last error; enable, disable, retry now or remove each. */
 export function StreamDestinationsTable({ streamPath, stream, appName, onChanged }: Props) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
@@ -88,6 +88,16 @@ export function StreamDestinationsTable({ streamPath, stream, appName, onChanged
                   >
                     {destination.enabled ? 'Disable' : 'Enable'}
                   </button>
+                  {destination.enabled && (destination.status === 'retrying' || destination.status === 'failed') ? (
+                    <button
+                      type="button"
+                      disabled={busy || ended}
+                      aria-label={`Retry ${destination.name} now`}
+                      onClick={() => void act(destination, () => api.post(`${path}/retry`, {}))}
+                    >
+                      Retry now
+                    </button>
+                  ) : null}
                   <ConfirmButton
                     label="Remove"
                     question={`Remove ${destination.name} from this stream?`}
