@@ -19,6 +19,8 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import { sampleFromReport } from '../stream-history/stream-samples';
+import { StreamSamplesRepository } from '../stream-history/stream-samples.repository';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
@@ -37,6 +39,7 @@ export class RtmpRelayService {
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
+    private readonly samples: StreamSamplesRepository,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -127,6 +130,8 @@ export class RtmpRelayService {
       },
       events: gradeChanged && report.ingest ? [streamIngestHealthEvent(row.id, report.ingest)] : [],
     });
+    const sample = isEnded(row.status) ? null : sampleFromReport({ ...report, streamId: row.id }, this.clock.now());
+    if (sample) await this.samples.record(sample);
     for (const reported of report.destinations ?? []) {
       await this.applyDestinationStatus(row, reported.id, reported.status, reported.error ?? null);
     }
