@@ -15,10 +15,13 @@ import {
 } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ZodResponse } from 'nestjs-zod';
 import { AdminErrorFilter } from '../admin-error.filter';
 import { AdminSessionGuard, CurrentAdmin } from '../auth/admin-session.guard';
 import type { AdminSession } from '../auth/admin-sessions.store';
 import { AdminEventStreamer } from './admin-event-streamer';
+import { AdminStreamHistoryDto, AdminStreamHistoryQueryDto, AdminStreamParamsDto } from './admin-stream-history.dto';
+import { AdminStreamHistoryService } from './admin-stream-history.service';
 import {
   AddAdminStreamDestinationDto,
   AdminStreamQueryDto,
@@ -35,6 +38,7 @@ export class AdminStreamsController {
   constructor(
     private readonly streams: AdminStreamsService,
     private readonly events: AdminEventStreamer,
+    private readonly history: AdminStreamHistoryService,
   ) {}
 
   @Get('streams')
@@ -45,6 +49,13 @@ export class AdminStreamsController {
   @Get('streams/:id')
   get(@Param('id') id: string, @Query() query: AdminStreamQueryDto) {
     return this.streams.get(id, query);
+  }
+
+  /** Samples of the stream's figures (one per 5 s at most) for the stream page's charts. */
+  @Get('streams/:id/history')
+  @ZodResponse({ status: 200, type: AdminStreamHistoryDto })
+  streamHistory(@Param() params: AdminStreamParamsDto, @Query() query: AdminStreamHistoryQueryDto) {
+    return this.history.history(params.id, query.minutes);
   }
 
   @Post('streams/:id/stop')
