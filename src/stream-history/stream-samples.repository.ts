@@ -30,10 +30,7 @@ export class StreamSamplesRepository {
   async prune(cutoffs: PruneCutoffs): Promise<number> {
     const deleted = await this.prisma.streamSample.deleteMany({
       where: {
-        OR: [
-          { at: { lt: cutoffs.liveBefore }, stream: { endedAt: null } },
-          { stream: { endedAt: { lt: cutoffs.endedBefore } } },
-        ],
+        OR: [{ at: { lt: cutoffs.liveBefore }, stream: { endedAt: null } }, { stream: { endedAt: { lt: cutoffs.endedBefore } } }],
       },
     });
     return deleted.count;

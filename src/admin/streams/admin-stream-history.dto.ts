@@ -1,9 +1,5 @@
 import { createZodDto } from '../../common/zod-dto';
-import {
-  adminStreamHistoryQuerySchema,
-  adminStreamHistorySchema,
-  adminStreamParamsSchema,
-} from './admin-stream-history.schemas';
+import { adminStreamHistoryQuerySchema, adminStreamHistorySchema, adminStreamParamsSchema } from './admin-stream-history.schemas';
 
 export class AdminStreamHistoryQueryDto extends createZodDto(adminStreamHistoryQuerySchema) {}
 export class AdminStreamParamsDto extends createZodDto(adminStreamParamsSchema) {}
