@@ -15,6 +15,7 @@ export type {
   AdminUpdateAppRequest,
   AdminUpdatedApp,
 } from '../../src/admin/apps/admin-apps.schemas';
+export type { AdminStreamHistory, AdminStreamSample } from '../../src/admin/streams/admin-stream-history.schemas';
 
 export type Platform = 'youtube' | 'twitch' | 'custom';
 
