@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { gradeSpans, HistorySeries, LEVEL_GRADE } from './history-series';
+import { chartRange, gradeSpans, HistorySeries, LEVEL_GRADE } from './history-series';
 
 interface Props {
   series: HistorySeries;
@@ -59,7 +59,7 @@ function chartSpecs(
   intervalSeconds: number,
   latest: { current: HistorySeries },
 ): ChartSpec[] {
-  const xRange = (): uPlot.Range.MinMax => [latest.current.from, latest.current.to];
+  const xRange = (): uPlot.Range.MinMax => chartRange(latest.current);
 
   const base = (height: number): Omit<uPlot.Options, 'series' | 'width'> => ({
     height,
@@ -67,7 +67,7 @@ function chartSpecs(
     scales: { x: { time: true, range: xRange } },
     axes: [
       { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid } },
-      { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 64 },
+      { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid }, size: 76 },
     ],
   });
 

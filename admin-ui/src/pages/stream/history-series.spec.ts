@@ -1,5 +1,5 @@
 import type { AdminStreamHistory, AdminStreamSample } from '../../types';
-import { gradeSpans, historySeries } from './history-series';
+import { chartRange, gradeSpans, historySeries } from './history-series';
 
 const T0 = Date.parse('2026-12-02T18:00:00.000Z') / 1000;
 const sample = (secondsAfter: number, extra: Partial<AdminStreamSample> = {}): AdminStreamSample => ({
@@ -65,5 +65,20 @@ describe('gradeSpans', () => {
       { grade: 'degraded', from: T0 + 10, to: T0 + 15 },
       { grade: 'poor', from: T0 + 20, to: T0 + 25 },
     ]);
+  });
+});
+
+describe('chartRange', () => {
+  const window = { from: T0 - 1800, to: T0 };
+  const base = { ...window, outputBitrate: [], ingestBitrate: [], outputFps: [], ingestFps: [], grade: [] };
+
+  it('spans the whole window once the stream has reported for longer', () => {
+    expect(chartRange({ ...base, time: [T0 - 2000, T0 - 10] })).toEqual([T0 - 1800, T0]);
+  });
+
+  it('starts at the first sample of a younger stream, with at least a minute (no samples: the window)', () => {
+    expect(chartRange({ ...base, time: [T0 - 300, T0 - 5] })).toEqual([T0 - 300, T0]);
+    expect(chartRange({ ...base, time: [T0 - 10] })).toEqual([T0 - 60, T0]);
+    expect(chartRange({ ...base, time: [] })).toEqual([T0 - 1800, T0]);
   });
 });

@@ -81,3 +81,16 @@ export function gradeSpans(time: number[], grade: Column, intervalSeconds: numbe
   }
   return spans;
 }
+
+/** The charts' x range floor: a stream a few seconds old still gets a readable span. */
+const MIN_SPAN_SECONDS = 60;
+
+/**
+ * Pure: the x range the charts span: the whole window once the stream has been reporting that
+ * long, otherwise from its first sample (at least a minute), so a young stream fills the width.
+ */
+export function chartRange(series: HistorySeries): [number, number] {
+  const first = series.time[0] ?? series.from;
+  const start = Math.max(series.from, Math.min(first, series.to - MIN_SPAN_SECONDS));
+  return [start, series.to];
+}
