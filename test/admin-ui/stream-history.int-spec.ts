@@ -2,7 +2,8 @@ import type { Locator, Page } from 'playwright-core';
 import { hashPassword } from '../../src/admin/auth/admin-password';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { buildAdminUi, launchBrowser, screenshots, signIn, TestBrowser } from './browser';
+import path from 'node:path';
+import { buildAdminUi, launchBrowser, SCREENSHOT_DIR, screenshots, signIn, TestBrowser } from './browser';
 
 jest.setTimeout(30_000);
 
@@ -124,6 +125,8 @@ describe('stream history charts in a browser', () => {
     await expectVisible(page.getByLabel('Uplink grade').getByText('steady 30 fps'));
     await page.mouse.move(0, 0);
     await screenshots(page, 'stream-history');
+    // The section alone, as the README shows it.
+    await page.locator('.stream-history').screenshot({ path: path.join(SCREENSHOT_DIR, 'stream-history-charts.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshots(page, 'stream-history-dark');
     await page.emulateMedia({ colorScheme: 'light' });
