@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import type { NewStreamSample, PruneCutoffs, StreamSampleValues } from './stream-samples';
-
-export interface StoredStreamSample extends StreamSampleValues {
-  at: Date;
-}
+import type { NewStreamSample, PruneCutoffs, StoredStreamSample, StreamSampleValues } from './stream-samples';
 
 /** A stream's chart samples: written from relay reports, read by the dashboard, pruned by the maintenance scan. */
 @Injectable()

@@ -15,6 +15,10 @@ export interface StreamSampleValues {
   ingestGrade: 'good' | 'degraded' | 'poor' | null;
 }
 
+export interface StoredStreamSample extends StreamSampleValues {
+  at: Date;
+}
+
 export interface NewStreamSample extends StreamSampleValues {
   streamId: string;
   slot: number;

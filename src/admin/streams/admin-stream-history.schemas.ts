@@ -1,8 +1,7 @@
 // The stream page's charts. Plain zod, no Nest: the dashboard derives its types from these
 // (admin-ui/src/types.ts), and admin-stream-history.dto.ts makes the DTOs and OpenAPI entries.
 import { z } from 'zod';
-import { HISTORY_WINDOW_MINUTES, SAMPLE_INTERVAL_SECONDS } from '../../stream-history/stream-samples';
-import type { StoredStreamSample } from '../../stream-history/stream-samples.repository';
+import { HISTORY_WINDOW_MINUTES, SAMPLE_INTERVAL_SECONDS, type StoredStreamSample } from '../../stream-history/stream-samples';
 
 export const adminStreamHistoryQuerySchema = z.object({
   minutes: z.coerce
