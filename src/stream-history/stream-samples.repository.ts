@@ -26,7 +26,11 @@ export class StreamSamplesRepository {
   async prune(cutoffs: PruneCutoffs): Promise<number> {
     const deleted = await this.prisma.streamSample.deleteMany({
       where: {
-        OR: [{ at: { lt: cutoffs.liveBefore }, stream: { endedAt: null } }, { stream: { endedAt: { lt: cutoffs.endedBefore } } }],
+        OR: [
+          { at: { lt: cutoffs.liveBefore }, stream: { endedAt: null } },
+          // Every sample of such a stream is older than its end: the `at` bound lets the index narrow the scan.
+          { at: { lt: cutoffs.endedBefore }, stream: { endedAt: { lt: cutoffs.endedBefore } } },
+        ],
       },
     });
     return deleted.count;

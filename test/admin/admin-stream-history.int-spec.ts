@@ -145,7 +145,9 @@ describe('admin stream history API', () => {
       where: { streamId_slot: { streamId: live.streamId, slot: firstLive.slot } },
       data: { at: new Date(Date.now() - 31 * 60_000) },
     });
-    await prisma.managedStream.update({ where: { id: old.streamId }, data: { endedAt: new Date(Date.now() - 25 * 3600_000) } });
+    const longAgo = Date.now() - 25 * 3600_000;
+    await prisma.managedStream.update({ where: { id: old.streamId }, data: { endedAt: new Date(longAgo) } });
+    await prisma.streamSample.updateMany({ where: { streamId: old.streamId }, data: { at: new Date(longAgo - 60_000) } });
 
     const count = (streamId: string) => prisma.streamSample.count({ where: { streamId } });
     await eventually('the maintenance scan to prune', async () => (await count(old.streamId)) === 0);
