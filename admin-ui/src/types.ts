@@ -18,6 +18,7 @@ export type {
 } from '../../src/admin/apps/admin-apps.schemas';
 export type { DestinationPreset } from '../../src/admin/destinations/admin-destinations.schemas';
 export type { AdminStreamDetail } from '../../src/admin/streams/admin-stream-view.schemas';
+export type { AdminStreamHistory, AdminStreamSample } from '../../src/admin/streams/admin-stream-history.schemas';
 
 export type Session = AdminSessionResponse;
 export type SavedDestination = AdminDestinationResponse;
@@ -28,3 +29,4 @@ export type AdminStream = AdminStreamView;
 export type StreamEvent = StreamEventMessage;
 export type AdminRelay = AdminRelayView;
 export type DestinationError = NonNullable<LiveDestination['lastError']>;
+export type IngestHealth = NonNullable<AdminStream['ingest']>;

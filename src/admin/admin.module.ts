@@ -3,6 +3,7 @@ import { AppsModule } from '../apps/apps.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { QueuesModule } from '../queues/queues.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
+import { StreamHistoryModule } from '../stream-history/stream-history.module';
 import { StreamRecordsModule } from '../stream-records/stream-records.module';
 import { StreamsModule } from '../streams/streams.module';
 import { AdminAppsController } from './apps/admin-apps.controller';
@@ -19,6 +20,7 @@ import { RtmpProbe } from './probe/rtmp-probe';
 import { AdminRelaysController } from './relays/admin-relays.controller';
 import { AdminRelaysService } from './relays/admin-relays.service';
 import { AdminEventStreamer } from './streams/admin-event-streamer';
+import { AdminStreamHistoryService } from './streams/admin-stream-history.service';
 import { AdminStreamsController } from './streams/admin-streams.controller';
 import { AdminStreamsRepository } from './streams/admin-streams.repository';
 import { AdminStreamsService } from './streams/admin-streams.service';
@@ -26,7 +28,15 @@ import { AdminWebMounts } from './web/admin-web.mounts';
 
 /** The operators' dashboard: sign-in, the admin API, bull-board and the built UI, all under /admin. */
 @Module({
-  imports: [QueuesModule, AppsModule, DestinationsModule, StreamRecordsModule, StreamsModule, RelayFleetModule],
+  imports: [
+    QueuesModule,
+    AppsModule,
+    DestinationsModule,
+    StreamRecordsModule,
+    StreamsModule,
+    RelayFleetModule,
+    StreamHistoryModule,
+  ],
   controllers: [
     AdminAuthController,
     AdminAppsController,
@@ -46,6 +56,7 @@ import { AdminWebMounts } from './web/admin-web.mounts';
     AdminStreamsRepository,
     AdminStreamsService,
     AdminEventStreamer,
+    AdminStreamHistoryService,
     AdminRelaysService,
     AdminWebMounts,
   ],

@@ -89,6 +89,8 @@ export const configSchema = z
     CLOUDFLARE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(300),
     RELAY_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
     STREAM_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    /** Hours a stopped stream's chart samples are kept (its last 30 minutes) before the maintenance scan deletes them. */
+    STREAM_HISTORY_RETENTION_HOURS: z.coerce.number().int().min(0).max(2160).default(24),
     STREAM_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
     STREAM_INITIALIZING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
     STREAM_RECONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),

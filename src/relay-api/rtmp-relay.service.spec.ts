@@ -10,6 +10,7 @@ import { RelayReassignmentService } from '../relays/relay-reassignment.service';
 import { StreamTransition, StreamTransitions } from '../stream-records/stream-transitions';
 import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import { StreamSamplesRepository } from '../stream-history/stream-samples.repository';
 import { RtmpRelayService } from './rtmp-relay.service';
 
 const publishKeys = new PublishKeyService(testConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' }));
@@ -53,6 +54,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     new Clock(),
     strictFake<EncryptionService>('encryption', {}),
     mocks.reassignment,
+    strictFake<StreamSamplesRepository>('samples', {}),
   );
   return { sut, mocks };
 }
@@ -142,6 +144,7 @@ describe('RtmpRelayService.streamStatus', () => {
       new Clock(),
       strictFake<EncryptionService>('encryption', {}),
       strictFake<RelayReassignmentService>('reassignment', {}),
+      strictFake<StreamSamplesRepository>('samples', { record: jest.fn(async () => true) }),
     );
     return { sut, record, transition };
   }

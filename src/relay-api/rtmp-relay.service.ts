@@ -25,6 +25,8 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import { sampleFromReport } from '../stream-history/stream-samples';
+import { StreamSamplesRepository } from '../stream-history/stream-samples.repository';
 import { relayStreamPlan, STOP_CONFIRMED_REASON, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
@@ -43,6 +45,7 @@ export class RtmpRelayService {
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
+    private readonly samples: StreamSamplesRepository,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -136,6 +139,8 @@ export class RtmpRelayService {
       },
       events: gradeChanged && report.ingest ? [streamIngestHealthEvent(row.id, report.ingest)] : [],
     });
+    const sample = isEnded(row.status) ? null : sampleFromReport({ ...report, streamId: row.id }, this.clock.now());
+    if (sample) await this.samples.record(sample);
     // The relay's word counts only for the destinations it should be feeding now: a report built
     // before a destination was disabled, its app left or the stream ended must not bring it back.
     const current = updated ?? row;

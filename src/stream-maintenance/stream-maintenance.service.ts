@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/config.schema';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { DestinationStatusRecorder } from '../stream-records/destination-status.recorder';
 import { StreamTransitions } from '../stream-records/stream-transitions';
+import { pruneCutoffs } from '../stream-history/stream-samples';
+import { StreamSamplesRepository } from '../stream-history/stream-samples.repository';
 import { StreamLifecycleService } from '../streams/stream-lifecycle.service';
 import { StreamMaintenanceRepository } from './stream-maintenance.repository';
 import {
@@ -20,6 +22,8 @@ import {
 export interface MaintenanceReport {
   streams: StreamRepair[];
   destinations: DestinationRepair[];
+  /** Chart samples deleted: past the live window, or of streams stopped longer than the retention. */
+  samplesPruned: number;
 }
 
 /** Enforces duration limits, publish and reconnect timeouts, and repairs rows stuck mid-transition. */
@@ -27,6 +31,7 @@ export interface MaintenanceReport {
 export class StreamMaintenanceService {
   private readonly logger = new Logger(StreamMaintenanceService.name);
   private readonly limits: RepairLimits;
+  private readonly historyRetentionHours: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -36,7 +41,9 @@ export class StreamMaintenanceService {
     private readonly transitions: StreamTransitions,
     private readonly destinationStatus: DestinationStatusRecorder,
     private readonly clock: Clock,
+    private readonly samples: StreamSamplesRepository,
   ) {
+    this.historyRetentionHours = config.STREAM_HISTORY_RETENTION_HOURS;
     this.limits = {
       publishTimeoutSeconds: config.STREAM_PUBLISH_TIMEOUT_SECONDS,
       reconnectTimeoutSeconds: config.STREAM_RECONNECT_TIMEOUT_SECONDS,
@@ -49,7 +56,7 @@ export class StreamMaintenanceService {
   /** Each repair re-reads its row and is skipped when the row moved on, so scans may overlap or repeat. */
   async scan(): Promise<MaintenanceReport> {
     const now = this.clock.now();
-    const report: MaintenanceReport = { streams: [], destinations: [] };
+    const report: MaintenanceReport = { streams: [], destinations: [], samplesPruned: 0 };
     for (const candidate of await this.candidates.streamCandidates()) {
       const repair = planStreamRepair(candidate, now, this.limits);
       if (repair && (await this.applyStreamRepair(repair))) report.streams.push(repair);
@@ -59,6 +66,7 @@ export class StreamMaintenanceService {
       const repair = planDestinationRepair(candidate, now, this.limits);
       if (repair && (await this.applyDestinationRepair(repair))) report.destinations.push(repair);
     }
+    report.samplesPruned = await this.samples.prune(pruneCutoffs(now, this.historyRetentionHours));
     return report;
   }
 

@@ -10,6 +10,7 @@ import {
   adminStreamDetailSchema,
   adminStreamViewSchema,
 } from '../../src/admin/streams/admin-stream-view.schemas';
+import { adminStreamHistorySchema } from '../../src/admin/streams/admin-stream-history.schemas';
 import { streamEventSchema } from '../../src/stream-records/stream-events';
 import { relay, sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -98,7 +99,15 @@ describe('admin API responses match their schemas', () => {
       outputMode: 'encode',
       outputModeReason: 'the glasses send B-frames',
       ingest: INGEST,
-      destinations: [{ id: started.body.destinations[0].id, status: 'errored', error: 'Connection refused' }],
+      destinations: [
+        {
+          id: started.body.destinations[0].id,
+          status: 'retrying',
+          attempts: 3,
+          nextRetryAt: new Date(Date.now() + 4_000).toISOString(),
+          lastError: { code: 'connection_refused', message: 'Connection refused', at: new Date().toISOString() },
+        },
+      ],
     });
     expect(report.status).toBeLessThan(300);
     const disabled = await admin.patch(`/admin/api/streams/${streamId}/destinations/${fromSaved.body.id}`, { enabled: false });
@@ -135,6 +144,12 @@ describe('admin API responses match their schemas', () => {
       events: unknown[];
     };
     expect(detail.events.length).toBeGreaterThan(2);
+    const history = (await get(
+      '/admin/api/streams/{id}/history',
+      `/admin/api/streams/${streamId}/history?minutes=30`,
+      adminStreamHistorySchema,
+    )) as { samples: unknown[] };
+    expect(history.samples.length).toBeGreaterThan(0);
 
     const relays = (await get('/admin/api/relays', '/admin/api/relays', adminRelayViewSchema.array())) as { id: string }[];
     expect(relays.find((r) => r.id === 'relay-shape-1')).toMatchObject({ heartbeatAgeSeconds: expect.any(Number) });

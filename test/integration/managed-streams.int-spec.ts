@@ -251,7 +251,7 @@ describe('managed streams API', () => {
       expect(added.body).toMatchObject({ name: 'Main channel', streamKeyMasked: '****5555', status: 'idle', enabled: true });
       const v1 = await relayView();
       expect(v1.destinations).toEqual([
-        { id: added.body.id, name: 'Main channel', url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555' },
+        { id: added.body.id, name: 'Main channel', url: 'rtmp://a.rtmp.youtube.com/live2/added-live-5555', retry: 0 },
       ]);
       expect(v1.destinationsVersion).toBeGreaterThan(v0);
 

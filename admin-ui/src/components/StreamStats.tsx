@@ -2,7 +2,7 @@ import { formatBitrate, formatDuration, formatNumber, formatTime, uptimeSeconds 
 import { useNow } from '../hooks';
 import type { AdminStream } from '../types';
 
-const GRADE_BADGE = { good: 'badge-good', degraded: 'badge-warn', poor: 'badge-bad' } as const;
+export const GRADE_BADGE = { good: 'badge-good', degraded: 'badge-warn', poor: 'badge-bad' } as const;
 
 /** Strategy, transport and the encoder's numbers for one stream. */
 export function StreamStats({ stream }: { stream: AdminStream }) {

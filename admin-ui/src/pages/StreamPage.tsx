@@ -14,6 +14,7 @@ import type { AdminApp, AdminStreamDetail } from '../types';
 import { AddStreamDestinationForm } from './stream/AddStreamDestinationForm';
 import { EventHistory } from './stream/EventHistory';
 import { StreamDestinationsTable } from './stream/StreamDestinationsTable';
+import { StreamHistory } from './stream/StreamHistory';
 
 /** One stream: preview, stats, destinations with their live state, stop, and its event history. */
 export function StreamPage({ streamId }: { streamId: string }) {
@@ -147,6 +148,7 @@ export function StreamPage({ streamId }: { streamId: string }) {
           </dl>
         </div>
       </div>
+      <StreamHistory streamPath={path} live={!ended} ingest={stream.ingest} />
       <h2>Destinations</h2>
       <StreamDestinationsTable streamPath={path} stream={stream} appName={appName} onChanged={load} />
       {ended ? null : <AddStreamDestinationForm streamPath={path} stream={stream} apps={apps} onAdded={load} />}

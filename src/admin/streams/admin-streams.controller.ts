@@ -21,6 +21,8 @@ import { AdminSessionGuard, CurrentAdmin } from '../auth/admin-session.guard';
 import type { AdminSession } from '../auth/admin-sessions.store';
 import { StreamEventDto } from '../../stream-records/stream-events';
 import { AdminEventStreamer } from './admin-event-streamer';
+import { AdminStreamHistoryDto, AdminStreamHistoryQueryDto, AdminStreamParamsDto } from './admin-stream-history.dto';
+import { AdminStreamHistoryService } from './admin-stream-history.service';
 import {
   AddAdminStreamDestinationDto,
   AdminDestinationViewDto,
@@ -45,6 +47,7 @@ export class AdminStreamsController {
   constructor(
     private readonly streams: AdminStreamsService,
     private readonly events: AdminEventStreamer,
+    private readonly history: AdminStreamHistoryService,
   ) {}
 
   @Get('streams')
@@ -57,6 +60,13 @@ export class AdminStreamsController {
   @ZodResponse({ status: 200, type: AdminStreamDetailDto })
   get(@Param('id') id: string, @Query() query: AdminStreamQueryDto) {
     return this.streams.get(id, query);
+  }
+
+  /** Samples of the stream's figures (one per 5 s at most) for the stream page's charts. */
+  @Get('streams/:id/history')
+  @ZodResponse({ status: 200, type: AdminStreamHistoryDto })
+  streamHistory(@Param() params: AdminStreamParamsDto, @Query() query: AdminStreamHistoryQueryDto) {
+    return this.history.history(params.id, query.minutes);
   }
 
   @Post('streams/:id/stop')

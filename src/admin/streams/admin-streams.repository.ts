@@ -24,6 +24,10 @@ export class AdminStreamsRepository {
     return this.prisma.managedStream.findUnique({ where: { id }, include: streamWithDestinations });
   }
 
+  findEnd(id: string): Promise<{ endedAt: Date | null } | null> {
+    return this.prisma.managedStream.findUnique({ where: { id }, select: { endedAt: true } });
+  }
+
   /** The stats of every live stream, in one light query (the dashboard's feed polls it). */
   liveStats(): Promise<LiveStatsRow[]> {
     return this.prisma.managedStream.findMany({
