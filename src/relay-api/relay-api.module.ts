@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecordingsModule } from '../recordings/recordings.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
 import { StrategiesModule } from '../strategies/strategies.module';
 import { StreamRecordsModule } from '../stream-records/stream-records.module';
@@ -7,7 +8,7 @@ import { RtmpRelayService } from './rtmp-relay.service';
 
 /** The endpoints the relay agents call: publish authorisation, destinations, status reports, heartbeats. */
 @Module({
-  imports: [StreamRecordsModule, RelayFleetModule, StrategiesModule],
+  imports: [StreamRecordsModule, RelayFleetModule, StrategiesModule, RecordingsModule],
   controllers: [RtmpRelayController],
   providers: [RtmpRelayService],
 })

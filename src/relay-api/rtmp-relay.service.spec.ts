@@ -1,3 +1,4 @@
+import type { RecordingsService } from '../recordings/recordings.service';
 import { publishAuthResponseSchema } from '../../relay/protocol/relay-protocol.schemas';
 import { strictFake } from '../../test/support/strict-fake';
 import { testConfig } from '../../test/support/test-config';
@@ -53,6 +54,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     new Clock(),
     strictFake<EncryptionService>('encryption', {}),
     mocks.reassignment,
+    strictFake<RecordingsService>('recordings', {}),
   );
   return { sut, mocks };
 }

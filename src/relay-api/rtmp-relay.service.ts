@@ -19,6 +19,7 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import { RecordingsService } from '../recordings/recordings.service';
 import { relayStreamPlan, streamStatusFromRelay } from './relay-stream-plan';
 
 /** The id the relay reports its push to Cloudflare under, for hybrid streams. */
@@ -37,6 +38,7 @@ export class RtmpRelayService {
     private readonly clock: Clock,
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
+    private readonly recordings: RecordingsService,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -155,9 +157,16 @@ export class RtmpRelayService {
 
   async heartbeat(
     relayId: string,
-    body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
+    body: {
+      load: number;
+      capacity?: number;
+      state?: 'active' | 'draining';
+      activeStreams: string[];
+      deletedRecordings?: string[];
+    },
   ) {
     await this.registry.heartbeat(relayId, body);
+    const deleteRecordings = await this.recordings.heartbeat(relayId, body.deletedRecordings ?? []);
     const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
@@ -170,6 +179,7 @@ export class RtmpRelayService {
           desired: isEnded(row.status) ? ('stop' as const) : ('run' as const),
           destinationsVersion: row.destinationsVersion,
         })),
+      deleteRecordings,
     };
   }
 }
