@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordingStatus, RelayRecordingReport } from '../../protocol/relay-protocol.schemas';
-import { serializeFlvHeader, serializeFlvTag, type FlvTag } from '../flv/flv-tags';
+import { isSequenceHeader, serializeFlvHeader, serializeFlvTag, type FlvTag } from '../flv/flv-tags';
 import type { ManagedProcess, ManagedProcessOptions } from '../process/managed-process';
 import { buildRecordingArgs } from './recording-args';
 
@@ -73,7 +73,8 @@ export class RecordingWriter {
       this.process.kill();
       return;
     }
-    if (tag.kind !== 'script') {
+    // Sequence headers carry the stream's start time, not a picture's: the duration counts frames.
+    if (tag.kind !== 'script' && !isSequenceHeader(tag)) {
       this.firstTs ??= tag.timestampMs;
       this.lastTs = Math.max(this.lastTs ?? tag.timestampMs, tag.timestampMs);
     }
