@@ -32,6 +32,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
       reconnectWindowSeconds: 60,
       slateText: 'Back soon',
       slateImageUrl: null,
+      record: true,
       destinations: [],
       attachments: [],
       ...stream,
@@ -76,6 +77,7 @@ describe('RtmpRelayService.publishAuth', () => {
         slate: { text: 'Back soon', imageUrl: null },
         destinationsVersion: 0,
         destinations: [],
+        record: true,
       },
     });
     expect(mocks.transitions.transition).not.toHaveBeenCalled();
