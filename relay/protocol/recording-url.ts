@@ -7,9 +7,7 @@ import { z } from 'zod';
  */
 
 /** Lands in nginx.conf inside quotes: no characters nginx would read. */
-export const recordingUrlSecretSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{24,128}$/, '24 to 128 letters, digits, "_" or "-"');
+export const recordingUrlSecretSchema = z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, '24 to 128 letters, digits, "_" or "-"');
 
 export const RECORDINGS_LOCATION = '/recordings/';
 

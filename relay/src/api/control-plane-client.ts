@@ -67,7 +67,7 @@ export class ControlPlaneClient {
   }
 
   async recording(body: RelayRecordingReport): Promise<void> {
-    await this.request('POST', '/api/rtmp-relay/recordings', body);
+    await this.request('POST', `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/recordings`, body);
   }
 
   private parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
