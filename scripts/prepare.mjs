@@ -2,7 +2,7 @@
 // (for `start`) the TypeScript compiled. Each step runs only when its output is missing or stale.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +39,10 @@ export function loadOrCreateLocalSecrets(logTo = log) {
     ];
     writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
     logTo(`generated local secrets in ${file} (keep it: it decrypts the stored stream keys)`);
+  }
+  // Added after the first release: files written before it get it on their next start.
+  if (!readEnvFile(file).RECORDING_URL_SECRET) {
+    appendFileSync(file, `RECORDING_URL_SECRET=${randomBytes(32).toString('base64url')}\n`);
   }
   return readEnvFile(file);
 }

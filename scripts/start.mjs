@@ -106,6 +106,8 @@ function startRelayAgent() {
     RELAY_API_URL: `http://127.0.0.1:${process.env.PORT ?? 3000}`,
     RELAY_TOKEN: process.env.RELAY_TOKENS.split(',')[0].trim(),
     RELAY_WORK_DIR: relayWorkDir(),
+    // nginx checks the recording links the API signs.
+    ...(process.env.RECORDING_URL_SECRET ? { RELAY_RECORDING_URL_SECRET: process.env.RECORDING_URL_SECRET } : {}),
   };
   log(`relay agent: RTMP on :${env.RELAY_RTMP_PORT ?? 1935}, HLS on :${env.RELAY_HLS_PORT ?? 8888}`);
   return superviseChild({

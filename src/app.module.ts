@@ -15,6 +15,7 @@ import { DestinationsModule } from './destinations/destinations.module';
 import { HealthModule } from './health/health.module';
 import { WorkerModule } from './jobs/worker.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { RedisModule } from './redis/redis.module';
 import { RelayApiModule } from './relay-api/relay-api.module';
 import { StreamsModule } from './streams/streams.module';
@@ -36,6 +37,7 @@ export class AppModule {
         DestinationsModule,
         StreamsModule,
         RelayApiModule,
+        RecordingsModule,
         CloudflareStatusModule,
         HealthModule,
         MetricsModule,

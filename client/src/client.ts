@@ -3,6 +3,7 @@ import type {
   CreateManagedStreamInput,
   CreateSavedDestinationInput,
   ManagedStreamResponse,
+  RecordingListResponse,
   SavedDestinationResponse,
   StreamDestinationResponse,
   StreamEvent,
@@ -15,6 +16,7 @@ export type RestreamClientOptions = TransportOptions;
 export type ManagedStream = ManagedStreamResponse;
 export type StreamDestination = StreamDestinationResponse;
 export type SavedDestination = SavedDestinationResponse;
+export type Recording = RecordingListResponse['recordings'][number];
 
 export interface ListStreamsQuery {
   userId?: string;
@@ -82,6 +84,18 @@ export class RestreamClient {
   retryDestination(streamId: string, destinationId: string): Promise<StreamDestination> {
     return this.transport.call('POST /api/managed-streams/{streamId}/destinations/{destinationId}/retry', {
       path: { streamId, destinationId },
+    });
+  }
+
+  /** The stream's recordings (relay streams created with `record`), oldest first; `downloadUrl` expires. */
+  async listRecordings(streamId: string): Promise<Recording[]> {
+    return (await this.transport.call('GET /api/managed-streams/{streamId}/recordings', { path: { streamId } })).recordings;
+  }
+
+  /** Deletes a finished recording (the file follows on the relay shortly). */
+  async deleteRecording(streamId: string, recordingId: string): Promise<void> {
+    await this.transport.call('DELETE /api/managed-streams/{streamId}/recordings/{recordingId}', {
+      path: { streamId, recordingId },
     });
   }
 

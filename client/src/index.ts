@@ -1,5 +1,12 @@
 export { RestreamClient } from './client.js';
-export type { ListStreamsQuery, ManagedStream, RestreamClientOptions, SavedDestination, StreamDestination } from './client.js';
+export type {
+  ListStreamsQuery,
+  ManagedStream,
+  Recording,
+  RestreamClientOptions,
+  SavedDestination,
+  StreamDestination,
+} from './client.js';
 export {
   AlreadyStreamingError,
   ApiError,

@@ -88,6 +88,8 @@ export const relayStreamPlanSchema = z.object({
   slate: slateSchema,
   destinationsVersion: z.number().int(),
   destinations: z.array(relayDestinationSchema).max(100),
+  /** Write the clean stream to a fragmented MP4 on the relay, one file per stream session. */
+  record: z.boolean().default(false),
 });
 export type RelayStreamPlan = z.infer<typeof relayStreamPlanSchema>;
 
@@ -176,11 +178,33 @@ export const relayRegistrationSchema = z.object({
 });
 export type RelayRegistration = z.infer<typeof relayRegistrationSchema>;
 
+export const recordingIdSchema = z.string().regex(/^rec_[A-Za-z0-9_-]{1,64}$/);
+export const recordingStatusSchema = z.enum(['recording', 'ready', 'failed']);
+export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
+
+/** A recording as the relay writing it sees it: sent when it starts, while it grows and when it ends. */
+export const relayRecordingReportSchema = z.object({
+  id: recordingIdSchema,
+  streamId: z.string().min(1).max(64),
+  userId: z.string().min(1).max(512),
+  status: recordingStatusSchema,
+  /** The file's name in the relay's recordings directory (served as /recordings/{file}). */
+  file: z.string().regex(/^[A-Za-z0-9_-]{1,128}\.mp4$/),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().nullable(),
+  durationSeconds: z.number().min(0).max(1e8),
+  sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  error: z.string().max(500).optional(),
+});
+export type RelayRecordingReport = z.infer<typeof relayRecordingReportSchema>;
+
 export const relayHeartbeatSchema = z.object({
   load: z.number().int().min(0).max(100_000),
   capacity: z.number().int().min(1).max(10_000).optional(),
   state: z.enum(['active', 'draining']).optional(),
   activeStreams: z.array(z.string().min(1).max(64)).max(10_000).default([]),
+  /** Recordings whose files this relay removed since the API asked (the API then forgets them). */
+  deletedRecordings: z.array(recordingIdSchema).max(1000).default([]),
   /** What the relay's streams really use; `capacity` is derived from it when the relay measures its own. */
   usage: z
     .object({
@@ -205,6 +229,11 @@ export const relayHeartbeatResponseSchema = z.object({
       destinationsVersion: z.number().int(),
     }),
   ),
+  /** Recording files this relay should remove (deleted by an app or past retention); absent: none. */
+  deleteRecordings: z
+    .array(z.object({ id: recordingIdSchema, file: relayRecordingReportSchema.shape.file }))
+    .max(1000)
+    .default([]),
 });
 export type RelayHeartbeatResponse = z.infer<typeof relayHeartbeatResponseSchema>;
 

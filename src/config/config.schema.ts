@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingUrlSecretSchema } from '../../relay/protocol/recording-url';
 
 const commaList = z.string().transform((value) =>
   value
@@ -101,6 +102,17 @@ export const configSchema = z
     WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(1000),
     WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(600_000),
     WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+    /** Shared with the relays (their RELAY_RECORDING_URL_SECRET): signs recording download links. Unset: no links. */
+    RECORDING_URL_SECRET: optional(recordingUrlSecretSchema),
+    RECORDING_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    /** Recordings older than this are deleted (file on the relay and row). */
+    RECORDING_RETENTION_DAYS: z.coerce.number().min(0.0001).max(36_500).default(30),
+    RECORDING_RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
     APP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     ADMIN_USERNAME: z.string().trim().min(1).max(100).default('admin'),
     // Empty counts as unset (docker-compose's `${X:-}`): the dashboard then answers 503.

@@ -25,6 +25,7 @@ export class JobSchedulesService implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.relayHealth) private readonly relayHealth: Queue,
     @InjectQueue(QUEUES.streamMaintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.appWebhooks) private readonly webhooks: Queue,
+    @InjectQueue(QUEUES.recordings) private readonly recordings: Queue,
   ) {}
 
   schedules(): Schedule[] {
@@ -48,6 +49,12 @@ export class JobSchedulesService implements OnApplicationBootstrap {
         everyMs: this.config.WEBHOOK_DISPATCH_INTERVAL_MS,
       },
       { queue: this.webhooks, schedulerId: schedulerIds.webhookPrune, jobName: 'webhooks.prune', everyMs: 3600_000 },
+      {
+        queue: this.recordings,
+        schedulerId: schedulerIds.recordingRetention,
+        jobName: 'recordings.expire',
+        everyMs: this.config.RECORDING_RETENTION_INTERVAL_MS,
+      },
     ];
   }
 

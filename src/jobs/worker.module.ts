@@ -4,6 +4,8 @@ import { CloudflareStatusModule } from '../cloudflare-status/cloudflare-status.m
 import { CloudflareProcessor } from '../cloudflare-status/cloudflare.processor';
 import { QueuesModule } from '../queues/queues.module';
 import { RelayFleetModule } from '../relays/relay-fleet.module';
+import { RecordingsModule } from '../recordings/recordings.module';
+import { RecordingsProcessor } from '../recordings/recordings.processor';
 import { RelayHealthProcessor } from '../relays/relay-health.processor';
 import { StreamMaintenanceModule } from '../stream-maintenance/stream-maintenance.module';
 import { StreamRecordsModule } from '../stream-records/stream-records.module';
@@ -26,6 +28,7 @@ import { JobSchedulesService } from './job-schedules.service';
     CloudflareStatusModule,
     StreamMaintenanceModule,
     WebhooksModule,
+    RecordingsModule,
   ],
   providers: [
     StreamLifecycleProcessor,
@@ -33,6 +36,7 @@ import { JobSchedulesService } from './job-schedules.service';
     CloudflareSchedules,
     RelayHealthProcessor,
     AppWebhooksProcessor,
+    RecordingsProcessor,
     JobSchedulesService,
   ],
 })

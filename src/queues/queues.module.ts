@@ -22,6 +22,7 @@ import { StreamLifecycleProducer } from './stream-lifecycle.producer';
     BullModule.registerQueue({ name: QUEUES.relayHealth }),
     BullModule.registerQueue({ name: QUEUES.streamMaintenance }),
     BullModule.registerQueue({ name: QUEUES.appWebhooks }),
+    BullModule.registerQueue({ name: QUEUES.recordings }),
   ],
   providers: [StreamLifecycleProducer, CloudflareJobsProducer],
   exports: [StreamLifecycleProducer, CloudflareJobsProducer, BullModule],

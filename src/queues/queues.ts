@@ -7,6 +7,7 @@ export const QUEUES = {
   relayHealth: 'relay-health',
   streamMaintenance: 'stream-maintenance',
   appWebhooks: 'app-webhooks',
+  recordings: 'recordings',
 } as const;
 
 export interface JobPayloads {
@@ -27,6 +28,8 @@ export interface JobPayloads {
   'webhooks.dispatch': Record<string, never>;
   'webhooks.deliver': { deliveryId: string };
   'webhooks.prune': Record<string, never>;
+  /** Recurring: asks the relays to delete recordings past RECORDING_RETENTION_DAYS. */
+  'recordings.expire': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -51,4 +54,5 @@ export const schedulerIds = {
   streamMaintenance: 'stream-maintenance-scan',
   webhookDispatch: 'webhook-dispatch',
   webhookPrune: 'webhook-prune',
+  recordingRetention: 'recording-retention',
 };

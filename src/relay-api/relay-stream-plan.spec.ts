@@ -10,6 +10,7 @@ describe('relayStreamPlan', () => {
     reconnectWindowSeconds: 90,
     slateText: 'Back soon',
     slateImageUrl: 'https://cdn.example.com/slate.png',
+    record: true,
   };
   const destinations = [{ id: 'dst_1', name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2/key', retry: 0 }];
 
@@ -24,6 +25,7 @@ describe('relayStreamPlan', () => {
       slate: { text: 'Back soon', imageUrl: 'https://cdn.example.com/slate.png' },
       destinationsVersion: 3,
       destinations,
+      record: true,
     });
   });
 

@@ -13,6 +13,7 @@ export interface PlannedStream extends StreamSlateColumns {
   userId: string;
   quality: string;
   destinationsVersion: number;
+  record: boolean;
 }
 
 /** Everything a relay needs to carry the stream, given the destinations it should feed. */
@@ -26,6 +27,7 @@ export function relayStreamPlan(row: PlannedStream, destinations: RelayDestinati
     slate: slateOf(row),
     destinationsVersion: row.destinationsVersion,
     destinations,
+    record: row.record,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { RelayTokenGuard } from '../auth/relay-token.guard';
 import type { RelayRecord } from '../relays/relays.repository';
+import { RecordingsService } from '../recordings/recordings.service';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
 import {
@@ -12,6 +13,7 @@ import {
   PublishAuthResponseDto,
   RelayHeartbeatDto,
   RelayHeartbeatResponseDto,
+  RelayRecordingReportDto,
   RelayRegistrationDto,
   RelayResponseDto,
   RelayStreamPlanDto,
@@ -31,6 +33,7 @@ export class RtmpRelayController {
   constructor(
     private readonly relayService: RtmpRelayService,
     private readonly registry: RelayRegistryService,
+    private readonly recordings: RecordingsService,
   ) {}
 
   /** The stream's plan (window, slate, destinations); fetched again when destinationsVersion changes. */
@@ -76,6 +79,14 @@ export class RtmpRelayController {
   @Get('relays')
   async list() {
     return { relays: (await this.registry.list()).map(presentRelay) };
+  }
+
+  /** A recording this relay writes: started, its progress, and how it ended. */
+  @Post('relays/:relayId/recordings')
+  @HttpCode(200)
+  async recording(@Param('relayId') relayId: string, @Body() body: RelayRecordingReportDto): Promise<{ ok: true }> {
+    await this.recordings.report(relayId, body);
+    return { ok: true };
   }
 
   @Post('relays/:relayId/heartbeat')

@@ -1,3 +1,4 @@
+import type { RecordingsService } from '../recordings/recordings.service';
 import { publishAuthResponseSchema } from '../../relay/protocol/relay-protocol.schemas';
 import { strictFake } from '../../test/support/strict-fake';
 import { testConfig } from '../../test/support/test-config';
@@ -32,6 +33,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
       reconnectWindowSeconds: 60,
       slateText: 'Back soon',
       slateImageUrl: null,
+      record: true,
       destinations: [],
       attachments: [],
       ...stream,
@@ -55,6 +57,7 @@ function setup(stream: Partial<StreamRow> | null, knownRelays: string[] = []) {
     strictFake<EncryptionService>('encryption', {}),
     mocks.reassignment,
     strictFake<StreamSamplesRepository>('samples', {}),
+    strictFake<RecordingsService>('recordings', {}),
   );
   return { sut, mocks };
 }
@@ -76,6 +79,7 @@ describe('RtmpRelayService.publishAuth', () => {
         slate: { text: 'Back soon', imageUrl: null },
         destinationsVersion: 0,
         destinations: [],
+        record: true,
       },
     });
     expect(mocks.transitions.transition).not.toHaveBeenCalled();
@@ -145,6 +149,7 @@ describe('RtmpRelayService.streamStatus', () => {
       strictFake<EncryptionService>('encryption', {}),
       strictFake<RelayReassignmentService>('reassignment', {}),
       strictFake<StreamSamplesRepository>('samples', { record: jest.fn(async () => true) }),
+      strictFake<RecordingsService>('recordings', {}),
     );
     return { sut, record, transition };
   }

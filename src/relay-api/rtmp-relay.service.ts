@@ -25,6 +25,7 @@ import { StrategyDestinations } from '../strategies/strategy-destinations';
 import { userPathSegment } from '../stream-records/user-path-segment';
 import { streamIngestHealthEvent, streamPlaybackEvent } from '../stream-records/stream-events';
 import { RelayRegistryService } from '../relays/relay-registry.service';
+import { RecordingsService } from '../recordings/recordings.service';
 import { sampleFromReport } from '../stream-history/stream-samples';
 import { StreamSamplesRepository } from '../stream-history/stream-samples.repository';
 import { relayStreamPlan, STOP_CONFIRMED_REASON, streamStatusFromRelay } from './relay-stream-plan';
@@ -46,6 +47,7 @@ export class RtmpRelayService {
     private readonly encryption: EncryptionService,
     private readonly reassignment: RelayReassignmentService,
     private readonly samples: StreamSamplesRepository,
+    private readonly recordings: RecordingsService,
   ) {}
 
   /** The relay may name the user by id or by the path segment it saw in the RTMP URL. */
@@ -169,10 +171,17 @@ export class RtmpRelayService {
 
   async heartbeat(
     relayId: string,
-    body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
+    body: {
+      load: number;
+      capacity?: number;
+      state?: 'active' | 'draining';
+      activeStreams: string[];
+      deletedRecordings?: string[];
+    },
   ) {
     await this.registry.heartbeat(relayId, body);
     await this.confirmStops(relayId, body.activeStreams);
+    const deleteRecordings = await this.recordings.heartbeat(relayId, body.deletedRecordings ?? []);
     const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
@@ -185,6 +194,7 @@ export class RtmpRelayService {
           desired: isEnded(row.status) ? ('stop' as const) : ('run' as const),
           destinationsVersion: row.destinationsVersion,
         })),
+      deleteRecordings,
     };
   }
 

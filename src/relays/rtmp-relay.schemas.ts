@@ -9,6 +9,7 @@ import {
   relayResponseSchema,
   relayStreamPlanSchema,
   relayStreamStatusSchema,
+  relayRecordingReportSchema,
 } from '../../relay/protocol/relay-protocol.schemas';
 
 /**
@@ -27,4 +28,5 @@ Object.defineProperty(PublishAuthResponseDto, 'name', { value: 'PublishAuthRespo
 export class RelayRegistrationDto extends createZodDto(relayRegistrationSchema) {}
 export class RelayHeartbeatDto extends createZodDto(relayHeartbeatSchema) {}
 export class RelayHeartbeatResponseDto extends createZodDto(relayHeartbeatResponseSchema) {}
+export class RelayRecordingReportDto extends createZodDto(relayRecordingReportSchema) {}
 export class RelayResponseDto extends createZodDto(relayResponseSchema) {}

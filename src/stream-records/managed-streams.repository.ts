@@ -35,6 +35,7 @@ export interface NewStreamRow {
   enableWebRTC: boolean;
   durationLimit: number | null;
   reconnectWindowSeconds: number;
+  record: boolean;
   slateText: string;
   slateImageUrl: string | null;
   appId: string;

@@ -73,6 +73,10 @@ export const createManagedStreamSchema = z
           `(${RECONNECT_WINDOW_DEFAULT_SECONDS} unless set in the dashboard).`,
       ),
     slate: slateInputSchema.optional(),
+    record: z
+      .boolean()
+      .optional()
+      .describe("Record the stream (relay streams: one MP4 per stream session). Default: the app's recordByDefault."),
   })
   .refine((body) => body.restreamDestinations.length + body.savedDestinationIds.length <= MAX_DESTINATIONS_PER_REQUEST, {
     message: `at most ${MAX_DESTINATIONS_PER_REQUEST} destinations in all`,
@@ -81,14 +85,18 @@ export const createManagedStreamSchema = z
 export class CreateManagedStreamDto extends createZodDto(createManagedStreamSchema) {}
 export type CreateManagedStreamRequest = z.output<typeof createManagedStreamSchema>;
 /** A request with the calling app's defaults filled in. */
-export type CreateManagedStreamInput = CreateManagedStreamRequest & { reconnectWindowSeconds: number };
+export type CreateManagedStreamInput = CreateManagedStreamRequest & { reconnectWindowSeconds: number; record: boolean };
 
 /** Pure: what the request leaves out, the app's settings decide. */
 export function withAppDefaults(
   request: CreateManagedStreamRequest,
-  app: { defaultReconnectWindowSeconds: number },
+  app: { defaultReconnectWindowSeconds: number; recordByDefault: boolean },
 ): CreateManagedStreamInput {
-  return { ...request, reconnectWindowSeconds: request.reconnectWindowSeconds ?? app.defaultReconnectWindowSeconds };
+  return {
+    ...request,
+    reconnectWindowSeconds: request.reconnectWindowSeconds ?? app.defaultReconnectWindowSeconds,
+    record: request.record ?? app.recordByDefault,
+  };
 }
 
 export const addStreamDestinationSchema = restreamDestinationInputSchema
@@ -160,6 +168,7 @@ export const managedStreamResponseSchema = z.object({
   durationLimit: z.number().int().nullable(),
   reconnectWindowSeconds: z.number().int().describe('Seconds the slate stays on air while the glasses are away; 0: none'),
   slate: slateSchema,
+  record: z.boolean().describe('The stream is recorded (GET .../recordings)'),
   joined: z.boolean().describe('True when this request joined a stream another app had started'),
   apps: z.number().int().describe('How many apps are attached'),
   createdAt: z.string(),

@@ -73,6 +73,7 @@ function input(overrides: Partial<CreateManagedStreamInput> = {}): CreateManaged
     restreamDestinations: [],
     savedDestinationIds: [],
     reconnectWindowSeconds: 60,
+    record: false,
     ...overrides,
   };
 }
@@ -314,6 +315,7 @@ const liveStream: NewStreamRow = {
   enableWebRTC: false,
   durationLimit: null,
   reconnectWindowSeconds: 60,
+  record: false,
   slateText: 'back soon',
   slateImageUrl: null,
 };

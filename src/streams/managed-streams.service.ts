@@ -166,6 +166,7 @@ export class ManagedStreamsService {
       enableWebRTC: input.enableWebRTC,
       durationLimit: input.durationLimit ?? null,
       reconnectWindowSeconds: input.reconnectWindowSeconds,
+      record: input.record,
       ...slateColumns(input.slate),
     };
     const view = { ...stream, status: 'initializing' as const, relayId: null, cloudflareLiveInputId: null };

@@ -34,6 +34,7 @@ export class StreamPresenter {
       durationLimit: row.durationLimit,
       reconnectWindowSeconds: row.reconnectWindowSeconds,
       slate: slateOf(row),
+      record: row.record,
       joined,
       apps: row.attachments.length,
       createdAt: row.createdAt.toISOString(),

@@ -102,6 +102,15 @@ describe('RestreamClient against the real API', () => {
     expect(await caught(client.getSavedDestination(saved.id))).toBeInstanceOf(NotFoundError);
   });
 
+  it("lists and deletes a stream's recordings, with NotFoundError for unknown ones", async () => {
+    const started = await client.startManagedStream({ userId: 'recorder@example.com', record: true });
+    expect(started.record).toBe(true);
+    expect(await client.listRecordings(started.streamId)).toEqual([]);
+    expect(await caught(client.deleteRecording(started.streamId, 'rec_missing'))).toBeInstanceOf(NotFoundError);
+    expect(await caught(client.listRecordings('ms_does_not_exist'))).toBeInstanceOf(NotFoundError);
+    await client.stopStream(started.streamId);
+  });
+
   it('throws AlreadyStreamingError with the live stream when the app starts the same user twice', async () => {
     const first = await client.startManagedStream({ userId: 'twice@example.com' });
     const error = await caught(client.startManagedStream({ userId: 'twice@example.com' }));

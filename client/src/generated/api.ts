@@ -17,6 +17,8 @@ export interface CreateManagedStreamInput {
   quality?: '480p' | '720p' | '1080p';
   /** Seconds the destinations keep receiving a slate while the glasses are disconnected; the stream ends when they do not come back in time. 0: no slate. Set when the stream starts; an app that joins does not change it. Default: the app's default reconnect window (60 unless set in the dashboard). */
   reconnectWindowSeconds?: number;
+  /** Record the stream (relay streams: one MP4 per stream session). Default: the app's recordByDefault. */
+  record?: boolean;
   restreamDestinations?: Array<{
     enabled?: boolean;
     name?: string;
@@ -116,6 +118,8 @@ export interface ManagedStreamListResponse {
     quality: string;
     /** Seconds the slate stays on air while the glasses are away; 0: none */
     reconnectWindowSeconds: number;
+    /** The stream is recorded (GET .../recordings) */
+    record: boolean;
     slate: {
       imageUrl: string | null;
       text: string;
@@ -208,6 +212,8 @@ export interface ManagedStreamResponse {
   quality: string;
   /** Seconds the slate stays on air while the glasses are away; 0: none */
   reconnectWindowSeconds: number;
+  /** The stream is recorded (GET .../recordings) */
+  record: boolean;
   slate: {
     imageUrl: string | null;
     text: string;
@@ -232,6 +238,21 @@ export interface ManagedStreamResponse {
   streamId: string;
   userId: string;
   webrtcUrl: string | null;
+}
+
+export interface RecordingListResponse {
+  recordings: Array<{
+    /** Signed, expires (RECORDING_URL_TTL_SECONDS); null when downloads are not configured or the relay is unknown */
+    downloadUrl: string | null;
+    /** Seconds of media written so far */
+    durationSeconds: number;
+    endedAt: string | null;
+    id: string;
+    sizeBytes: number;
+    startedAt: string;
+    /** `recording` while live, `ready` once finished, `failed` if it could not be written */
+    status: 'recording' | 'ready' | 'failed';
+  }>;
 }
 
 export interface SavedDestinationListResponse {
@@ -460,5 +481,26 @@ export interface ApiOperations {
     body: undefined;
     status: 200;
     response: StreamEvent;
+  };
+  /** RecordingsController_list */
+  'GET /api/managed-streams/{streamId}/recordings': {
+    path: {
+      streamId: string;
+    };
+    query: Record<string, never>;
+    body: undefined;
+    status: 200;
+    response: RecordingListResponse;
+  };
+  /** RecordingsController_delete */
+  'DELETE /api/managed-streams/{streamId}/recordings/{recordingId}': {
+    path: {
+      streamId: string;
+      recordingId: string;
+    };
+    query: Record<string, never>;
+    body: undefined;
+    status: 204;
+    response: void;
   };
 }

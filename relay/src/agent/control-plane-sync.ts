@@ -19,6 +19,10 @@ export interface ControlPlaneSyncHandlers {
   onDestinationsChanged(pipeline: StreamPipeline): Promise<void>;
   /** After each heartbeat, for the agent's own periodic readings. */
   onHeartbeat(): Promise<void>;
+  /** Recording files removed and not yet confirmed to the API. */
+  recordingDeletions(): { ids: string[]; confirmed(): void };
+  /** The API wants these recording files gone. */
+  onDeleteRecordings(recordings: { id: string; file: string }[]): void;
 }
 
 const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
@@ -201,10 +205,12 @@ export class ControlPlaneSync {
       const headroom = this.handlers.headroom();
       this.metrics.capacity.set(this.capacity(headroom));
       this.metrics.cpuPercent.set(headroom.used.cpuPercent);
+      const deletions = this.handlers.recordingDeletions();
       const answer = await this.api.heartbeat({
         load: pipelines.length,
         capacity: this.capacity(headroom),
         activeStreams: pipelines.map((p) => p.stream.streamId),
+        deletedRecordings: deletions.ids,
         usage: {
           cores: availableParallelism(),
           cpuPercent: Math.round(headroom.used.cpuPercent * 10) / 10,
@@ -214,6 +220,8 @@ export class ControlPlaneSync {
           freeStreams: headroom.freeStreams,
         },
       });
+      deletions.confirmed();
+      this.handlers.onDeleteRecordings(answer.deleteRecordings);
       for (const stream of answer.streams) {
         const pipeline = this.handlers.pipeline(stream.streamId);
         if (!pipeline) continue;

@@ -8,7 +8,8 @@ import type { RelayStopCause, RelayStreamPlan } from '../../protocol/relay-proto
 import { ControlPlaneClient } from '../api/control-plane-client';
 import { RelayMetrics } from '../metrics/relay-metrics';
 import { NginxServer } from '../nginx/nginx-server';
-import { hlsRoot, LIVE_APP } from '../nginx/relay-nginx-conf';
+import { hlsRoot, LIVE_APP, recordingsRoot } from '../nginx/relay-nginx-conf';
+import { RelayRecordings } from '../recording/relay-recordings';
 import { killOrphans } from '../process/orphans';
 import { playRtmp } from '../rtmp/rtmp-player';
 import { publishRtmp } from '../rtmp/rtmp-publisher';
@@ -40,6 +41,7 @@ export class RelayAgent {
   private readonly sync: ControlPlaneSync;
   private readonly ffmpeg: FfmpegLauncher;
   private readonly slates: SlateRenderer;
+  private readonly recordings: RelayRecordings;
   private readonly usage = new ProcessUsage();
   /** Chosen at start: the configured hardware encoder if it works here, else libx264. */
   private videoEncoder: VideoEncoderName = 'libx264';
@@ -59,6 +61,7 @@ export class RelayAgent {
       rtmpPort: config.RELAY_RTMP_PORT,
       hlsPort: config.RELAY_HLS_PORT,
       controlPort: config.RELAY_CONTROL_PORT,
+      recordingUrlSecret: config.RELAY_RECORDING_URL_SECRET,
     });
     const api = new ControlPlaneClient(config.RELAY_API_URL, config.RELAY_TOKEN, config.RELAY_ID);
     this.sync = new ControlPlaneSync(api, config, log, this.metrics, {
@@ -70,12 +73,23 @@ export class RelayAgent {
         await this.endStream(pipeline, 'stopped by the API');
       },
       onDestinationsChanged: (pipeline) => this.refreshPlan(pipeline),
+      recordingDeletions: () => this.recordings.pendingDeletions(),
+      onDeleteRecordings: (recordings) => this.recordings.remove(recordings),
       onHeartbeat: async () => {
+        this.recordings.reportProgress();
         const clients = await this.nginx.connectedClients();
         if (clients !== null) this.metrics.rtmpConnections.set(clients);
       },
     });
     this.ffmpeg = new FfmpegLauncher(config.FFMPEG_PATH, this.runDir, log);
+    this.recordings = new RelayRecordings({
+      dir: recordingsRoot(config.RELAY_WORK_DIR),
+      createProcess: (label, options) => this.ffmpeg.create(label, { process: 'recording' }, options),
+      report: (report) => api.recording(report),
+      warn: (message, context) => log.warn(context, message),
+      graceMs: config.RELAY_STOP_GRACE_MS,
+      now: () => Date.now(),
+    });
     this.trustedCas = config.RELAY_TLS_CA_FILE
       ? [...rootCertificates, readFileSync(config.RELAY_TLS_CA_FILE, 'utf8')]
       : undefined;
@@ -245,6 +259,7 @@ export class RelayAgent {
       destinationMaxRefusals: this.config.RELAY_DESTINATION_MAX_REFUSALS,
       onEnded: (ended, reason) => void this.endStream(ended, reason),
       onWarning: (_, message) => this.log.warn(context, message),
+      startRecording: (identity) => this.recordings.start(identity),
       now: () => Date.now(),
     });
     this.pipelines.set(stream.streamId, pipeline);

@@ -1,6 +1,7 @@
 import { hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { recordingUrlSecretSchema } from '../../protocol/recording-url';
 import { VIDEO_ENCODER_NAMES } from '../ffmpeg/video-encoders';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -42,6 +43,8 @@ export const relayConfigSchema = z.object({
   RELAY_DESTINATION_MAX_REFUSALS: z.coerce.number().int().min(1).max(1000).default(5),
   /** PEM file of extra certificates to trust for rtmps:// destinations (a private CA), besides the system's. */
   RELAY_TLS_CA_FILE: z.string().min(1).optional(),
+  /** The API's RECORDING_URL_SECRET: nginx checks recording download links with it. Unset: no downloads. */
+  RELAY_RECORDING_URL_SECRET: recordingUrlSecretSchema.optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   /**
    * H.264 encoder: libx264 (CPU), a hardware one (falls back to libx264 with a warning when its trial

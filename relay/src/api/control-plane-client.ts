@@ -7,6 +7,7 @@ import {
   type PublishAuthResponse,
   type RelayHeartbeat,
   type RelayHeartbeatResponse,
+  type RelayRecordingReport,
   type RelayRegistration,
   type RelayStreamPlan,
   type RelayStreamStatus,
@@ -63,6 +64,10 @@ export class ControlPlaneClient {
 
   async streamStatus(body: RelayStreamStatus): Promise<void> {
     await this.request('POST', '/api/rtmp-relay/stream-status', body);
+  }
+
+  async recording(body: RelayRecordingReport): Promise<void> {
+    await this.request('POST', `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/recordings`, body);
   }
 
   private parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

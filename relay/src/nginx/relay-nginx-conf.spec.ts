@@ -27,4 +27,25 @@ describe('buildRelayNginxConf', () => {
     expect(conf).toMatch(/location \/stat \{\s*rtmp_stat all;\s*allow 127\.0\.0\.1;\s*deny all;/);
     expect(conf).toContain('daemon off;');
   });
+
+  it('serves recordings only to links signed with the shared secret and not expired', () => {
+    const secret = 'a-shared-secret-of-24-chars';
+    const signed = buildRelayNginxConf({
+      modulePath: '/m.so',
+      workDir: '/var/relay',
+      bindHost: '0.0.0.0',
+      rtmpPort: 1935,
+      hlsPort: 8888,
+      controlPort: 8890,
+      recordingUrlSecret: secret,
+    });
+    const location = /location \/recordings\/ \{([\s\S]*?)\n {8}\}/.exec(signed)![1];
+    expect(location).toContain('secure_link $arg_md5,$arg_expires;');
+    expect(location).toContain(`secure_link_md5 "$secure_link_expires$uri ${secret}";`);
+    expect(location).toContain('if ($secure_link = "") { return 403; }');
+    expect(location).toContain('if ($secure_link = "0") { return 403; }');
+    expect(location).toContain('alias /var/relay/recordings/;');
+    // Without a secret nothing is served.
+    expect(conf).toContain('location /recordings/ { return 403; }');
+  });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { RECORDINGS_LOCATION } from '../../protocol/recording-url';
 
 export interface RelayNginxConfInput {
   modulePath: string;
@@ -7,12 +8,33 @@ export interface RelayNginxConfInput {
   rtmpPort: number;
   hlsPort: number;
   controlPort: number;
+  /** Signed recording downloads (secure_link); absent: /recordings/ refuses everything. */
+  recordingUrlSecret?: string;
 }
 
 export const LIVE_APP = 'live';
 
 export function hlsRoot(workDir: string): string {
   return path.join(workDir, 'hls');
+}
+
+export function recordingsRoot(workDir: string): string {
+  return path.join(workDir, 'recordings');
+}
+
+/** Only a link the API signed and that has not expired gets the file; anything else is a 403. */
+function recordingsLocation(workDir: string, secret: string | undefined): string {
+  if (!secret) return `location ${RECORDINGS_LOCATION} { return 403; }`;
+  return `location ${RECORDINGS_LOCATION} {
+            secure_link $arg_md5,$arg_expires;
+            secure_link_md5 "$secure_link_expires$uri ${secret}";
+            if ($secure_link = "") { return 403; }
+            if ($secure_link = "0") { return 403; }
+            alias ${recordingsRoot(workDir)}/;
+            types { video/mp4 mp4; }
+            add_header Cache-Control private;
+            add_header Access-Control-Allow-Origin *;
+        }`;
 }
 
 /**
@@ -78,6 +100,8 @@ http {
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
         }
+
+        ${recordingsLocation(workDir, input.recordingUrlSecret)}
 
         location /stat {
             rtmp_stat all;

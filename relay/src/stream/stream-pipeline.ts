@@ -50,6 +50,13 @@ export interface StreamIdentity {
   userId: string;
 }
 
+/** Where the clean stream is recorded (recording-writer.ts): fed like a destination, from the start. */
+export interface RecordingSink {
+  start(startTags: readonly FlvTag[]): void;
+  push(tag: FlvTag): void;
+  stop(): Promise<void>;
+}
+
 export interface PipelineDeps {
   openInput(
     stream: StreamIdentity,
@@ -74,6 +81,8 @@ export interface PipelineDeps {
   /** The pipeline ended by itself (the publisher left without a window, or the window ran out). */
   onEnded(pipeline: StreamPipeline, reason: string): void;
   onWarning(pipeline: StreamPipeline, message: string): void;
+  /** For a plan with `record`: the recording of this stream session. */
+  startRecording?(stream: StreamIdentity): RecordingSink;
   now(): number;
 }
 
@@ -102,6 +111,7 @@ export class StreamPipeline {
   private readonly encoder: EncoderRunner;
   private readonly fanout: MediaFanout;
   private readonly publishers = new Map<string, DestinationPublisher>();
+  private recording: RecordingSink | null = null;
   private input: RtmpPlayer | null = null;
   /** nginx's id of the publisher being played: its on_publish_done is the one that counts. */
   private inputClient: string | null = null;
@@ -147,7 +157,7 @@ export class StreamPipeline {
     this.startedAt = deps.now();
     this.modeReason = deps.passthrough ? 'encoded: the input is being watched' : 'encoded: passthrough is off';
     this.fanout = new MediaFanout(
-      () => this.publishers.values(),
+      () => (this.recording ? [...this.publishers.values(), this.recording] : this.publishers.values()),
       () => deps.now(),
     );
     this.encoder = new EncoderRunner({
@@ -231,6 +241,10 @@ export class StreamPipeline {
     this.hlsTimer = setInterval(() => this.checkHls(), 200);
     this.ingestTimer = setInterval(() => this.checkIngest(), INGEST_CHECK_MS);
     void this.setDestinations(this.plan.destinations, this.plan.destinationsVersion);
+    if (this.plan.record && this.deps.startRecording) {
+      this.recording = this.deps.startRecording(this.stream);
+      this.recording.start(this.fanout.startTags());
+    }
   }
 
   /** A publish started (first or again): from its first keyframe the glasses are on air. */
@@ -313,7 +327,7 @@ export class StreamPipeline {
     // The encoder first, so its last pictures reach the destinations before their sessions end.
     await this.encoder.stop();
     this.endHlsPlaylist();
-    await Promise.all([...this.publishers.values()].map((publisher) => publisher.stop()));
+    await Promise.all([...[...this.publishers.values()].map((publisher) => publisher.stop()), this.recording?.stop()]);
     this.move('stopped');
     this.deps.onChange(this);
   }
