@@ -157,10 +157,11 @@ export class RtmpRelayService {
     relayId: string,
     body: { load: number; capacity?: number; state?: 'active' | 'draining'; activeStreams: string[] },
   ) {
-    await this.registry.heartbeat(relayId, body);
+    const relay = await this.registry.heartbeat(relayId, body);
     const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
+      state: relay.state,
       streams: body.activeStreams
         .map((id) => rows.get(id))
         .filter((row) => row !== undefined)

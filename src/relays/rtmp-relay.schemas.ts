@@ -3,6 +3,7 @@ import {
   hlsReadySchema,
   publishAuthRequestSchema,
   publishAuthResponseSchema,
+  relayHandOverResponseSchema,
   relayHeartbeatResponseSchema,
   relayHeartbeatSchema,
   relayRegistrationSchema,
@@ -28,3 +29,4 @@ export class RelayRegistrationDto extends createZodDto(relayRegistrationSchema) 
 export class RelayHeartbeatDto extends createZodDto(relayHeartbeatSchema) {}
 export class RelayHeartbeatResponseDto extends createZodDto(relayHeartbeatResponseSchema) {}
 export class RelayResponseDto extends createZodDto(relayResponseSchema) {}
+export class RelayHandOverResponseDto extends createZodDto(relayHandOverResponseSchema) {}

@@ -18,6 +18,8 @@ export interface ControlPlaneSyncHandlers {
   onDestinationsChanged(pipeline: StreamPipeline): Promise<void>;
   /** After each heartbeat, for the agent's own periodic readings. */
   onHeartbeat(): Promise<void>;
+  /** An operator asked the API to drain this relay. */
+  onDrainRequested(): void;
 }
 
 const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
@@ -38,6 +40,7 @@ export class ControlPlaneSync {
   private readonly pendingReports = new Set<string>();
   private readonly loggedDestinationStates = new Map<string, string>();
   private stopped = false;
+  private draining = false;
 
   constructor(
     readonly api: ControlPlaneClient,
@@ -59,8 +62,15 @@ export class ControlPlaneSync {
     if (this.reportTimer) clearTimeout(this.reportTimer);
   }
 
+  /** From now on every heartbeat says `draining`, so the API assigns this relay no new stream. */
+  async startDraining(): Promise<void> {
+    this.draining = true;
+    await this.heartbeat();
+  }
+
   /** Reports soon, batching the changes of the next 100 ms. */
   scheduleReport(streamId: string): void {
+    if (this.stopped) return;
     this.pendingReports.add(streamId);
     this.reportTimer ??= setTimeout(() => {
       this.reportTimer = null;
@@ -151,6 +161,7 @@ export class ControlPlaneSync {
       const answer = await this.api.heartbeat({
         load: pipelines.length,
         capacity: this.capacity(headroom),
+        ...(this.draining ? { state: 'draining' as const } : {}),
         activeStreams: pipelines.map((p) => p.stream.streamId),
         usage: {
           cores: availableParallelism(),
@@ -161,6 +172,7 @@ export class ControlPlaneSync {
           freeStreams: headroom.freeStreams,
         },
       });
+      if (answer.state === 'draining' && !this.draining) this.handlers.onDrainRequested();
       for (const stream of answer.streams) {
         const pipeline = this.handlers.pipeline(stream.streamId);
         if (!pipeline) continue;

@@ -1,4 +1,4 @@
-import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminErrorFilter } from '../admin-error.filter';
 import { AdminSessionGuard } from '../auth/admin-session.guard';
@@ -14,5 +14,12 @@ export class AdminRelaysController {
   @Get()
   list() {
     return this.relays.list();
+  }
+
+  /** The relay takes no new stream; its agent carries its live ones until their end or its deadline, then exits. */
+  @Post(':relayId/drain')
+  @HttpCode(200)
+  drain(@Param('relayId') relayId: string) {
+    return this.relays.drain(relayId);
   }
 }
