@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { ManagedStreamsRepository } from '../stream-records/managed-streams.repository';
 import { StreamTransitions } from '../stream-records/stream-transitions';
@@ -32,6 +33,7 @@ export class RelayDrainService {
     private readonly reassignment: RelayReassignmentService,
     private readonly transitions: StreamTransitions,
     private readonly streams: ManagedStreamsRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** An operator's request; the relay's agent learns it from its next heartbeat's answer. */
@@ -51,7 +53,7 @@ export class RelayDrainService {
     const relay = await this.relays.markDraining(relayId);
     if (!relay) throw new NotFoundError(`No relay "${relayId}"`);
     const report: HandOverReport = { moved: [], unplaced: [] };
-    for (const streamId of await this.relays.streamIdsOnRelay(relayId, LIVE_STREAM_STATUSES, new Date())) {
+    for (const streamId of await this.relays.streamIdsOnRelay(relayId, LIVE_STREAM_STATUSES, this.clock.now())) {
       const row = await this.streams.findById(streamId);
       if (!row || row.relayId !== relayId) continue;
       const next = await this.registry.pickFor(row.userPathSegment);
