@@ -20,8 +20,10 @@ RUN apt-get update \
 ENV NODE_ENV=production RELAY_WORK_DIR=/var/lib/relay RELAY_BIND_HOST=0.0.0.0 \
     NGINX_RTMP_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 WORKDIR /app
+# nginx opens its compiled-in access log and temp paths at start, whatever its config says: the relay user owns them.
 RUN groupadd --system --gid 10002 relay && useradd --system --uid 10002 --gid relay --home-dir /var/lib/relay relay \
- && mkdir -p /var/lib/relay && chown relay:relay /var/lib/relay
+ && mkdir -p /var/lib/relay && chown relay:relay /var/lib/relay \
+ && chown -R relay:relay /var/log/nginx /var/lib/nginx
 ARG NODE_EXTRA_CA_CERTS
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
