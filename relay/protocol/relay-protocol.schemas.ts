@@ -219,8 +219,12 @@ export const relayHeartbeatSchema = z.object({
 });
 export type RelayHeartbeat = z.input<typeof relayHeartbeatSchema>;
 
+export const relayStateSchema = z.enum(['active', 'draining', 'offline']);
+
 export const relayHeartbeatResponseSchema = z.object({
   relayId: z.string(),
+  /** The relay's state as the API holds it: `draining` when an operator asked it to drain. */
+  state: relayStateSchema.optional(),
   streams: z.array(
     z.object({
       streamId: z.string(),
@@ -244,7 +248,14 @@ export const relayResponseSchema = z.object({
   region: z.string().nullable(),
   capacity: z.number().int(),
   load: z.number().int(),
-  state: z.enum(['active', 'draining', 'offline']),
+  state: relayStateSchema,
   lastHeartbeatAt: z.string().nullable(),
 });
 export type RelayResponse = z.infer<typeof relayResponseSchema>;
+
+/** A draining relay at its deadline: its live streams move to other relays. */
+export const relayHandOverResponseSchema = z.object({
+  moved: z.array(z.object({ streamId: z.string(), relayId: z.string() })),
+  unplaced: z.array(z.string()),
+});
+export type RelayHandOverResponse = z.infer<typeof relayHandOverResponseSchema>;

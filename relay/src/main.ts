@@ -10,8 +10,9 @@ async function main(): Promise<void> {
     base: { relayId: config.RELAY_ID },
     redact: { paths: ['*.url', '*.key', '*.token', '*.destinationUrl'], censor: '[redacted]' },
   });
-  const agent = new RelayAgent(config, log);
   let stopping = false;
+  // After a drain the agent has stopped; a shutdown under way exits on its own.
+  const agent = new RelayAgent(config, log, { onDrained: () => stopping || process.exit(0) });
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -25,7 +26,14 @@ async function main(): Promise<void> {
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // SIGTERM (Kubernetes' pod stop) drains; a second one stops now.
+  process.on('SIGTERM', () => {
+    if (agent.isDraining) shutdown('SIGTERM');
+    else {
+      log.info({ drainSeconds: config.RELAY_DRAIN_SECONDS }, 'SIGTERM: draining');
+      void agent.drain('SIGTERM');
+    }
+  });
   // Started by scripts/start.mjs over IPC: when it goes away, so do we.
   if (process.send) process.once('disconnect', () => shutdown('parent gone'));
   await agent.start();

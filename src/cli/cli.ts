@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors';
 import { CliModule } from './cli.module';
 import { KeyRotationService } from './key-rotation.service';
 import { hashPassword } from '../admin/auth/admin-password';
+import { applyMigrations } from '../database/migrations';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -15,6 +16,7 @@ const USAGE = `Usage: npm run cli -- <command>
   apps:rotate-key PACKAGE_NAME                              replace an app's API key; prints the new key once
   keys:rotate                                               re-encrypt stored stream keys with the current ENCRYPTION_KEYS entry
   admin:hash-password                                       read a dashboard password from stdin; print ADMIN_PASSWORD_HASH
+  db:migrate                                                apply prisma/migrations to DATABASE_URL (a release's migration job)
 `;
 
 export interface CliOutput {
@@ -50,6 +52,11 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
   }
   // Needs neither the configuration nor the database: it runs before both exist.
   if (command === 'admin:hash-password') return printAdminPasswordHash(io);
+  if (command === 'db:migrate') {
+    const { applied } = await applyMigrations(parseConfig(env).DATABASE_URL, { logger: (msg) => io.err(`${msg}\n`) });
+    io.out(`Applied ${applied.length} migration(s)${applied.length ? `: ${applied.join(', ')}` : ''}\n`);
+    return 0;
+  }
   const context = await NestFactory.createApplicationContext(CliModule.forRoot(parseConfig(env)), { logger: false });
   try {
     switch (command) {

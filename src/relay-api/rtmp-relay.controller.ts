@@ -5,12 +5,14 @@ import { ZodResponse } from 'nestjs-zod';
 import { RelayTokenGuard } from '../auth/relay-token.guard';
 import type { RelayRecord } from '../relays/relays.repository';
 import { RecordingsService } from '../recordings/recordings.service';
+import { RelayDrainService } from '../relays/relay-drain.service';
 import { RelayRegistryService } from '../relays/relay-registry.service';
 import { RtmpRelayService } from './rtmp-relay.service';
 import {
   HlsReadyDto,
   PublishAuthDto,
   PublishAuthResponseDto,
+  RelayHandOverResponseDto,
   RelayHeartbeatDto,
   RelayHeartbeatResponseDto,
   RelayRecordingReportDto,
@@ -34,6 +36,7 @@ export class RtmpRelayController {
     private readonly relayService: RtmpRelayService,
     private readonly registry: RelayRegistryService,
     private readonly recordings: RecordingsService,
+    private readonly drain: RelayDrainService,
   ) {}
 
   /** The stream's plan (window, slate, destinations); fetched again when destinationsVersion changes. */
@@ -93,5 +96,13 @@ export class RtmpRelayController {
   @ZodResponse({ status: 200, type: RelayHeartbeatResponseDto })
   heartbeat(@Param('relayId') relayId: string, @Body() body: RelayHeartbeatDto) {
     return this.relayService.heartbeat(relayId, body);
+  }
+
+  /** A draining relay at its deadline: its live streams move elsewhere before it drops their publishers. */
+  @Post('relays/:relayId/hand-over')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: RelayHandOverResponseDto })
+  handOver(@Param('relayId') relayId: string) {
+    return this.drain.handOver(relayId);
   }
 }

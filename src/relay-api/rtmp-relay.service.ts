@@ -179,12 +179,13 @@ export class RtmpRelayService {
       deletedRecordings?: string[];
     },
   ) {
-    await this.registry.heartbeat(relayId, body);
+    const relay = await this.registry.heartbeat(relayId, body);
     await this.confirmStops(relayId, body.activeStreams);
     const deleteRecordings = await this.recordings.heartbeat(relayId, body.deletedRecordings ?? []);
     const rows = new Map((await this.streams.findStatesByIds(body.activeStreams)).map((row) => [row.id, row]));
     return {
       relayId,
+      state: relay.state,
       streams: body.activeStreams
         .map((id) => rows.get(id))
         .filter((row) => row !== undefined)

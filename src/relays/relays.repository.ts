@@ -63,6 +63,12 @@ export class RelaysRepository {
     return new Map(rows.filter((row) => row.relayId !== null).map((row) => [row.relayId as string, row._count._all]));
   }
 
+  /** Out of assignment for new streams; an offline relay stays offline (it has no agent to drain). */
+  async markDraining(id: string): Promise<RelayRecord | null> {
+    await this.prisma.relay.updateMany({ where: { id, state: 'active' }, data: { state: 'draining' } });
+    return this.findById(id);
+  }
+
   /** Takes a relay out of assignment unless it heartbeated since `lastSeen` (a race with the health job). */
   async markOffline(id: string, lastSeen: Date | null): Promise<boolean> {
     const result = await this.prisma.relay.updateMany({

@@ -3,6 +3,7 @@ import {
   hlsReadySchema,
   publishAuthRequestSchema,
   publishAuthResponseSchema,
+  relayHandOverResponseSchema,
   relayHeartbeatResponseSchema,
   relayHeartbeatSchema,
   relayRegistrationSchema,
@@ -30,3 +31,4 @@ export class RelayHeartbeatDto extends createZodDto(relayHeartbeatSchema) {}
 export class RelayHeartbeatResponseDto extends createZodDto(relayHeartbeatResponseSchema) {}
 export class RelayRecordingReportDto extends createZodDto(relayRecordingReportSchema) {}
 export class RelayResponseDto extends createZodDto(relayResponseSchema) {}
+export class RelayHandOverResponseDto extends createZodDto(relayHandOverResponseSchema) {}

@@ -307,6 +307,12 @@ describe('admin dashboard in a browser', () => {
     const row = page.locator('tr', { hasText: 'relay-eu-1' });
     await expectVisible(row.getByText('0 / 50'));
     await screenshots(page, 'relays');
+    await row.getByRole('button', { name: 'Drain', exact: true }).click();
+    await row.getByRole('button', { name: 'Drain relay', exact: true }).click();
+    await expectVisible(row.getByText('draining'));
+    expect((await relay(t.app).get('/relays')).body.relays).toContainEqual(
+      expect.objectContaining({ id: 'relay-eu-1', state: 'draining' }),
+    );
 
     await page.getByRole('link', { name: 'Queues' }).click();
     const board = page.frameLocator('iframe[title="BullMQ queues board"]');

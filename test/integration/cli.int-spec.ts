@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runCli } from '../../src/cli/cli';
+import { createScratchDatabase } from '../../src/database/scratch-database';
 import { sdk } from '../support/api-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -70,5 +71,24 @@ describe('operator CLI', () => {
     const { lines, io } = capture();
     expect(await runCli(['apps:list'], { ...env, ENCRYPTION_KEYS: 'nope' }, io)).toBe(1);
     expect(lines.err).toContain('ENCRYPTION_KEYS');
+  });
+
+  it('migrates an empty database once (the release migration job), and a second run applies nothing', async () => {
+    const scratch = await createScratchDatabase(env.DATABASE_URL, 'cli_migrate');
+    try {
+      const first = capture();
+      expect(await runCli(['db:migrate'], { ...env, DATABASE_URL: scratch.url }, first.io)).toBe(0);
+      expect(first.lines.out).toMatch(/^Applied [1-9]\d* migration\(s\): \d{14}_/);
+      const client = new Client({ connectionString: scratch.url });
+      await client.connect();
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "Relay"');
+      await client.end();
+      expect(rows[0].n).toBe(0);
+      const second = capture();
+      expect(await runCli(['db:migrate'], { ...env, DATABASE_URL: scratch.url }, second.io)).toBe(0);
+      expect(second.lines.out).toBe('Applied 0 migration(s)\n');
+    } finally {
+      await scratch.drop();
+    }
   });
 });

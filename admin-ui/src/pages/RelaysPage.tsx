@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, listOf } from '../api';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { Notice } from '../components/Notice';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDuration, loadPercent } from '../format';
@@ -20,6 +21,18 @@ export function RelaysPage() {
       setProblem(errorMessage(error));
     }
   }, []);
+
+  const drain = useCallback(
+    async (id: string) => {
+      try {
+        await api.post<unknown>(`/relays/${encodeURIComponent(id)}/drain`);
+        await load();
+      } catch (error) {
+        setProblem(errorMessage(error));
+      }
+    },
+    [load],
+  );
 
   useEffect(() => {
     void load();
@@ -46,6 +59,9 @@ export function RelaysPage() {
               <th scope="col">Live streams</th>
               <th scope="col">Last heartbeat</th>
               <th scope="col">RTMP / HLS</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -81,6 +97,16 @@ export function RelaysPage() {
                     {relay.rtmpUrl}
                     <br />
                     {relay.hlsBaseUrl}
+                  </td>
+                  <td data-label="Actions">
+                    {relay.state === 'active' ? (
+                      <ConfirmButton
+                        label="Drain"
+                        question={`Drain ${relay.id}? It takes no new stream; its live ones move at its deadline.`}
+                        confirmLabel="Drain relay"
+                        onConfirm={() => drain(relay.id)}
+                      />
+                    ) : null}
                   </td>
                 </tr>
               );

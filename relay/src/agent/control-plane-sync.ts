@@ -23,6 +23,8 @@ export interface ControlPlaneSyncHandlers {
   recordingDeletions(): { ids: string[]; confirmed(): void };
   /** The API wants these recording files gone. */
   onDeleteRecordings(recordings: { id: string; file: string }[]): void;
+  /** An operator asked the API to drain this relay. */
+  onDrainRequested(): void;
 }
 
 const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
@@ -45,6 +47,7 @@ export class ControlPlaneSync {
   private readonly reportAgain = new Set<string>();
   private readonly loggedDestinationStates = new Map<string, string>();
   private stopped = false;
+  private draining = false;
 
   constructor(
     readonly api: ControlPlaneClient,
@@ -66,8 +69,15 @@ export class ControlPlaneSync {
     if (this.reportTimer) clearTimeout(this.reportTimer);
   }
 
+  /** From now on every heartbeat says `draining`, so the API assigns this relay no new stream. */
+  async startDraining(): Promise<void> {
+    this.draining = true;
+    await this.heartbeat();
+  }
+
   /** Reports soon, batching the changes of the next 100 ms. */
   scheduleReport(streamId: string): void {
+    if (this.stopped) return;
     this.pendingReports.add(streamId);
     this.reportTimer ??= setTimeout(() => {
       this.reportTimer = null;
@@ -209,6 +219,7 @@ export class ControlPlaneSync {
       const answer = await this.api.heartbeat({
         load: pipelines.length,
         capacity: this.capacity(headroom),
+        ...(this.draining ? { state: 'draining' as const } : {}),
         activeStreams: pipelines.map((p) => p.stream.streamId),
         deletedRecordings: deletions.ids,
         usage: {
@@ -222,6 +233,7 @@ export class ControlPlaneSync {
       });
       deletions.confirmed();
       this.handlers.onDeleteRecordings(answer.deleteRecordings);
+      if (answer.state === 'draining' && !this.draining) this.handlers.onDrainRequested();
       for (const stream of answer.streams) {
         const pipeline = this.handlers.pipeline(stream.streamId);
         if (!pipeline) continue;

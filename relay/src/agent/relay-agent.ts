@@ -30,6 +30,11 @@ export function parseStreamName(name: string): { userSegment: string; streamId: 
   return match ? { userSegment: match[1], streamId: match[2] } : null;
 }
 
+export interface RelayAgentHooks {
+  /** The drain ended (streams gone or handed over) and the agent stopped: the process may exit. */
+  onDrained?(): void;
+}
+
 /**
  * The relay agent: supervises nginx-rtmp, authorises publishes through the API, and runs one
  * pipeline per stream (its input, output clock, encoder and destination sessions), which outlives
@@ -48,11 +53,15 @@ export class RelayAgent {
   readonly metrics = new RelayMetrics();
   private control: Server | null = null;
   private stopping = false;
+  private drainPromise: Promise<void> | null = null;
+  /** Streams moved to another relay: they end here without a report, which would stop them. */
+  private readonly handedOver = new Set<string>();
   private readonly trustedCas: readonly string[] | undefined;
 
   constructor(
     private readonly config: RelayConfig,
     private readonly log: Logger,
+    private readonly hooks: RelayAgentHooks = {},
   ) {
     this.nginx = new NginxServer(config.NGINX_PATH, {
       modulePath: config.NGINX_RTMP_MODULE,
@@ -75,6 +84,7 @@ export class RelayAgent {
       onDestinationsChanged: (pipeline) => this.refreshPlan(pipeline),
       recordingDeletions: () => this.recordings.pendingDeletions(),
       onDeleteRecordings: (recordings) => this.recordings.remove(recordings),
+      onDrainRequested: () => void this.drain('asked by the API'),
       onHeartbeat: async () => {
         this.recordings.reportProgress();
         const clients = await this.nginx.connectedClients();
@@ -156,6 +166,53 @@ export class RelayAgent {
     );
     await this.nginx.stop(this.config.RELAY_STOP_GRACE_MS);
     await new Promise<void>((resolve) => (this.control ? this.control.close(() => resolve()) : resolve()));
+  }
+
+  get isDraining(): boolean {
+    return this.drainPromise !== null;
+  }
+
+  /**
+   * Takes the relay out of service without cutting its streams: no new stream comes (the heartbeats
+   * say `draining`), the live ones carry on until they end or RELAY_DRAIN_SECONDS pass, then the API
+   * moves them to other relays (their apps get the new ingest URL) and the agent stops.
+   */
+  drain(reason: string): Promise<void> {
+    this.drainPromise ??= this.runDrain(reason).finally(() => this.hooks.onDrained?.());
+    return this.drainPromise;
+  }
+
+  private async runDrain(reason: string): Promise<void> {
+    const deadline = Date.now() + this.config.RELAY_DRAIN_SECONDS * 1000;
+    this.log.info({ reason, streams: this.pipelines.size, deadline: new Date(deadline).toISOString() }, 'draining');
+    await this.sync.startDraining();
+    while (this.pipelines.size > 0 && !this.stopping && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(10, Math.min(500, deadline - Date.now()))));
+    }
+    if (this.stopping) return;
+    if (this.pipelines.size > 0) await this.handOver();
+    await this.stop();
+  }
+
+  private async handOver(): Promise<void> {
+    // From here on no status report may contradict the move.
+    this.sync.stop();
+    const pipelines = [...this.pipelines.values()];
+    for (const pipeline of pipelines) this.handedOver.add(pipeline.stream.streamId);
+    try {
+      const answer = await this.sync.api.handOver();
+      this.log.info({ moved: answer.moved.length, unplaced: answer.unplaced.length }, 'drain deadline: streams handed over');
+    } catch (error) {
+      // The API will see this relay go silent and treat its streams as on relay loss.
+      this.log.warn({ error: (error as Error).message }, 'hand-over failed');
+    }
+    await Promise.all(
+      pipelines.map(async (pipeline) => {
+        await this.endStream(pipeline, 'relay drained');
+        // The glasses reconnect to the ingest URL their app was just given.
+        await this.nginx.dropPublisher(`${pipeline.stream.userSegment}/${pipeline.stream.streamId}`);
+      }),
+    );
   }
 
   /** Streams already publishing when the agent (re)starts are carried on. */
@@ -293,6 +350,7 @@ export class RelayAgent {
     this.log.info({ streamId, reason: pipeline.stopReason ?? reason }, 'stream ended on this relay');
     this.metrics.activeStreams.set(this.pipelines.size);
     this.sync.forget(streamId);
+    if (this.handedOver.has(streamId)) return;
     await this.sync.report(pipeline, pipeline.stopReason ?? reason);
   }
 

@@ -37,6 +37,11 @@ export const relayConfigSchema = z.object({
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(200).default(1000),
   RELAY_STATUS_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   RELAY_STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+  /**
+   * Draining (SIGTERM, or an operator's request through the API): how long live streams may carry
+   * on before they are moved to another relay. Kubernetes' terminationGracePeriodSeconds should exceed it.
+   */
+  RELAY_DRAIN_SECONDS: z.coerce.number().min(0).max(86_400).default(3600),
   /** `on`: a stream whose input is clean already (CFR, keyframes ≤ 4 s, H.264 + AAC at the output's shape) is copied, not encoded. */
   RELAY_PASSTHROUGH: z.enum(['on', 'off']).default('on'),
   /** A destination whose key is refused this many times in a row is `failed` until someone retries or edits it. */

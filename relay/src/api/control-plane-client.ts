@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import {
   publishAuthResponseSchema,
+  relayHandOverResponseSchema,
   relayHeartbeatResponseSchema,
   relayStreamPlanSchema,
   type HlsReady,
   type PublishAuthResponse,
+  type RelayHandOverResponse,
   type RelayHeartbeat,
   type RelayHeartbeatResponse,
   type RelayRecordingReport,
@@ -39,6 +41,12 @@ export class ControlPlaneClient {
   async heartbeat(body: RelayHeartbeat): Promise<RelayHeartbeatResponse> {
     const path = `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/heartbeat`;
     return this.parse(relayHeartbeatResponseSchema, await this.request('POST', path, body), path);
+  }
+
+  /** The relay is leaving: the API moves its live streams to other relays. */
+  async handOver(): Promise<RelayHandOverResponse> {
+    const path = `/api/rtmp-relay/relays/${encodeURIComponent(this.relayId)}/hand-over`;
+    return this.parse(relayHandOverResponseSchema, await this.request('POST', path, {}), path);
   }
 
   /** A refusal is an answer (403), not an error. */

@@ -1,4 +1,4 @@
-import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminErrorFilter } from '../admin-error.filter';
@@ -17,5 +17,12 @@ export class AdminRelaysController {
   @ZodResponse({ status: 200, type: [AdminRelayViewDto] })
   list() {
     return this.relays.list();
+  }
+
+  /** The relay takes no new stream; its agent carries its live ones until their end or its deadline, then exits. */
+  @Post(':relayId/drain')
+  @HttpCode(200)
+  drain(@Param('relayId') relayId: string) {
+    return this.relays.drain(relayId);
   }
 }
