@@ -116,10 +116,16 @@ describe('reconnect window and slate', () => {
           userId: 'plan@example.com',
           quality: '1080p',
           reconnectWindowSeconds: 90,
+          record: false,
           slate: { text: 'Be right back', imageUrl: null },
           destinationsVersion: expect.any(Number),
           destinations: [
-            { id: started.body.destinations[0].id, name: 'YouTube', url: 'rtmp://a.rtmp.youtube.com/live2/plan-key-1' },
+            {
+              id: started.body.destinations[0].id,
+              name: 'YouTube',
+              url: 'rtmp://a.rtmp.youtube.com/live2/plan-key-1',
+              retry: 0,
+            },
           ],
         },
       });

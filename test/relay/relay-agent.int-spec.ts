@@ -135,7 +135,8 @@ describe('relay: dirty glasses stream in, clean streams out', () => {
       const d = await destination('YouTube');
       return d.status === 'retrying' && d;
     });
-    expect(errored.lastError?.code).toBe('connection_refused');
+    // The session it had was cut (disconnected); each try since finds the port closed (connection_refused).
+    expect(['disconnected', 'connection_refused']).toContain(errored.lastError?.code);
     const before = sizeOf(twitchRecording);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(sizeOf(twitchRecording)).toBeGreaterThan(before);

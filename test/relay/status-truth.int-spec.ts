@@ -186,11 +186,11 @@ describe('relay: statuses say what is happening now', () => {
     await waitFor('the stream stopped', async () => (await view(started.streamId)).status === 'stopped', 15_000);
     await started.watch.stop();
     const seen = started.watch.destinations.get(tw.id)!;
-    expect(seen.slice(seen.indexOf('broadcasting'))).toEqual([
+    // `starting` may come and go between two reports (a connection takes well under a second).
+    expect(seen.slice(seen.indexOf('broadcasting')).filter((status) => status !== 'starting')).toEqual([
       'broadcasting',
       'stopped',
       'idle',
-      'starting',
       'broadcasting',
       'stopped',
     ]);
