@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { rtmpAppPathOptions } from '../../relay/testkit/rtmp-app-path';
 import { publishGlasses } from '../../relay/testkit/glasses-publisher';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
 import { createWebhookApp, startWebhookReceiver } from '../jobs/job-test-kit';
 import { sdk } from '../support/api-client';
+import { publishCleanCamera } from '../support/clean-camera';
 import { startRelay, waitFor, type RelayUnderTest } from '../support/relay-harness';
 import { openSse } from '../support/sse-reader';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -66,7 +65,7 @@ describe('relay: ingest health for apps', () => {
     const { streamId, ingestUrl } = await startStream('steady@example.com');
     const events = openSse(`${t.baseUrl}/api/managed-streams/${streamId}/events`, { Authorization: `Bearer ${tenant.apiKey}` });
     try {
-      const camera = publishSteadyCamera(ingestUrl, 16);
+      const camera = publishCleanCamera(ingestUrl, { seconds: 16 });
       const good = await waitFor('the uplink to be graded', async () => (await ingestOf(streamId)) ?? null, 15_000);
       expect(good).toMatchObject({ grade: 'good' });
       // Measured once the window holds several seconds of the camera.
@@ -77,7 +76,7 @@ describe('relay: ingest health for apps', () => {
       expect(figures.fpsMean).toBeLessThan(34);
       expect(figures.keyframeIntervalSeconds).toBeGreaterThan(1.5);
       expect(figures.keyframeIntervalSeconds).toBeLessThan(2.6);
-      // 1,500 kbit/s of pictures and 128 of sound, as the camera is told to send.
+      // 2,000 kbit/s of pictures and 128 of sound, as the camera is told to send.
       expect(figures.bitrateKbps).toBeGreaterThan(800);
       expect(figures.bitrateKbps).toBeLessThan(3_500);
       expect(figures).toMatchObject({ timestampJumps: 0, gaps: 0 });
@@ -130,23 +129,3 @@ describe('relay: ingest health for apps', () => {
     expect(gradeEvents.length).toBe(1);
   });
 });
-
-/** A camera with a steady uplink: 30 fps, a keyframe every 2 s, AAC 48 kHz, sent in real time. */
-function publishSteadyCamera(url: string, seconds: number): Promise<void> {
-  const args = [
-    ...['-hide_banner', '-loglevel', 'error', '-re'],
-    ...['-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=30:d=${seconds}`],
-    ...['-f', 'lavfi', '-i', `sine=f=440:r=48000:d=${seconds}`],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
-    ...['-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-b:v', '1500k'],
-    ...['-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a', '128k'],
-    ...['-f', 'flv', ...rtmpAppPathOptions(url), url],
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`camera exited ${code}: ${stderr}`))));
-  });
-}

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { rtmpAppPathOptions } from '../../relay/testkit/rtmp-app-path';
 import { startRtmpSinks, type RtmpSinks } from '../../relay/testkit/rtmp-sinks';
 import { checkStreamCleanliness } from '../../relay/testkit/stream-inspection';
 import { frameSizeRuns } from '../../relay/testkit/recording-analysis';
 import { sdk } from '../support/api-client';
 import { startRelay, waitFor, type RelayUnderTest } from '../support/relay-harness';
+import { publishCleanCamera } from '../support/clean-camera';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 jest.setTimeout(180_000);
@@ -166,28 +165,6 @@ function beyondSwitches(reasons: readonly string[], switches: number): string[] 
 }
 
 /** FFmpeg as a well-behaved camera: 720p30, a keyframe every 2 s, AAC 48 kHz stereo, in real time. */
-function publishCleanCamera(url: string, options: { seconds: number; halveRateAfterSec?: number }): Promise<void> {
-  const halve = options.halveRateAfterSec;
-  const video = halve === undefined ? [] : ['-vf', `select='lt(t,${halve})+not(mod(n,2))'`, '-fps_mode', 'vfr'];
-  const args = [
-    ...['-hide_banner', '-loglevel', 'error', '-re'],
-    ...['-f', 'lavfi', '-i', `testsrc2=s=1280x720:r=30:d=${options.seconds}`],
-    ...['-f', 'lavfi', '-i', `sine=f=440:r=48000:d=${options.seconds}`],
-    ...video,
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
-    ...['-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-b:v', '2000k'],
-    ...['-c:a', 'aac', '-ar', '48000', '-ac', '2', '-b:a', '128k'],
-    ...['-f', 'flv', ...rtmpAppPathOptions(url), url],
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`camera exited ${code}: ${stderr}`))));
-  });
-}
-
 /** The command lines (NUL-separated) of the relay's FFmpeg processes for this stream (they read the clock's FLV on stdin). */
 function streamProcesses(streamId: string): string[] {
   const found: string[] = [];

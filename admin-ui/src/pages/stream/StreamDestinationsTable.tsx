@@ -3,7 +3,7 @@ import { api, errorMessage } from '../../api';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Notice } from '../../components/Notice';
 import { StatusBadge } from '../../components/StatusBadge';
-import { maskedKey } from '../../format';
+import { formatBitrate, maskedKey } from '../../format';
 import type { AdminStream, LiveDestination } from '../../types';
 
 interface Props {
@@ -71,6 +71,9 @@ export function StreamDestinationsTable({ streamPath, stream, appName, onChanged
                     status={destination.enabled ? destination.status : 'disabled'}
                     label={destination.enabled ? destination.status : `disabled (${destination.status})`}
                   />
+                  {destination.status === 'broadcasting' && destination.sent?.bitrateKbps ? (
+                    <span className="muted"> {formatBitrate(destination.sent.bitrateKbps)}</span>
+                  ) : null}
                 </td>
                 <td data-label="Last error" className="dest-error">
                   {destination.lastError ? `${destination.lastError.code}: ${destination.lastError.message}` : '—'}
