@@ -180,6 +180,12 @@ describe('relay: statuses say what is happening now', () => {
       200,
     );
     await waitFor('the destination to broadcast again', async () => (await statusOf(tw.id)) === 'broadcasting', 10_000);
+    // The watch polls on its own clock: let it see the change before the stop ends it.
+    await waitFor(
+      'the watch to see it broadcast',
+      async () => started.watch.destinations.get(tw.id)?.at(-1) === 'broadcasting',
+      5_000,
+    );
     glasses.stop();
     await glasses.done.catch(() => undefined);
     await app.delete(`/api/managed-streams/${started.streamId}`);
