@@ -91,7 +91,7 @@ describe('falling back from Cloudflare (stand-in failing, erroring, silent)', ()
     expect(env.cf.control.outputs(input.uid)).toHaveLength(1);
     const relayView = await relay(env.t.app).get(`/restream-destinations/fb-gop@example.com/${started.streamId}`);
     expect(relayView.body.destinations).toEqual([
-      { id: 'cloudflare', name: 'Cloudflare Stream', url: `${input.rtmps.url}${input.rtmps.streamKey}` },
+      { id: 'cloudflare', name: 'Cloudflare Stream', url: `${input.rtmps.url}${input.rtmps.streamKey}`, retry: 0 },
     ]);
   });
 

@@ -155,6 +155,8 @@ function beyondSwitches(reasons: readonly string[], switches: number): string[] 
       /^video\.cfr: not constant 30 fps: (\d+)\/\d+ frame steps off .* frame step (\d+)-(\d+) ms/,
       (m) => Number(m[1]) <= 3 * switches && Number(m[3]) <= 134,
     ],
+    // Measured on a loaded CI run: a switch can leave the sound a gap of up to ~0.3 s (the known switch hiccup).
+    [/^audio\.gaps: (\d+) gaps over 100 ms \(largest (\d+) ms/, (m) => Number(m[1]) <= switches && Number(m[2]) <= 400],
   ];
   return reasons.filter((reason) =>
     allowed.every(([pattern, ok]) => {
