@@ -119,8 +119,10 @@ export const outputModeSchema = z.enum(['encode', 'passthrough']);
 export type OutputMode = z.infer<typeof outputModeSchema>;
 
 /** The glasses' uplink as the relay receives it, over the last `windowSeconds` (up to 10). */
+export const ingestGradeSchema = z.enum(['good', 'degraded', 'poor']);
+
 export const ingestHealthSchema = z.object({
-  grade: z.enum(['good', 'degraded', 'poor']),
+  grade: ingestGradeSchema,
   reason: z.string().max(300).describe('Why the grade, in words'),
   windowSeconds: z.number().min(0).max(60),
   fpsMean: z.number().min(0).max(1000),

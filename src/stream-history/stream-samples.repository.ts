@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ingestGradeSchema } from '../../relay/protocol/relay-protocol.schemas';
 import { PrismaService } from '../database/prisma.service';
 import type { NewStreamSample, PruneCutoffs, StoredStreamSample, StreamSampleValues } from './stream-samples';
 
@@ -38,5 +39,6 @@ export class StreamSamplesRepository {
 }
 
 function gradeOf(value: string | null): StreamSampleValues['ingestGrade'] {
-  return value === 'good' || value === 'degraded' || value === 'poor' ? value : null;
+  const parsed = ingestGradeSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

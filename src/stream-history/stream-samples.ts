@@ -1,4 +1,4 @@
-import type { RelayStreamStatus } from '../../relay/protocol/relay-protocol.schemas';
+import type { IngestHealth, RelayStreamStatus } from '../../relay/protocol/relay-protocol.schemas';
 
 /** One sample per stream per slot of this many seconds, however often the relay reports. */
 export const SAMPLE_INTERVAL_SECONDS = 5;
@@ -12,7 +12,7 @@ export interface StreamSampleValues {
   ingestFps: number | null;
   ingestFpsMin: number | null;
   ingestBitrateKbps: number | null;
-  ingestGrade: 'good' | 'degraded' | 'poor' | null;
+  ingestGrade: IngestHealth['grade'] | null;
 }
 
 export interface StoredStreamSample extends StreamSampleValues {

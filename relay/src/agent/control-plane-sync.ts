@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ingestHealthSchema, relayDestinationStateSchema } from '../../protocol/relay-protocol.schemas';
+import { ingestGradeSchema, relayDestinationStateSchema } from '../../protocol/relay-protocol.schemas';
 import { ControlPlaneClient } from '../api/control-plane-client';
 import type { RelayMetrics } from '../metrics/relay-metrics';
 import type { StreamPipeline } from '../stream/stream-pipeline';
@@ -27,7 +27,7 @@ export interface ControlPlaneSyncHandlers {
   onDrainRequested(): void;
 }
 
-const INGEST_GRADES = ingestHealthSchema.shape.grade.options;
+const INGEST_GRADES = ingestGradeSchema.options;
 const DESTINATION_STATES = relayDestinationStateSchema.options;
 
 /** The final report of a stream is retried this many times (about 30 s in all): it confirms the stop. */

@@ -1,6 +1,7 @@
 // The stream page's charts. Plain zod, no Nest: the dashboard derives its types from these
 // (admin-ui/src/types.ts), and admin-stream-history.dto.ts makes the DTOs and OpenAPI entries.
 import { z } from 'zod';
+import { ingestGradeSchema } from '../../../relay/protocol/relay-protocol.schemas';
 import { HISTORY_WINDOW_MINUTES, SAMPLE_INTERVAL_SECONDS, type StoredStreamSample } from '../../stream-history/stream-samples';
 
 export const adminStreamHistoryQuerySchema = z.object({
@@ -14,8 +15,6 @@ export const adminStreamHistoryQuerySchema = z.object({
 });
 
 export const adminStreamParamsSchema = z.object({ id: z.string().min(1).max(64) });
-
-export const ingestGradeSchema = z.enum(['good', 'degraded', 'poor']);
 
 export const adminStreamSampleSchema = z.object({
   at: z.string().describe('ISO time of the relay report'),
