@@ -353,7 +353,8 @@ export class StreamPipeline {
   /** While the glasses are away their uplink is not graded: the stream's status says they are gone. */
   private checkIngest(): void {
     if (this.input === null) return;
-    const { health, changed } = this.ingestGrade.update(this.ingestMonitor.figures(this.deps.now()), this.deps.now());
+    const now = this.deps.now();
+    const { health, changed } = this.ingestGrade.update(this.ingestMonitor.figures(now), now);
     this.ingest = health;
     if (changed && health) this.deps.onIngestGrade(this, health);
   }
